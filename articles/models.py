@@ -1,0 +1,198 @@
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from taggit.managers import TaggableManager
+
+
+class Language(models.TextChoices):
+    CHINESE = "zh-hans", _("Simplified Chinese")
+    ENGLISH = "en", _("English")
+
+
+class Source(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    domain = models.CharField(
+        _("domain"), max_length=253, unique=True, help_text=_("For example ft.com")
+    )
+    homepage_url = models.URLField(_("homepage URL"), max_length=500, blank=True)
+    codes = models.JSONField(
+        _("short codes"),
+        default=list,
+        blank=True,
+        help_text=_("Codes the import files use for this outlet, for example [\"ft\"]"),
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+
+    def __str__(self):
+        return self.name
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self, now=None):
+        return self.filter(
+            status=Article.Status.PUBLISHED, published_at__lte=now or timezone.now()
+        )
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        REVIEW = "review", _("In review")
+        PUBLISHED = "published", _("Published")
+
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, related_name="articles", verbose_name=_("source")
+    )
+    original_url = models.URLField(_("original URL"), max_length=1000, unique=True)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True, allow_unicode=False)
+    published_at = models.DateTimeField(_("publication time"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    original_language = models.CharField(
+        _("original language"), max_length=10, choices=Language.choices, blank=True
+    )
+    tags = TaggableManager(_("tags"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+        indexes = [models.Index(fields=["status", "-published_at"])]
+
+    def __str__(self):
+        translation = next(iter(self.translations.all()), None)
+        return translation.title if translation else self.original_url
+
+
+class Translation(models.Model):
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="translations", verbose_name=_("article")
+    )
+    language = models.CharField(_("language"), max_length=10, choices=Language.choices)
+    title = models.CharField(_("headline"), max_length=500)
+    summary = models.TextField(_("summary"), blank=True, help_text=_("The dek under the headline"))
+    body = models.TextField(_("body"), blank=True, help_text=_("Sanitised HTML"))
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["language"]
+        verbose_name = _("translation")
+        verbose_name_plural = _("translations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "language"], name="one_translation_per_language"
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class Image(models.Model):
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="images", verbose_name=_("article")
+    )
+    original_url = models.URLField(_("original URL"), max_length=1000)
+    file = models.ImageField(
+        _("file"), upload_to="images/%Y/%m/", blank=True, width_field="width",
+        height_field="height",
+    )
+    caption = models.TextField(_("caption"), blank=True)
+    credit = models.CharField(_("credit"), max_length=200, blank=True)
+    alt_text = models.CharField(_("alt text"), max_length=500, blank=True)
+    width = models.PositiveIntegerField(_("width"), null=True, blank=True)
+    height = models.PositiveIntegerField(_("height"), null=True, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("image")
+        verbose_name_plural = _("images")
+
+    def __str__(self):
+        return self.caption[:60] or self.original_url
+
+
+class ImportRun(models.Model):
+    started_at = models.DateTimeField(_("started"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    options = models.JSONField(_("options"), default=dict, blank=True)
+    counts = models.JSONField(_("counts"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = _("import run")
+        verbose_name_plural = _("import runs")
+
+    def __str__(self):
+        return f"{self.started_at:%Y-%m-%d %H:%M:%S}"
+
+
+class ImportRecordQuerySet(models.QuerySet):
+    def applied(self):
+        """Records whose parsed values reached the article: the base of the next merge."""
+        return self.filter(outcome__in=ImportRecord.APPLIED_OUTCOMES)
+
+
+class ImportRecord(models.Model):
+    """One file in one run: the original as received, what the parser made of it, the outcome."""
+
+    class Outcome(models.TextChoices):
+        CREATED = "created", _("Created")
+        UPDATED = "updated", _("Updated")
+        UNCHANGED = "unchanged", _("Unchanged")
+        CONFLICT = "conflict", _("Conflict")
+        FAILED = "failed", _("Failed")
+
+    APPLIED_OUTCOMES = [Outcome.CREATED, Outcome.UPDATED, Outcome.CONFLICT]
+
+    run = models.ForeignKey(
+        ImportRun, on_delete=models.CASCADE, related_name="records", verbose_name=_("run")
+    )
+    article = models.ForeignKey(
+        Article,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="import_records",
+        verbose_name=_("article"),
+    )
+    path = models.CharField(_("file"), max_length=1000)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
+    raw_text = models.TextField(
+        _("raw text"),
+        blank=True,
+        help_text=_("The file as received (decoded). Empty when an earlier record holds it."),
+    )
+    encoding = models.CharField(_("encoding"), max_length=40, blank=True)
+    parsed = models.JSONField(_("parsed"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
+    message = models.TextField(_("message"), blank=True)
+    conflicts = models.JSONField(
+        _("conflicts"),
+        default=dict,
+        blank=True,
+        help_text=_("Fields an editor changed: the editor's value and the incoming one"),
+    )
+    sanitizer_removed = models.JSONField(_("removed by the sanitiser"), default=list, blank=True)
+    warnings = models.JSONField(_("warnings"), default=list, blank=True)
+    created_at = models.DateTimeField(_("imported"), default=timezone.now, db_index=True)
+
+    objects = ImportRecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("import record")
+        verbose_name_plural = _("import records")
+
+    def __str__(self):
+        return f"{self.path} ({self.get_outcome_display()})"
