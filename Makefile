@@ -23,7 +23,7 @@ demo: venv
 	$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: venv
-	bash scripts/install-test-deps
+	bash scripts/install-test-deps chromium gettext
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest
 

@@ -112,6 +112,13 @@ class Image(models.Model):
     width = models.PositiveIntegerField(_("width"), null=True, blank=True)
     height = models.PositiveIntegerField(_("height"), null=True, blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    renditions = models.JSONField(
+        _("renditions"),
+        default=list,
+        blank=True,
+        editable=False,
+        help_text=_("Web renditions made from the file: width, format and storage name of each"),
+    )
 
     class Meta:
         ordering = ["position", "id"]

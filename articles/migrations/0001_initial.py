@@ -77,6 +77,7 @@ class Migration(migrations.Migration):
                 ('width', models.PositiveIntegerField(blank=True, null=True, verbose_name='width')),
                 ('height', models.PositiveIntegerField(blank=True, null=True, verbose_name='height')),
                 ('position', models.PositiveSmallIntegerField(default=0, verbose_name='position')),
+                ('renditions', models.JSONField(blank=True, default=list, editable=False, help_text='Web renditions made from the file: width, format and storage name of each', verbose_name='renditions')),
                 ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='images', to='articles.article', verbose_name='article')),
             ],
             options={
