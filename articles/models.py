@@ -67,6 +67,7 @@ class Article(models.Model):
         verbose_name = _("article")
         verbose_name_plural = _("articles")
         indexes = [models.Index(fields=["status", "-published_at"])]
+        permissions = [("publish_article", _("Can publish and unpublish articles"))]
 
     def __str__(self):
         translation = next(iter(self.translations.all()), None)
@@ -149,6 +150,10 @@ class ImportRecordQuerySet(models.QuerySet):
         """Records whose parsed values reached the article: the base of the next merge."""
         return self.filter(outcome__in=ImportRecord.APPLIED_OUTCOMES)
 
+    def open_conflicts(self):
+        """Conflicts an editor has not yet settled field by field (take or keep)."""
+        return self.filter(outcome=ImportRecord.Outcome.CONFLICT, resolved_at__isnull=True)
+
 
 class ImportRecord(models.Model):
     """One file in one run: the original as received, what the parser made of it, the outcome."""
@@ -193,6 +198,18 @@ class ImportRecord(models.Model):
     sanitizer_removed = models.JSONField(_("removed by the sanitiser"), default=list, blank=True)
     warnings = models.JSONField(_("warnings"), default=list, blank=True)
     created_at = models.DateTimeField(_("imported"), default=timezone.now, db_index=True)
+    resolutions = models.JSONField(
+        _("resolutions"),
+        default=dict,
+        blank=True,
+        help_text=_("Per conflicting field: whether an editor took the incoming value or kept theirs"),
+    )
+    resolved_at = models.DateTimeField(
+        _("resolved"),
+        null=True,
+        blank=True,
+        help_text=_("When the last conflicting field was taken or kept"),
+    )
 
     objects = ImportRecordQuerySet.as_manager()
 
