@@ -102,7 +102,12 @@ class Image(models.Model):
     article = models.ForeignKey(
         Article, on_delete=models.CASCADE, related_name="images", verbose_name=_("article")
     )
-    original_url = models.URLField(_("original URL"), max_length=1000)
+    original_url = models.URLField(
+        _("original URL"),
+        max_length=1000,
+        blank=True,
+        help_text=_("Where the import found the image; empty for an editor's upload"),
+    )
     file = models.ImageField(
         _("file"), upload_to="images/%Y/%m/", blank=True, width_field="width",
         height_field="height",
