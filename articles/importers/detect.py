@@ -1,0 +1,16 @@
+"""Which format is this text? Decided from the content, never from the file name."""
+
+from .base import ParsedArticle, ParseError
+from .digest_markdown import parse_digest
+from .feed_html import looks_like_feed_item, parse_feed_item
+
+
+def parse_story(text: str) -> ParsedArticle:
+    if text.lstrip().startswith("---"):
+        return parse_digest(text)
+    if looks_like_feed_item(text):
+        return parse_feed_item(text)
+    raise ParseError(
+        "not a story file: it starts with neither YAML front matter (---) "
+        "nor a feed item header (<!--timestamp--> and a [headline](URL) line)"
+    )

@@ -1,0 +1,170 @@
+"""Format A: a bilingual digest, Markdown with YAML front matter (see FORMATS.md)."""
+
+import re
+from datetime import UTC, date, datetime
+
+import frontmatter
+import yaml
+
+from ..sanitize import sanitize_html
+from .base import ParsedArticle, ParsedTranslation, ParseError
+from .language import detect_language
+from .markup import inline_text, markdown_to_html, normalize_space
+from .urls import canonical_url
+
+FORMAT = "digest"
+SECTION_BREAK = re.compile(r"^[ \t]*-{3,}[ \t]*$", re.MULTILINE)
+LINK_LINE = re.compile(r"^[ \t]*\[([^\]\n]*)\]\((\S+)\)[ \t]*$", re.MULTILINE)
+HEADING = re.compile(r"^[ \t]*(#{1,6})[ \t]+(.*)$", re.MULTILINE)
+ESCAPED_PARAGRAPH_BREAK = "/n/n"
+TAG_PREFIX = re.compile(r"^tag\s+", re.IGNORECASE)
+MAX_FRONT_MATTER = 64 * 1024
+
+
+class SafeYAMLHandler(frontmatter.YAMLHandler):
+    """YAML front matter without aliases: an alias bomb is refused before it is expanded."""
+
+    def load(self, fm, **kwargs):
+        if len(fm) > MAX_FRONT_MATTER:
+            raise ParseError("the front matter is larger than 64 KB")
+        try:
+            for event in yaml.parse(fm, Loader=yaml.SafeLoader):
+                if isinstance(event, yaml.AliasEvent):
+                    raise ParseError("the front matter uses YAML aliases (*name), not allowed")
+            return yaml.load(fm, Loader=yaml.SafeLoader)
+        except yaml.YAMLError as error:
+            mark = getattr(error, "problem_mark", None)
+            where = f" (front matter line {mark.line + 1})" if mark else ""
+            problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+            raise ParseError(f"the front matter is not valid YAML{where}: {problem}") from None
+
+
+def parse_digest(text: str) -> ParsedArticle:
+    handler = SafeYAMLHandler()
+    try:
+        front, content = handler.split(text.strip())
+    except ValueError:
+        raise ParseError("the front matter is not closed by a --- line") from None
+    meta = handler.load(front)
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
+        raise ParseError(f"the front matter is a {type(meta).__name__}, not a set of fields")
+
+    content = content.replace(ESCAPED_PARAGRAPH_BREAK, "\n\n")
+    original_url = _original_url(content)
+    article = ParsedArticle(
+        format=FORMAT,
+        original_url=original_url,
+        published_at=_published_at(meta.get("date")),
+        source_code=_text(meta, "author").lower(),
+        tags=_tags(meta.get("tag", meta.get("tags"))),
+    )
+    for section in SECTION_BREAK.split(content):
+        _add_section(article, _without_link_lines(section, original_url))
+    _add_front_matter_texts(
+        article, title=_text(meta, "title"), description=_text(meta, "description")
+    )
+    if not article.translations:
+        raise ParseError("the story has no headline in either language")
+    return article
+
+
+def _original_url(content: str) -> str:
+    links = LINK_LINE.findall(content)
+    if not links:
+        raise ParseError("no link to the original article ([原文链接](URL) or [Source Link](URL))")
+    return canonical_url(links[0][1])
+
+
+def _without_link_lines(section: str, original_url: str) -> str:
+    def keep_other_links(match):
+        try:
+            is_original = canonical_url(match[2]) == original_url
+        except ParseError:
+            is_original = False
+        return "" if is_original else match[0]
+
+    return LINK_LINE.sub(keep_other_links, section)
+
+
+def _add_section(article: ParsedArticle, section: str) -> None:
+    if not section.strip():
+        return
+    title, body_markdown = "", section
+    if heading := HEADING.search(section):
+        title = inline_text(heading[2])
+        body_markdown = section[: heading.start()] + section[heading.end() :]
+    # The section's own headline is the page's h1; headings inside the body step down one level.
+    body_markdown = HEADING.sub(
+        lambda m: f"{m[1]}# {m[2]}" if len(m[1]) < 6 else m[0], body_markdown
+    )
+    language = detect_language(f"{title}\n{body_markdown}")
+    if not language:
+        article.warnings.append("a section with no words in it was skipped")
+        return
+    sanitized = sanitize_html(markdown_to_html(body_markdown))
+    article.sanitizer_removed.extend(sanitized.removed)
+    existing = article.translation(language)
+    if existing:
+        article.warnings.append(f"two {language} sections: the second was added to the first")
+        existing.body = f"{existing.body}\n{sanitized.html}".strip()
+        existing.title = existing.title or title
+        return
+    article.translations.append(
+        ParsedTranslation(language=language, title=title, body=sanitized.html)
+    )
+
+
+def _add_front_matter_texts(article: ParsedArticle, *, title: str, description: str) -> None:
+    if title:
+        language = detect_language(title)
+        translation = article.translation(language)
+        if translation is None:
+            article.translations.append(ParsedTranslation(language=language, title=title))
+        elif not translation.title:
+            translation.title = title
+    if description:
+        language = detect_language(description)
+        translation = article.translation(language)
+        if translation is None:
+            article.warnings.append(
+                f"the description is in {language} but the story has no {language} version: "
+                "kept in the import record only"
+            )
+        else:
+            translation.summary = description
+    for translation in article.translations:
+        if not translation.title:
+            raise ParseError(f"the {translation.language} section has no # headline")
+
+
+def _published_at(value) -> datetime | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day, tzinfo=UTC)
+    try:
+        parsed = datetime.fromisoformat(str(value).strip())
+    except ValueError:
+        raise ParseError(f"the date {str(value)!r} is not an ISO 8601 time") from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _tags(value) -> list[str]:
+    if value is None or value == "":
+        return []
+    items = value if isinstance(value, list) else [value]
+    tags = [TAG_PREFIX.sub("", _text({"tag": item}, "tag")).lower() for item in items]
+    return list(dict.fromkeys(tag for tag in tags if tag))
+
+
+def _text(meta: dict, name: str) -> str:
+    value = meta.get(name)
+    if value is None:
+        return ""
+    if isinstance(value, (dict, list)):
+        raise ParseError(f"the front-matter field {name!r} holds a list or mapping, not text")
+    return normalize_space(str(value))

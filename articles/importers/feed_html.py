@@ -1,0 +1,155 @@
+"""Format B: a feed item, an HTML body under a Markdown title line (see FORMATS.md)."""
+
+import re
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+
+from bs4 import BeautifulSoup, NavigableString, Tag
+
+from ..sanitize import sanitize_html
+from .base import ParsedArticle, ParsedImage, ParsedTranslation, ParseError
+from .language import detect_language
+from .markup import normalize_space
+from .urls import canonical_url, unwrap_image_url
+
+FORMAT = "feed"
+HEADER = re.compile(
+    r"\A\s*(?:<!--\s*(\d{9,14})\s*-->\s*\n)?\s*(\[.*)\n[ \t]*(?:-{2,}|={2,})[ \t]*\n"
+)
+PARAGRAPH_BREAK = re.compile(r"(?:<br\s*/?>\s*){2,}", re.IGNORECASE)
+CREDIT = re.compile(r"\s*[（(]([^（）()]{1,40})[）)]\s*$")
+MARKDOWN_ESCAPE = re.compile(r"\\([\\\[\]()*_`])")
+
+
+def looks_like_feed_item(text: str) -> bool:
+    return HEADER.match(text) is not None
+
+
+def parse_feed_item(text: str) -> ParsedArticle:
+    header = HEADER.match(text)
+    if not header:
+        raise ParseError("the feed item has no [headline](URL) line underlined with ------")
+    title, url = _title_link(header[2].strip())
+    soup = BeautifulSoup(text[header.end() :], "html.parser")
+    published_at = _take_date(soup) or _from_epoch_ms(header[1])
+    images = _take_images(soup)
+    sanitized = sanitize_html(_paragraphs(soup))
+    language = detect_language(f"{title}\n{soup.get_text()}") or "zh-hans"
+    return ParsedArticle(
+        format=FORMAT,
+        original_url=canonical_url(url),
+        published_at=published_at,
+        original_language=language,
+        translations=[ParsedTranslation(language=language, title=title, body=sanitized.html)],
+        images=images,
+        sanitizer_removed=sanitized.removed,
+    )
+
+
+def _title_link(line: str) -> tuple[str, str]:
+    """`[headline](URL)`, where the URL may itself hold brackets and parentheses."""
+    if not line.endswith(")"):
+        raise ParseError("the title line is not [headline](URL)")
+    depth = 0
+    for index in range(len(line) - 1, 0, -1):
+        depth += {")": 1, "(": -1}.get(line[index], 0)
+        if depth == 0:
+            break
+    if depth or line[index - 1] != "]":
+        raise ParseError("the title line is not [headline](URL)")
+    title = normalize_space(MARKDOWN_ESCAPE.sub(r"\1", line[1 : index - 1]))
+    if not title:
+        raise ParseError("the title line has an empty headline")
+    return title, line[index + 1 : -1].strip()
+
+
+def _take_date(soup: BeautifulSoup) -> datetime | None:
+    for italic in soup.find_all("i"):
+        try:
+            published_at = parsedate_to_datetime(italic.get_text(strip=True))
+        except (TypeError, ValueError):
+            continue
+        (italic.find_parent("div") or italic).decompose()
+        return published_at if published_at.tzinfo else published_at.replace(tzinfo=UTC)
+    return None
+
+
+def _from_epoch_ms(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return datetime.fromtimestamp(int(value) / 1000, tz=UTC)
+    except (OverflowError, ValueError, OSError):
+        raise ParseError(f"the timestamp comment <!--{value}--> is not a time") from None
+
+
+def _take_images(soup: BeautifulSoup) -> list[ParsedImage]:
+    images = []
+    for position, img in enumerate(soup.find_all("img")):
+        src, alt_text = (img.get("src") or "").strip(), normalize_space(img.get("alt") or "")
+        caption, credit = _take_caption(img)
+        img.decompose()
+        if src and not src.startswith("data:"):
+            images.append(
+                ParsedImage(
+                    original_url=unwrap_image_url(src),
+                    caption=caption,
+                    credit=credit,
+                    alt_text=alt_text,
+                    position=position,
+                )
+            )
+    return images
+
+
+def _take_caption(img: Tag) -> tuple[str, str]:
+    """The `<small>` caption right after an image, its credit (`（美联社照片）`) apart."""
+    small = img.find_next(["small", "img"])
+    if small is None or small.name != "small":
+        return "", ""
+    text = normalize_space(small.get_text(" "))
+    container = small.find_parent("div")
+    if container is not None and normalize_space(container.get_text(" ")) == text:
+        container.decompose()
+    else:
+        small.decompose()
+    credit = CREDIT.search(text)
+    if not credit:
+        return text, ""
+    return text[: credit.start()].strip(), credit[1].strip()
+
+
+def _paragraphs(soup: BeautifulSoup) -> str:
+    """`<br /><br />` separates paragraphs; a `<strong>` standing alone is a subheading."""
+    chunks = []
+    for node in soup.contents:
+        if isinstance(node, Tag) and node.name in {"p", "div"}:
+            chunks.extend(PARAGRAPH_BREAK.split(node.decode_contents()))
+        elif isinstance(node, NavigableString):
+            chunks.extend(PARAGRAPH_BREAK.split(str(node)))
+        else:
+            chunks.append(str(node))
+    return "\n".join(_block(chunk.strip()) for chunk in chunks if chunk.strip())
+
+
+def _block(chunk: str) -> str:
+    inner = BeautifulSoup(chunk, "html.parser")
+    children = [c for c in inner.contents if not (isinstance(c, NavigableString) and not c.strip())]
+    if len(children) == 1 and isinstance(children[0], Tag):
+        if children[0].name in {"strong", "b"}:
+            return f"<h2>{children[0].decode_contents()}</h2>"
+        if children[0].name in {
+            "p",
+            "ul",
+            "ol",
+            "blockquote",
+            "h2",
+            "h3",
+            "h4",
+            "figure",
+            "script",
+            "style",
+            "iframe",
+        }:
+            return chunk
+    return f"<p>{chunk}</p>"

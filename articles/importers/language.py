@@ -1,0 +1,18 @@
+"""Which language is this text in? Han characters -> Chinese, Latin letters -> English."""
+
+import re
+
+HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+LATIN = re.compile(r"[A-Za-z]")
+# A Chinese character carries about as much as a short English word: a Chinese text that names
+# people and summits in English still has far more Han characters than a third of its letters.
+HAN_WEIGHT = 3
+
+
+def detect_language(text: str) -> str:
+    """ "zh-hans", "en", or "" when the text has no letters at all."""
+    han = len(HAN.findall(text))
+    latin = len(LATIN.findall(text))
+    if not han and not latin:
+        return ""
+    return "zh-hans" if han * HAN_WEIGHT >= latin else "en"

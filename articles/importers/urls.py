@@ -1,0 +1,69 @@
+"""URLs as the files give them -> the one canonical form that identifies a story."""
+
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
+
+from .base import ParseError
+
+TRACKING_PARAMETERS = {
+    "fbclid",
+    "gclid",
+    "dclid",
+    "msclkid",
+    "mc_cid",
+    "mc_eid",
+    "igshid",
+    "yclid",
+    "_ga",
+    "ref",
+    "ref_src",
+    "cmpid",
+    "ftcamp",
+    "spm",
+    "share",
+    "from",
+    "sharetype",
+    "sref",
+}
+IMAGE_PROXY_HOSTS = {"images.weserv.nl", "wsrv.nl"}
+
+
+def canonical_url(url: str) -> str:
+    """https, lower-case host, no fragment, no utm_* or other tracking parameters."""
+    url = url.strip()
+    parts = urlsplit(url if "://" in url else f"https://{url}")
+    if parts.scheme.lower() not in {"http", "https"} or not parts.hostname:
+        raise ParseError(f"the original URL is not a web address: {url!r}")
+    host = parts.hostname.lower()
+    if parts.port and parts.port not in (80, 443):
+        host = f"{host}:{parts.port}"
+    query = [
+        (key, value)
+        for key, value in parse_qsl(parts.query, keep_blank_values=True)
+        if not key.lower().startswith("utm_") and key.lower() not in TRACKING_PARAMETERS
+    ]
+    path = quote(unquote(parts.path), safe="/:@!$&'()*+,;=-._~") or "/"
+    return urlunsplit(("https", host, path, urlencode(query, quote_via=quote), ""))
+
+
+def unwrap_image_url(url: str) -> str:
+    """The real image behind an image proxy such as images.weserv.nl?url=...&w=900."""
+    url = url.strip()
+    parts = urlsplit(url if "://" in url else f"https://{url.lstrip('/')}")
+    if (parts.hostname or "").lower() in IMAGE_PROXY_HOSTS:
+        inner = dict(parse_qsl(parts.query, keep_blank_values=True)).get("url", "").strip()
+        if inner:
+            return unwrap_image_url(inner)
+    return urlunsplit(
+        (
+            "https" if parts.scheme in ("", "http", "https") else parts.scheme,
+            parts.netloc,
+            parts.path,
+            parts.query,
+            "",
+        )
+    )
+
+
+def domain_of(url: str) -> str:
+    host = (urlsplit(url).hostname or "").lower()
+    return host.removeprefix("www.")

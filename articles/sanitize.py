@@ -1,0 +1,92 @@
+"""The one place where outside HTML becomes safe HTML.
+
+nh3 (Rust's ammonia) does the cleaning against an allowlist; the report of what it removed is
+made from the same allowlist, so an editor can see in the import record what a file lost.
+"""
+
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+import nh3
+from bs4 import BeautifulSoup, Comment
+
+ALLOWED_TAGS = {
+    "a",
+    "b",
+    "blockquote",
+    "br",
+    "code",
+    "em",
+    "figcaption",
+    "figure",
+    "h2",
+    "h3",
+    "h4",
+    "hr",
+    "i",
+    "li",
+    "ol",
+    "p",
+    "pre",
+    "strong",
+    "sub",
+    "sup",
+    "ul",
+}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
+ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
+# Elements whose content goes with them: what is inside is code or layout, never story text.
+DROPPED_WITH_CONTENT = {"script", "style", "template", "noscript", "iframe", "object", "embed"}
+
+
+@dataclass
+class SanitizedHtml:
+    html: str
+    removed: list[str] = field(default_factory=list)
+
+
+def sanitize_html(html: str) -> SanitizedHtml:
+    cleaned = nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        clean_content_tags=DROPPED_WITH_CONTENT,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=ALLOWED_URL_SCHEMES,
+        link_rel="noopener noreferrer nofollow",
+        strip_comments=True,
+    )
+    return SanitizedHtml(html=cleaned.strip(), removed=_removals(html))
+
+
+def _removals(html: str) -> list[str]:
+    """What the allowlist takes out of `html`, one short line per kind, in document order."""
+    removed: dict[str, None] = {}
+    soup = BeautifulSoup(html, "html.parser")
+    for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
+        removed[f"comment <!--{_shorten(str(comment))}-->"] = None
+    for tag in soup.find_all(True):
+        if tag.name in DROPPED_WITH_CONTENT:
+            removed[f"<{tag.name}> with its content: {_shorten(tag.decode_contents())}"] = None
+            continue
+        if tag.name not in ALLOWED_TAGS:
+            kept = " (its text kept)" if tag.get_text(strip=True) else ""
+            removed[f"<{tag.name}>{kept}"] = None
+            continue
+        allowed = ALLOWED_ATTRIBUTES.get(tag.name, set())
+        for name, value in tag.attrs.items():
+            value = " ".join(value) if isinstance(value, list) else value
+            if name not in allowed:
+                removed[f'{name}="{_shorten(value)}" on <{tag.name}>'] = None
+            elif name == "href" and not _safe_url(value):
+                removed[f'link to "{_shorten(value)}"'] = None
+    return list(removed)
+
+
+def _safe_url(url: str) -> bool:
+    scheme = urlsplit(url.strip()).scheme.lower()
+    return not scheme or scheme in ALLOWED_URL_SCHEMES
+
+
+def _shorten(text: str, limit: int = 80) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
