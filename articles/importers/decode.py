@@ -30,7 +30,9 @@ def _decode(data: bytes) -> tuple[str, str]:
             try:
                 return data.decode(encoding), encoding
             except UnicodeDecodeError as error:
-                raise ParseError(f"the file starts as {encoding} but is not: {error.reason}")
+                raise ParseError(
+                    f"the file starts as {encoding} but is not: {error.reason}"
+                ) from None
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError as error:

@@ -1,0 +1,113 @@
+import json
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from articles.models import ImportRecord
+from articles.services import FileResult, ImportOptions, import_run, story_files
+
+Outcome = ImportRecord.Outcome
+
+
+class Command(BaseCommand):
+    help = _(
+        "Import story files (bilingual digests and feed items) into articles. Files and "
+        "directories are accepted; re-running is safe: what editors changed is never overwritten."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="+", type=Path, help=_("Files or directories"))
+        parser.add_argument("--dry-run", action="store_true",
+                            help=_("Report what would change and write nothing"))
+        parser.add_argument("--publish", action="store_true",
+                            help=_("Publish the articles this run creates (default: draft)"))
+        parser.add_argument("--no-fetch-images", action="store_true",
+                            help=_("Do not download images (their URLs are kept)"))
+        parser.add_argument("--json", action="store_true",
+                            help=_("Print one JSON report on stdout and nothing else"))
+
+    def handle(self, *args, paths, dry_run, publish, no_fetch_images, json, verbosity, **options):
+        missing = [str(path) for path in paths if not path.exists()]
+        if missing:
+            raise CommandError(_("No such file or directory: %s") % ", ".join(missing))
+        self.as_json, self.verbosity, self.results = json, verbosity, []
+        self.progress = Progress(self.stderr) if self._wants_progress() else None
+        if self.progress:
+            self.progress.total = sum(1 for _path in story_files(paths))
+        counts = import_run(
+            paths=paths,
+            options=ImportOptions(publish=publish, dry_run=dry_run,
+                                  fetch_images=not no_fetch_images),
+            on_result=self.report_file,
+        )
+        if self.progress:
+            self.progress.finish()
+        self.report_summary(counts, dry_run=dry_run)
+        if counts[Outcome.FAILED]:
+            raise CommandError(
+                ngettext("%(n)d file failed.", "%(n)d files failed.", counts[Outcome.FAILED])
+                % {"n": counts[Outcome.FAILED]},
+                returncode=1,
+            )
+
+    def _wants_progress(self) -> bool:
+        return not self.as_json and self.stdout.isatty() and self.verbosity >= 1
+
+    def report_file(self, result: FileResult) -> None:
+        if self.as_json:
+            self.results.append(result)
+            return
+        if self.progress:
+            self.progress.step()
+        if self.verbosity == 0 or (result.outcome == Outcome.UNCHANGED and self.verbosity < 2):
+            return
+        style = {
+            Outcome.CREATED: self.style.SUCCESS,
+            Outcome.UPDATED: self.style.SUCCESS,
+            Outcome.CONFLICT: self.style.WARNING,
+            Outcome.FAILED: self.style.ERROR,
+        }.get(result.outcome, str)
+        label = Outcome(result.outcome).label
+        detail = f": {result.message}" if result.message else ""
+        title = f" ({result.title})" if result.title and not detail else ""
+        line = f"{style(label.lower())} {result.path}{title}{detail}"
+        (self.stderr if result.outcome == Outcome.FAILED else self.stdout).write(line)
+        for warning in result.warnings:
+            self.stdout.write(self.style.WARNING(f"  {_('warning')}: {warning}"))
+
+    def report_summary(self, counts: dict[str, int], *, dry_run: bool) -> None:
+        if self.as_json:
+            report = {
+                "dry_run": dry_run,
+                "summary": counts,
+                "files": [vars(result) for result in self.results],
+            }
+            sys.stdout.write(json.dumps(report, ensure_ascii=False) + "\n")
+            return
+        parts = ", ".join(f"{counts[o]} {Outcome(o).label.lower()}" for o in Outcome.values)
+        prefix = _("Dry run, nothing written") if dry_run else _("Done")
+        self.stdout.write(self.style.SUCCESS(f"{prefix}: {parts}."))
+
+
+class Progress:
+    """A one-line progress bar on stderr for long runs in a terminal."""
+
+    WIDTH = 30
+
+    def __init__(self, stream):
+        self.stream, self.total, self.done = stream, 0, 0
+
+    def step(self):
+        self.done += 1
+        if self.total >= 50 and (self.done % 25 == 0 or self.done == self.total):
+            filled = self.WIDTH * self.done // self.total
+            bar = "#" * filled + "-" * (self.WIDTH - filled)
+            self.stream.write(f"\r[{bar}] {self.done}/{self.total}", ending="")
+            self.stream.flush()
+
+    def finish(self):
+        if self.total >= 50:
+            self.stream.write("")

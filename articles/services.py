@@ -1,0 +1,264 @@
+"""The writes of the import: files in, articles merged, one transaction per file."""
+
+import hashlib
+import logging
+import re
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import nullcontext
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.text import slugify
+
+from .importers.base import ParsedArticle, ParseError
+from .importers.decode import decode_bytes
+from .importers.detect import parse_story
+from .importers.urls import domain_of
+from .merge import current_values, flatten, plan_merge
+from .models import Article, Image, ImportRecord, ImportRun, Source, Translation
+from .outlets import outlet_for
+from .revisions import import_revision
+
+logger = logging.getLogger(__name__)
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+BATCH_SIZE = 500
+Outcome = ImportRecord.Outcome
+
+
+@dataclass
+class FileResult:
+    path: str
+    outcome: str
+    message: str = ""
+    article_id: int | None = None
+    title: str = ""
+    warnings: list[str] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ImportOptions:
+    publish: bool = False
+    dry_run: bool = False
+    fetch_images: bool = True
+
+
+def story_files(paths: Iterable[Path]) -> Iterator[Path]:
+    """Files named, and every file under directories named, in a stable order; dotfiles skipped."""
+    for path in paths:
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                relative = child.relative_to(path).parts
+                if child.is_file() and not any(part.startswith(".") for part in relative):
+                    yield child
+        else:
+            yield path
+
+
+def import_run(
+    *,
+    paths: Iterable[Path],
+    options: ImportOptions,
+    on_result: Callable[[FileResult], None] = lambda result: None,
+) -> dict[str, int]:
+    """Import every story file under `paths`; return how many files had each outcome.
+
+    A dry run does all the work inside one transaction and rolls it back at the end.
+    """
+    counts = {outcome: 0 for outcome in Outcome.values}
+    # A real run commits file by file; a dry run wraps them all in one transaction to undo.
+    with transaction.atomic() if options.dry_run else nullcontext():
+        run = ImportRun.objects.create(
+            options={"publish": options.publish, "fetch_images": options.fetch_images}
+        )
+        files = iter(story_files(paths))
+        while batch := list(islice(files, BATCH_SIZE)):
+            for result in _import_batch(run=run, paths=batch, options=options):
+                counts[result.outcome] += 1
+                on_result(result)
+        run.finished_at = timezone.now()
+        run.counts = counts
+        run.save(update_fields=["finished_at", "counts"])
+        if options.dry_run:
+            transaction.set_rollback(True)
+    return counts
+
+
+def _import_batch(*, run: ImportRun, paths: list[Path], options: ImportOptions):
+    """Files already imported byte for byte are unchanged: one query for the whole batch."""
+    contents = {path: _read(path) for path in paths}
+    digests = {path: hashlib.sha256(data).hexdigest() for path, data in contents.items()
+               if isinstance(data, bytes)}
+    known = dict(
+        ImportRecord.objects.applied()
+        .filter(sha256__in=set(digests.values()), article__isnull=False)
+        .values_list("sha256", "article_id")
+    )
+    unchanged = []
+    for path, data in contents.items():
+        digest = digests.get(path, "")
+        if digest in known:
+            unchanged.append(ImportRecord(run=run, path=str(path), sha256=digest,
+                                          article_id=known[digest], outcome=Outcome.UNCHANGED))
+            yield FileResult(path=str(path), outcome=Outcome.UNCHANGED,
+                             article_id=known[digest])
+        else:
+            yield article_import_file(run=run, path=path, data=data, sha256=digest,
+                                      options=options)
+    ImportRecord.objects.bulk_create(unchanged)
+
+
+def _read(path: Path) -> bytes | OSError:
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            return OSError(f"the file is larger than {MAX_FILE_BYTES // 1024 // 1024} MB")
+        return path.read_bytes()
+    except OSError as error:
+        return error
+
+
+def article_import_file(
+    *, run: ImportRun, path: Path, data: bytes | OSError, sha256: str, options: ImportOptions
+) -> FileResult:
+    """Parse one file and merge it into its article, all or nothing."""
+    record = ImportRecord(run=run, path=str(path), sha256=sha256)
+    try:
+        if isinstance(data, OSError):
+            raise ParseError(f"cannot read the file: {data.strerror or data}")
+        record.raw_text, record.encoding = decode_bytes(data)
+        parsed = parse_story(record.raw_text)
+    except ParseError as error:
+        return _failed(record, str(error))
+
+    images_to_fetch = []  # filled by the image step once downloads are wired in
+    try:
+        with transaction.atomic(), import_revision(f"Imported from {path.name}"):
+            result = _merge_into_article(record=record, parsed=parsed, options=options)
+            record.save()
+    except Exception as error:  # noqa: BLE001  one bad file must never stop the run
+        logger.debug("Import of %s failed", path, exc_info=True)
+        return _failed(record, f"could not be saved: {error}")
+    del images_to_fetch
+    return result
+
+
+def _failed(record: ImportRecord, message: str) -> FileResult:
+    record.article = None
+    record.outcome = Outcome.FAILED
+    record.message = message
+    record.save()
+    return FileResult(path=record.path, outcome=Outcome.FAILED, message=message)
+
+
+def _merge_into_article(
+    *, record: ImportRecord, parsed: ParsedArticle, options: ImportOptions
+) -> FileResult:
+    incoming = flatten(parsed.to_json())
+    record.parsed = parsed.to_json()
+    record.sanitizer_removed = parsed.sanitizer_removed
+    record.warnings = parsed.warnings
+    article = (
+        Article.objects.filter(original_url=parsed.original_url)
+        .prefetch_related("translations", "images", "tags")
+        .first()
+    )
+    if article is None:
+        article = _article_create(parsed=parsed, publish=options.publish)
+        record.outcome = Outcome.CREATED
+        current, base = {}, {}
+    else:
+        current = current_values(article)
+        last = article.import_records.applied().order_by("-created_at", "-id").first()
+        base = flatten(last.parsed) if last else {}
+    plan = plan_merge(base=base, current=current, incoming=incoming)
+    _article_apply(article=article, values=plan.apply)
+    record.article = article
+    record.conflicts = plan.conflicts
+    if record.outcome != Outcome.CREATED:
+        if plan.conflicts:
+            record.outcome = Outcome.CONFLICT
+            record.message = "an editor changed: " + ", ".join(plan.conflicts)
+        else:
+            record.outcome = Outcome.UPDATED if plan.apply else Outcome.UNCHANGED
+    return FileResult(
+        path=record.path,
+        outcome=record.outcome,
+        message=record.message,
+        article_id=article.pk,
+        title=parsed.translations[0].title,
+        warnings=parsed.warnings,
+        conflicts=list(plan.conflicts),
+    )
+
+
+def _article_create(*, parsed: ParsedArticle, publish: bool) -> Article:
+    published_at = parsed.published_at or (timezone.now() if publish else None)
+    return Article.objects.create(
+        source=source_for(url=parsed.original_url, code=parsed.source_code),
+        original_url=parsed.original_url,
+        slug=_unique_slug(parsed),
+        published_at=published_at,
+        status=Article.Status.PUBLISHED if publish else Article.Status.DRAFT,
+        original_language=parsed.original_language,
+    )
+
+
+def _article_apply(*, article: Article, values: dict) -> None:
+    """Write merged values: article fields, then translations and images (created if new)."""
+    by_object: dict[tuple[str, str], dict] = {}
+    for key, value in values.items():
+        kind, rest = key.split(":", 1)
+        ident, _, name = rest.rpartition(":")
+        by_object.setdefault((kind, ident), {})[name] = value
+    for (kind, ident), fields in by_object.items():
+        if kind == "article":
+            if "tags" in fields:
+                article.tags.set(fields.pop("tags"))
+            if "published_at" in fields:
+                article.published_at = parse_datetime(fields.pop("published_at") or "")
+            article.save()
+        elif kind == "translation":
+            Translation.objects.update_or_create(article=article, language=ident,
+                                                 defaults=fields)
+        elif kind == "image":
+            Image.objects.update_or_create(article=article, original_url=ident, defaults=fields)
+
+
+def source_for(*, url: str, code: str = "") -> Source:
+    """The Source of an original URL, created on first sight with the outlet's known name."""
+    host = domain_of(url)
+    outlet = outlet_for(host, code)
+    domain = outlet.domain if outlet and host.endswith(outlet.domain) else host
+    source, created = Source.objects.get_or_create(
+        domain=domain,
+        defaults={
+            "name": outlet.name if outlet else domain,
+            "homepage_url": f"https://{'www.' if outlet else ''}{domain}/",
+            "codes": list(outlet.codes) if outlet else [],
+        },
+    )
+    if code and code not in source.codes:
+        source.codes = [*source.codes, code]
+        source.save(update_fields=["codes"])
+    return source
+
+
+def _unique_slug(parsed: ParsedArticle) -> str:
+    """From the English headline, else from the words of the original URL's path."""
+    english = parsed.translation("en")
+    if english:
+        words = english.title
+    else:
+        segments = re.split(r"[/.]", parsed.original_url.split("://", 1)[-1].split("?")[0])
+        words = max(segments[1:] or [""], key=lambda s: len(re.findall(r"[a-z]", s, re.I)))
+    base = slugify(words)[:80].strip("-") or "story"
+    slug, n = base, 1
+    while Article.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
