@@ -9,11 +9,14 @@ from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.text import slugify
 
+from .image_fetch import fetch_image
+from .images import CleanImage, make_renditions
 from .importers.base import ParsedArticle, ParseError
 from .importers.decode import decode_bytes
 from .importers.detect import parse_story
@@ -92,8 +95,11 @@ def import_run(
 def _import_batch(*, run: ImportRun, paths: list[Path], options: ImportOptions):
     """Files already imported byte for byte are unchanged: one query for the whole batch."""
     contents = {path: _read(path) for path in paths}
-    digests = {path: hashlib.sha256(data).hexdigest() for path, data in contents.items()
-               if isinstance(data, bytes)}
+    digests = {
+        path: hashlib.sha256(data).hexdigest()
+        for path, data in contents.items()
+        if isinstance(data, bytes)
+    }
     known = dict(
         ImportRecord.objects.applied()
         .filter(sha256__in=set(digests.values()), article__isnull=False)
@@ -103,13 +109,18 @@ def _import_batch(*, run: ImportRun, paths: list[Path], options: ImportOptions):
     for path, data in contents.items():
         digest = digests.get(path, "")
         if digest in known:
-            unchanged.append(ImportRecord(run=run, path=str(path), sha256=digest,
-                                          article_id=known[digest], outcome=Outcome.UNCHANGED))
-            yield FileResult(path=str(path), outcome=Outcome.UNCHANGED,
-                             article_id=known[digest])
+            unchanged.append(
+                ImportRecord(
+                    run=run,
+                    path=str(path),
+                    sha256=digest,
+                    article_id=known[digest],
+                    outcome=Outcome.UNCHANGED,
+                )
+            )
+            yield FileResult(path=str(path), outcome=Outcome.UNCHANGED, article_id=known[digest])
         else:
-            yield article_import_file(run=run, path=path, data=data, sha256=digest,
-                                      options=options)
+            yield article_import_file(run=run, path=path, data=data, sha256=digest, options=options)
     ImportRecord.objects.bulk_create(unchanged)
 
 
@@ -135,16 +146,44 @@ def article_import_file(
     except ParseError as error:
         return _failed(record, str(error))
 
-    images_to_fetch = []  # filled by the image step once downloads are wired in
+    # Downloads happen before the transaction: no database lock is held while waiting on a server.
+    downloads = _download_images(parsed) if options.fetch_images and not options.dry_run else {}
     try:
         with transaction.atomic(), import_revision(f"Imported from {path.name}"):
             result = _merge_into_article(record=record, parsed=parsed, options=options)
+            _attach_downloads(article_id=result.article_id, downloads=downloads)
             record.save()
     except Exception as error:  # noqa: BLE001  one bad file must never stop the run
         logger.debug("Import of %s failed", path, exc_info=True)
         return _failed(record, f"could not be saved: {error}")
-    del images_to_fetch
     return result
+
+
+def _download_images(parsed: ParsedArticle) -> dict[str, CleanImage]:
+    """Images not yet stored for this story; a failed one is a warning, its URL is kept."""
+    stored = set(
+        Image.objects.filter(article__original_url=parsed.original_url)
+        .exclude(file="")
+        .values_list("original_url", flat=True)
+    )
+    downloads = {}
+    for image in parsed.images:
+        if image.original_url in stored:
+            continue
+        try:
+            downloads[image.original_url] = fetch_image(image.original_url)
+        except ValueError as error:
+            parsed.warnings.append(f"image {image.original_url} not downloaded: {error}")
+    return downloads
+
+
+def _attach_downloads(*, article_id: int, downloads: dict[str, CleanImage]) -> None:
+    for image in Image.objects.filter(article_id=article_id, original_url__in=downloads, file=""):
+        clean = downloads[image.original_url]
+        name = f"{hashlib.sha256(clean.data).hexdigest()[:16]}.{clean.extension}"
+        image.file.save(name, ContentFile(clean.data), save=False)
+        image.save()
+        make_renditions(image)
 
 
 def _failed(record: ImportRecord, message: str) -> FileResult:
@@ -223,8 +262,7 @@ def _article_apply(*, article: Article, values: dict) -> None:
                 article.published_at = parse_datetime(fields.pop("published_at") or "")
             article.save()
         elif kind == "translation":
-            Translation.objects.update_or_create(article=article, language=ident,
-                                                 defaults=fields)
+            Translation.objects.update_or_create(article=article, language=ident, defaults=fields)
         elif kind == "image":
             Image.objects.update_or_create(article=article, original_url=ident, defaults=fields)
 
@@ -256,7 +294,10 @@ def _unique_slug(parsed: ParsedArticle) -> str:
     else:
         segments = re.split(r"[/.]", parsed.original_url.split("://", 1)[-1].split("?")[0])
         words = max(segments[1:] or [""], key=lambda s: len(re.findall(r"[a-z]", s, re.I)))
-    base = slugify(words)[:80].strip("-") or "story"
+    base = slugify(words)
+    if len(base) > 80:
+        base = base[:81].rsplit("-", 1)[0]
+    base = base.strip("-") or "story"
     slug, n = base, 1
     while Article.objects.filter(slug=slug).exists():
         n += 1

@@ -20,14 +20,24 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("paths", nargs="+", type=Path, help=_("Files or directories"))
-        parser.add_argument("--dry-run", action="store_true",
-                            help=_("Report what would change and write nothing"))
-        parser.add_argument("--publish", action="store_true",
-                            help=_("Publish the articles this run creates (default: draft)"))
-        parser.add_argument("--no-fetch-images", action="store_true",
-                            help=_("Do not download images (their URLs are kept)"))
-        parser.add_argument("--json", action="store_true",
-                            help=_("Print one JSON report on stdout and nothing else"))
+        parser.add_argument(
+            "--dry-run", action="store_true", help=_("Report what would change and write nothing")
+        )
+        parser.add_argument(
+            "--publish",
+            action="store_true",
+            help=_("Publish the articles this run creates (default: draft)"),
+        )
+        parser.add_argument(
+            "--no-fetch-images",
+            action="store_true",
+            help=_("Do not download images (their URLs are kept)"),
+        )
+        parser.add_argument(
+            "--json",
+            action="store_true",
+            help=_("Print one JSON report on stdout and nothing else"),
+        )
 
     def handle(self, *args, paths, dry_run, publish, no_fetch_images, json, verbosity, **options):
         missing = [str(path) for path in paths if not path.exists()]
@@ -39,8 +49,9 @@ class Command(BaseCommand):
             self.progress.total = sum(1 for _path in story_files(paths))
         counts = import_run(
             paths=paths,
-            options=ImportOptions(publish=publish, dry_run=dry_run,
-                                  fetch_images=not no_fetch_images),
+            options=ImportOptions(
+                publish=publish, dry_run=dry_run, fetch_images=not no_fetch_images
+            ),
             on_result=self.report_file,
         )
         if self.progress:
