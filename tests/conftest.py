@@ -30,3 +30,37 @@ def screenshot_dir() -> Path:
     """Where browser tests save screenshots for people to look at (named in the README)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    """Uploads and renditions go to a temporary folder, not the project's media/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def _staff_in_group(django_user_model, username, group_name):
+    from django.contrib.auth.models import Group
+
+    user = django_user_model.objects.create_user(username, password="pw-" + username, is_staff=True)
+    user.groups.add(Group.objects.get(name=group_name))
+    return user
+
+
+@pytest.fixture
+def editor(django_user_model):
+    """A staff member in the Editor group (made by migration, as in production)."""
+    return _staff_in_group(django_user_model, "editor", "Editor")
+
+
+@pytest.fixture
+def contributor(django_user_model):
+    return _staff_in_group(django_user_model, "contributor", "Contributor")
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Every test starts with an empty cache: local memory outlives a single test."""
+    from django.core.cache import cache
+
+    cache.clear()

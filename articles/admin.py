@@ -1,0 +1,536 @@
+"""The editors' desk: curating, translating and publishing stories in the Django admin."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import NoReverseMatch, path, reverse
+from django.utils import timezone, translation
+from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from reversion.admin import VersionAdmin
+
+from . import desk, publishing
+from .images import make_renditions, rendition_url, validate_and_clean_image
+from .models import Article, Image, ImportRecord, ImportRun, Language, Source, Translation
+from .roles import can_edit, can_publish
+
+URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
+
+admin.site.site_header = _("Newsdesk")
+admin.site.site_title = _("Newsdesk")
+admin.site.index_title = _("Editors' desk")
+
+
+# -- List filters ------------------------------------------------------------------------------
+
+
+class StatusFilter(admin.SimpleListFilter):
+    """The workflow as editors see it: a published story with a future time is scheduled."""
+
+    title = _("status")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return desk.STATUS_LABELS.items()
+
+    def queryset(self, request, queryset):
+        if self.value() in desk.STATUS_LABELS:
+            return queryset.filter(desk.status_q(self.value()))
+        return queryset
+
+
+class LanguageFilter(admin.SimpleListFilter):
+    def lookups(self, request, model_admin):
+        return Language.choices
+
+
+class MissingLanguageFilter(LanguageFilter):
+    title = _("missing language")
+    parameter_name = "missing"
+
+    def queryset(self, request, queryset):
+        if self.value() in Language.values:
+            return queryset.filter(desk.missing_q(self.value()))
+        return queryset
+
+
+class OutdatedLanguageFilter(LanguageFilter):
+    title = _("outdated translation")
+    parameter_name = "outdated"
+
+    def queryset(self, request, queryset):
+        if self.value() in Language.values:
+            return queryset.filter(desk.outdated_q(self.value()))
+        return queryset
+
+
+class YesNoFilter(admin.SimpleListFilter):
+    condition: Q
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Yes")), ("no", _("No"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(self.condition)
+        if self.value() == "no":
+            return queryset.exclude(self.condition)
+        return queryset
+
+
+class HasImageFilter(YesNoFilter):
+    title = _("has an image")
+    parameter_name = "has_image"
+    condition = desk.has_image_q()
+
+
+class OpenConflictFilter(YesNoFilter):
+    title = _("open import conflict")
+    parameter_name = "conflict"
+    condition = desk.open_conflict_q()
+
+
+# -- Inlines ------------------------------------------------------------------------------------
+
+
+class TranslationForm(forms.ModelForm):
+    class Meta:
+        model = Translation
+        fields = ["language", "title", "summary", "body"]
+        widgets = {
+            "language": forms.HiddenInput,
+            "title": forms.TextInput(attrs={"class": "vLargeTextField translation-title"}),
+            "summary": forms.Textarea(attrs={"rows": 3}),
+            "body": forms.Textarea(attrs={"rows": 20}),
+        }
+
+    @property
+    def pane_language(self) -> str:
+        return self.instance.language or self.initial.get("language", "")
+
+    @property
+    def pane_label(self) -> str:
+        language = self.pane_language
+        return Language(language).label if language in Language.values else ""
+
+
+class TranslationFormSet(forms.BaseInlineFormSet):
+    """One pane per language: the ones that exist, then an empty one for each that is missing."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        present = {translation.language for translation in self.get_queryset()}
+        self.initial_extra = [
+            {"language": language} for language in Language.values if language not in present
+        ]
+
+
+class TranslationInline(admin.StackedInline):
+    model = Translation
+    form = TranslationForm
+    formset = TranslationFormSet
+    max_num = len(Language.values)
+    template = "admin/articles/article/translations_side_by_side.html"
+    side_by_side = True  # the article's change form puts this inline first, in two columns
+
+    def get_extra(self, request, obj=None, **kwargs):
+        present = obj.translations.count() if obj else 0
+        return len(Language.values) - present
+
+
+class ImageForm(forms.ModelForm):
+    class Meta:
+        model = Image
+        fields = ["file", "caption", "credit", "alt_text", "position"]
+        widgets = {"caption": forms.Textarea(attrs={"rows": 2, "cols": 40})}
+
+    def clean_file(self):
+        """Only Pillow-checked, metadata-free bytes reach the storage."""
+        upload = self.cleaned_data.get("file")
+        if not upload or "file" not in self.changed_data:
+            return upload
+        try:
+            clean = validate_and_clean_image(upload.read())
+        except ValueError as error:
+            raise ValidationError(str(error), code="invalid_image") from None
+        stem = upload.name.rsplit(".", 1)[0]
+        return forms.fields.SimpleUploadedFile(
+            f"{stem}.{clean.extension}", clean.data, content_type=f"image/{clean.extension}"
+        )
+
+
+class ImageInline(admin.TabularInline):
+    model = Image
+    form = ImageForm
+    extra = 1
+    readonly_fields = ["thumbnail", "size"]
+    fields = ["thumbnail", "file", "caption", "credit", "alt_text", "position", "size"]
+
+    @admin.display(description=_("preview"))
+    def thumbnail(self, image):
+        return _thumbnail(image, height=80)
+
+    @admin.display(description=_("pixels"))
+    def size(self, image):
+        return f"{image.width}×{image.height}" if image.width else "—"
+
+
+class ImportRecordInline(admin.TabularInline):
+    """What the import did to this story, read-only: the file, its digest, what was removed."""
+
+    model = ImportRecord
+    fk_name = "article"
+    extra = 0
+    can_delete = False
+    verbose_name_plural = _("import history")
+    fields = ["path", "sha256", "created_at", "outcome", "removed", "message"]
+    readonly_fields = fields
+    classes = ["collapse"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("removed by the sanitiser"))
+    def removed(self, record):
+        removed = ((item,) for item in record.sanitizer_removed)
+        return format_html_join("", "<div><code>{}</code></div>", removed) or "—"
+
+
+# -- Articles -------------------------------------------------------------------------------------
+
+
+@admin.register(Article)
+class ArticleAdmin(VersionAdmin):
+    list_display = [
+        "thumbnail",
+        "headline",
+        "source",
+        "status_label",
+        "published_at",
+        "languages",
+        "tag_list",
+    ]
+    list_display_links = ["thumbnail", "headline"]
+    list_filter = [
+        StatusFilter,
+        "source",
+        MissingLanguageFilter,
+        OutdatedLanguageFilter,
+        "tags",
+        HasImageFilter,
+        OpenConflictFilter,
+    ]
+    search_fields = [
+        "translations__title",
+        "translations__summary",
+        "translations__body",
+        "slug",
+        "original_url",
+    ]
+    date_hierarchy = "published_at"
+    list_per_page = 50
+    actions = ["submit_for_review", "publish", "unpublish"]
+    autocomplete_fields = ["source"]
+    formfield_overrides = URL_FIELDS
+    readonly_fields = ["original_link", "created_at", "updated_at"]
+    fieldsets = [
+        (_("Publishing"), {"fields": [("status", "published_at"), "tags"]}),
+        (
+            _("Origin"),
+            {"fields": ["source", ("original_url", "original_link"), "original_language", "slug"]},
+        ),
+        (_("Record"), {"fields": [("created_at", "updated_at")], "classes": ["collapse"]}),
+    ]
+    inlines = [TranslationInline, ImageInline, ImportRecordInline]
+    change_form_template = "admin/articles/article/change_form.html"
+    change_list_template = "admin/articles/article/change_list.html"
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("source")
+            .prefetch_related(
+                "translations", Prefetch("images", Image.objects.order_by("position", "id")), "tags"
+            )
+            .annotate(
+                has_open_conflict=Exists(
+                    ImportRecord.objects.open_conflicts().filter(article=OuterRef("pk"))
+                )
+            )
+        )
+
+    # Rights: enforced here, on the server, whatever the form or the request says.
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and can_edit(request.user, obj)
+
+    def has_publish_permission(self, request):
+        return can_publish(request.user)
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "status" and not can_publish(request.user):
+            kwargs["choices"] = [
+                (value, label)
+                for value, label in Article.Status.choices
+                if value != Article.Status.PUBLISHED
+            ]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if obj.status == Article.Status.PUBLISHED and not can_publish(request.user):
+            raise PermissionDenied
+        if obj.status == Article.Status.PUBLISHED and not obj.published_at:
+            obj.published_at = timezone.now()
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.model is Image:
+            for image_form in formset.forms:
+                if image_form.instance.pk and "file" in image_form.changed_data:
+                    make_renditions(image_form.instance)
+
+    # List columns
+
+    @admin.display(description=_("image"))
+    def thumbnail(self, article):
+        lead = next(iter(article.images.all()), None)
+        return _thumbnail(lead, height=48) if lead else ""
+
+    @admin.display(description=_("headline"))
+    def headline(self, article):
+        translation = desk.translation_for(article, get_language())
+        title = translation.title if translation else article.original_url
+        if article.has_open_conflict:
+            return format_html(
+                '{} <span class="desk-badge desk-badge-conflict">{}</span>',
+                title,
+                _("import conflict"),
+            )
+        return title
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_label(self, article):
+        status = desk.status_of(article)
+        return format_html(
+            '<span class="desk-badge desk-status-{}">{}</span>', status, desk.STATUS_LABELS[status]
+        )
+
+    @admin.display(description=_("languages"))
+    def languages(self, article):
+        states = desk.language_states(article)
+        return format_html_join(
+            " ",
+            '<span class="desk-lang desk-lang-{}" title="{}">{}</span>',
+            (
+                (state, desk.LANGUAGE_STATE_LABELS[state], desk.LANGUAGE_SHORT[language])
+                for language, state in states.items()
+            ),
+        )
+
+    @admin.display(description=_("tags"))
+    def tag_list(self, article):
+        return ", ".join(tag.name for tag in article.tags.all())
+
+    @admin.display(description=_("original article"))
+    def original_link(self, article):
+        if not article.original_url:
+            return "—"
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener noreferrer">{}</a>',
+            article.original_url,
+            _("Open the original"),
+        )
+
+    # Bulk actions, each through the service that checks the user's rights again.
+
+    @admin.action(description=_("Submit for review"), permissions=["change"])
+    def submit_for_review(self, request, queryset):
+        self._run_action(
+            request, queryset, publishing.article_submit_for_review, _("%(count)d submitted.")
+        )
+
+    @admin.action(description=_("Publish"), permissions=["publish"])
+    def publish(self, request, queryset):
+        self._run_action(request, queryset, publishing.article_publish, _("%(count)d published."))
+
+    @admin.action(description=_("Unpublish"), permissions=["publish"])
+    def unpublish(self, request, queryset):
+        self._run_action(
+            request, queryset, publishing.article_unpublish, _("%(count)d unpublished.")
+        )
+
+    def _run_action(self, request, queryset, service, done_message):
+        done, refused = 0, 0
+        for article in queryset:
+            try:
+                service(article=article, user=request.user)
+                done += 1
+            except PermissionDenied:
+                refused += 1
+        self.message_user(request, done_message % {"count": done}, messages.SUCCESS)
+        if refused:
+            self.message_user(
+                request,
+                _("%(count)d stories were left as they were: you may not change them.")
+                % {"count": refused},
+                messages.WARNING,
+            )
+
+    # Pages of our own: the translation desk and the conflict buttons.
+
+    def get_urls(self):
+        return [
+            path(
+                "translation-desk/",
+                self.admin_site.admin_view(self.translation_desk_view),
+                name="articles_article_translation_desk",
+            ),
+            path(
+                "<path:object_id>/conflicts/<int:record_id>/",
+                self.admin_site.admin_view(self.conflict_view),
+                name="articles_article_conflict",
+            ),
+        ] + super().get_urls()
+
+    def translation_desk_view(self, request):
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        changelist = reverse("admin:articles_article_changelist")
+        rows = [
+            {
+                "language": label,
+                "problem": problem_label,
+                "cells": [
+                    {
+                        "count": counts[status],
+                        "url": changelist + "?" + urlencode({problem: language, "status": status}),
+                    }
+                    for status in desk.STATUS_LABELS
+                ],
+            }
+            for language, label in Language.choices
+            for problem, problem_label, counts in desk.translation_gaps(language)
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Translation desk"),
+            "statuses": desk.STATUS_LABELS.values(),
+            "rows": rows,
+        }
+        return TemplateResponse(request, "admin/articles/translation_desk.html", context)
+
+    def conflict_view(self, request, object_id, record_id):
+        article = get_object_or_404(Article, pk=object_id)
+        record = get_object_or_404(ImportRecord, pk=record_id, article=article)
+        change_url = reverse("admin:articles_article_change", args=[article.pk])
+        if request.method != "POST":
+            return HttpResponseRedirect(change_url)
+        if not self.has_change_permission(request, article):
+            raise PermissionDenied
+        key = request.POST.get("key", "")
+        settle = {"take": publishing.conflict_take, "keep": publishing.conflict_keep}.get(
+            request.POST.get("choice")
+        )
+        if settle is None:
+            raise PermissionDenied
+        try:
+            settle(record=record, key=key, user=request.user)
+        except ValueError as error:
+            self.message_user(request, str(error), messages.WARNING)
+        else:
+            self.message_user(
+                request, _settled_message(settle, desk.conflict_label(key)), messages.SUCCESS
+            )
+        return HttpResponseRedirect(change_url)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context["open_conflicts"] = desk.open_conflicts(obj)
+            context["preview_links"] = _preview_links(obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+
+def _settled_message(settle, field_label):
+    if settle is publishing.conflict_take:
+        return _("%(field)s: the imported value replaced yours.") % {"field": field_label}
+    return _("%(field)s: your value stays.") % {"field": field_label}
+
+
+def _preview_links(article):
+    """Staff preview of the story as readers will see it, one link per language."""
+    links = []
+    for language, label in Language.choices:
+        with translation.override(language):
+            try:
+                url = reverse("article_preview", kwargs={"pk": article.pk})
+            except NoReverseMatch:
+                return []
+        links.append({"label": label, "url": url, "language": language})
+    return links
+
+
+def _thumbnail(image, *, height):
+    url = rendition_url(image, max_width=480) if image else ""
+    if not url:
+        return "—"
+    return format_html(
+        '<img src="{}" alt="{}" class="desk-thumb" height="{}">', url, image.alt_text, height
+    )
+
+
+# -- Sources, imports ---------------------------------------------------------------------------
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    list_display = ["name", "domain", "homepage_url", "story_count"]
+    search_fields = ["name", "domain"]
+    formfield_overrides = URL_FIELDS
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(story_count=Count("articles"))
+
+    @admin.display(description=_("stories"), ordering="story_count")
+    def story_count(self, source):
+        return source.story_count
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """The import's own records: evidence, not something to edit."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ImportRun)
+class ImportRunAdmin(ReadOnlyAdmin):
+    list_display = ["started_at", "finished_at", "counts"]
+
+
+@admin.register(ImportRecord)
+class ImportRecordAdmin(ReadOnlyAdmin):
+    list_display = ["path", "outcome", "article", "created_at", "resolved_at"]
+    list_filter = ["outcome"]
+    search_fields = ["path", "sha256"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("article__translations")

@@ -1,0 +1,137 @@
+"""Images with Pillow: check that bytes are a real image within limits, strip what the camera
+wrote (EXIF, GPS, XMP), and make the web renditions the public pages use.
+
+Both doors use it: the admin's upload form and the importer's downloads.
+"""
+
+import io
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+from PIL import Image as PILImage
+from PIL import ImageOps
+
+from .models import Image
+
+ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
+RENDITION_WIDTHS = (480, 960, 1600)
+WEBP_QUALITY = 80
+JPEG_QUALITY = 85
+
+
+@dataclass(frozen=True)
+class CleanImage:
+    data: bytes
+    format: str
+    width: int
+    height: int
+
+    @property
+    def extension(self) -> str:
+        return ALLOWED_FORMATS[self.format]
+
+
+def validate_and_clean_image(
+    data: bytes, *, max_bytes: int | None = None, max_pixels: int | None = None
+) -> CleanImage:
+    """The image re-encoded without metadata, or ValueError saying what is wrong with it."""
+    max_bytes = max_bytes or settings.NEWSDESK_IMAGE_MAX_BYTES
+    max_pixels = max_pixels or settings.NEWSDESK_IMAGE_MAX_PIXELS
+    if len(data) > max_bytes:
+        raise ValueError(
+            _("The image is %(size)s; the limit is %(limit)s.")
+            % {"size": filesizeformat(len(data)), "limit": filesizeformat(max_bytes)}
+        )
+    try:
+        with PILImage.open(io.BytesIO(data)) as probe:
+            image_format, (width, height) = probe.format, probe.size
+            probe.verify()
+    except (OSError, SyntaxError, ValueError, PILImage.DecompressionBombError):
+        raise ValueError(_("The file is not an image, or it is damaged.")) from None
+    if image_format not in ALLOWED_FORMATS:
+        raise ValueError(
+            _("%(format)s images are not accepted; use JPEG, PNG, WebP or GIF.")
+            % {"format": image_format}
+        )
+    if width * height > max_pixels:
+        raise ValueError(
+            _("The image is %(width)s×%(height)s pixels; the limit is %(limit)s million pixels.")
+            % {"width": width, "height": height, "limit": round(max_pixels / 1_000_000, 1)}
+        )
+    with PILImage.open(io.BytesIO(data)) as image:
+        image.load()
+        # Turn the picture upright before the orientation tag goes with the rest of the EXIF.
+        upright = ImageOps.exif_transpose(image)
+    upright.info = {}
+    cleaned = _encode(upright, image_format)
+    return CleanImage(cleaned, image_format, upright.width, upright.height)
+
+
+def _encode(image: PILImage.Image, image_format: str) -> bytes:
+    """Pillow writes no EXIF, XMP or ICC data unless asked to: what comes out is pixels only."""
+    buffer = io.BytesIO()
+    if image_format == "JPEG":
+        image.convert("RGB").save(buffer, "JPEG", quality=JPEG_QUALITY, optimize=True)
+    elif image_format == "WEBP":
+        image.save(buffer, "WEBP", quality=WEBP_QUALITY)
+    else:
+        image.save(buffer, image_format, optimize=True)
+    return buffer.getvalue()
+
+
+def make_renditions(image: Image) -> list[dict]:
+    """Fill `image.renditions`: each width up to the original's, as WebP and a JPEG or PNG fallback.
+
+    Old renditions of this image are deleted first. An image without a file gets none.
+    """
+    delete_renditions(image)
+    image.renditions = []
+    if image.file:
+        with image.file.open("rb") as stored, PILImage.open(stored) as source:
+            source.load()
+        has_alpha = source.mode in ("RGBA", "LA", "PA") or "transparency" in source.info
+        fallback = ("png", "PNG") if has_alpha else ("jpg", "JPEG")
+        source = source.convert("RGBA" if has_alpha else "RGB")
+        stem = PurePosixPath(image.file.name).stem
+        widths = [w for w in RENDITION_WIDTHS if w < source.width] or [source.width]
+        for width in widths:
+            resized = source.copy()
+            resized.thumbnail((width, width * 10), PILImage.Resampling.LANCZOS)
+            for extension, encoder in (("webp", "WEBP"), fallback):
+                name = default_storage.save(
+                    f"renditions/{image.pk}/{stem}-{width}.{extension}",
+                    ContentFile(_encode(resized, encoder)),
+                )
+                image.renditions.append(
+                    {
+                        "width": resized.width,
+                        "height": resized.height,
+                        "format": extension,
+                        "name": name,
+                    }
+                )
+    image.save(update_fields=["renditions"])
+    return image.renditions
+
+
+def delete_renditions(image: Image) -> None:
+    for rendition in image.renditions or []:
+        default_storage.delete(rendition["name"])
+
+
+def rendition_url(image: Image, *, max_width: int = 480, image_format: str = "webp") -> str:
+    """The smallest rendition at least `max_width` wide (or the largest there is), else the file."""
+    candidates = sorted(
+        (r for r in image.renditions or [] if r["format"] == image_format), key=lambda r: r["width"]
+    )
+    chosen = next((r for r in candidates if r["width"] >= max_width), None) or (
+        candidates[-1] if candidates else None
+    )
+    if chosen:
+        return default_storage.url(chosen["name"])
+    return image.file.url if image.file else ""
