@@ -8,4 +8,7 @@ class ArticlesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import revisions  # noqa: F401  registers the models with django-reversion
+        from . import (
+            cache,  # noqa: F401  empties the readers' page cache on every edit
+            revisions,  # noqa: F401  registers the models with django-reversion
+        )

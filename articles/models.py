@@ -1,4 +1,5 @@
 from django.db import models
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
@@ -35,6 +36,62 @@ class ArticleQuerySet(models.QuerySet):
     def published(self, now=None):
         return self.filter(
             status=Article.Status.PUBLISHED, published_at__lte=now or timezone.now()
+        )
+
+    def scheduled(self, now=None):
+        """Published by an editor, but public only from a later published_at."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__gt=now or timezone.now())
+
+    def for_reader(self, language):
+        """What a story card or page shows; `reader_translations` lists `language` first."""
+        preferred_first = Translation.objects.order_by(
+            models.Case(models.When(language=language, then=0), default=1), "language"
+        )
+        return self.select_related("source").prefetch_related(
+            models.Prefetch("translations", preferred_first, to_attr="reader_translations"),
+            "images",
+        )
+
+    def tagged(self, slug):
+        return self.filter(tags__slug=slug)
+
+    def related_to(self, article):
+        """Stories sharing tags with `article`, the most shared tags first."""
+        return (
+            self.filter(tags__in=[tag.pk for tag in article.tags.all()])
+            .exclude(pk=article.pk)
+            .annotate(shared_tags=models.Count("tags"))
+            .order_by("-shared_tags", "-published_at", "-id")
+        )
+
+    def matching(self, terms):
+        """Stories with every term in the headline, dek or body of either translation."""
+        queryset = self
+        for term in terms:
+            translations = Translation.objects.filter(
+                models.Q(title__icontains=term)
+                | models.Q(summary__icontains=term)
+                | models.Q(body__icontains=term)
+            )
+            queryset = queryset.filter(pk__in=translations.values("article_id"))
+        return queryset
+
+    def tag_counts(self):
+        """One row per tag in use: tag_name, tag_slug and how many of these stories carry it."""
+        return (
+            self.filter(tags__isnull=False)
+            .values(tag_name=models.F("tags__name"), tag_slug=models.F("tags__slug"))
+            .annotate(count=models.Count("pk", distinct=True))
+            .order_by("-count", "tag_name")
+        )
+
+    def month_counts(self):
+        """One row per month with stories, the latest first: month and count."""
+        return (
+            self.annotate(month=TruncMonth("published_at"))
+            .values("month")
+            .annotate(count=models.Count("pk"))
+            .order_by("-month")
         )
 
 

@@ -121,6 +121,18 @@ MEDIA_ROOT = Path(os.environ.get("NEWSDESK_MEDIA_ROOT", BASE_DIR / "media"))
 
 TAGGIT_CASE_INSENSITIVE = True
 
+# Local memory by default (one copy per process); a shared cache is configured in production.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "newsdesk",
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    }
+}
+# How long anonymous readers may be served a cached page; 0 turns the page cache off.
+# Editors' changes empty the cache at once (articles/cache.py), so this only bounds memory.
+NEWSDESK_PAGE_CACHE_SECONDS = int(os.environ.get("NEWSDESK_PAGE_CACHE_SECONDS", "600"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -1,11 +1,28 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import path
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path
+
+from articles.cache import cache_for_anonymous
+from articles.sitemaps import SITEMAPS
+from articles.views import RobotsView, language_root
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", language_root, name="root"),
+    path(
+        "sitemap.xml",
+        cache_for_anonymous(sitemap),
+        {"sitemaps": SITEMAPS},
+        name="sitemap",
+    ),
+    path("robots.txt", RobotsView.as_view(), name="robots"),
 ]
+# The reader's site: /en/... and /zh-hans/...
+urlpatterns += i18n_patterns(path("", include("articles.urls")))
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

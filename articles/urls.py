@@ -1,0 +1,37 @@
+"""The reader's site, under a language prefix (see newsdesk/urls.py)."""
+
+from django.urls import path
+
+from . import views
+from .cache import cache_for_anonymous
+from .feeds import LatestStoriesAtomFeed, LatestStoriesFeed
+
+urlpatterns = [
+    path("", cache_for_anonymous(views.HomeView.as_view()), name="home"),
+    path(
+        "stories/<slug:slug>/",
+        cache_for_anonymous(views.ArticleDetailView.as_view()),
+        name="article_detail",
+    ),
+    path(
+        "stories/<slug:slug>/bilingual/",
+        cache_for_anonymous(views.ArticleBilingualView.as_view()),
+        name="article_bilingual",
+    ),
+    path("preview/<int:pk>/", views.ArticlePreviewView.as_view(), name="article_preview"),
+    path("topics/<str:slug>/", cache_for_anonymous(views.TagArticleListView.as_view()), name="tag"),
+    path(
+        "sources/<str:domain>/",
+        cache_for_anonymous(views.SourceArticleListView.as_view()),
+        name="source",
+    ),
+    path("archive/", cache_for_anonymous(views.ArchiveView.as_view()), name="archive"),
+    path(
+        "archive/<int:year>/<int:month>/",
+        cache_for_anonymous(views.ArticleMonthArchiveView.as_view()),
+        name="archive_month",
+    ),
+    path("search/", cache_for_anonymous(views.SearchView.as_view()), name="search"),
+    path("feed/rss/", cache_for_anonymous(LatestStoriesFeed()), name="feed_rss"),
+    path("feed/atom/", cache_for_anonymous(LatestStoriesAtomFeed()), name="feed_atom"),
+]

@@ -1,0 +1,252 @@
+"""The reader's site: only published stories, in the page's language or the other one."""
+
+import json
+
+from django.conf import settings
+from django.contrib.admin.views.decorators import staff_member_required
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse, translate_url
+from django.utils import translation
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
+from django.utils.decorators import method_decorator
+from django.utils.http import urlencode
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import DetailView, ListView, MonthArchiveView, TemplateView
+from taggit.models import Tag
+
+from .bilingual import paired_blocks
+from .models import Article, Source
+from .search import article_search
+from .templatetags.reader import image_url
+
+PAGE_SIZE = 20
+RELATED_STORIES = 4
+TOPICS_ON_HOME = 12
+
+
+def language_root(request):
+    """`/`: the home page in the browser's preferred language."""
+    with translation.override(translation.get_language_from_request(request)):
+        response = redirect("home")
+    patch_vary_headers(response, ("Accept-Language", "Cookie"))
+    return response
+
+
+class ReaderPageMixin:
+    """Head links every public page carries: canonical URL and the page in each language."""
+
+    def page_languages(self):
+        return [code for code, _name in settings.LANGUAGES]
+
+    def get_context_data(self, **kwargs):
+        path = self.request.get_full_path()
+        alternates = [
+            {"code": code, "url": self.request.build_absolute_uri(translate_url(path, code))}
+            for code in self.page_languages()
+        ]
+        here = next((a for a in alternates if a["code"] == get_language()), alternates[0])
+        return super().get_context_data(alternates=alternates, canonical_url=here["url"], **kwargs)
+
+    def published(self):
+        return Article.objects.published().for_reader(get_language())
+
+
+class ArticleListView(ReaderPageMixin, ListView):
+    paginate_by = PAGE_SIZE
+    template_name = "articles/article_list.html"
+    heading = ""
+
+    def get_queryset(self):
+        return self.published()
+
+    def get_heading(self):
+        return self.heading
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(heading=self.get_heading(), **kwargs)
+
+
+class HomeView(ArticleListView):
+    heading = _("Latest stories")
+
+    def get_context_data(self, **kwargs):
+        topics = Article.objects.published().tag_counts()[:TOPICS_ON_HOME]
+        return super().get_context_data(topics=topics, is_home=True, **kwargs)
+
+
+class TagArticleListView(ArticleListView):
+    allow_empty = False  # a tag that only drafts carry is not public
+
+    def get_queryset(self):
+        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        return super().get_queryset().tagged(self.tag.slug)
+
+    def get_heading(self):
+        return _("Topic: %(tag)s") % {"tag": self.tag.name}
+
+
+class SourceArticleListView(ArticleListView):
+    allow_empty = False
+
+    def get_queryset(self):
+        self.source = get_object_or_404(Source, domain=self.kwargs["domain"])
+        return super().get_queryset().filter(source=self.source)
+
+    def get_heading(self):
+        return _("Stories from %(source)s") % {"source": self.source.name}
+
+
+class ArticleMonthArchiveView(ReaderPageMixin, MonthArchiveView):
+    date_field = "published_at"
+    month_format = "%m"
+    paginate_by = PAGE_SIZE
+    allow_empty = False
+
+    def get_queryset(self):
+        return self.published()
+
+
+class ArchiveView(ReaderPageMixin, TemplateView):
+    template_name = "articles/article_archive.html"
+
+    def get_context_data(self, **kwargs):
+        months = Article.objects.published().month_counts()
+        return super().get_context_data(months=months, **kwargs)
+
+
+class SearchView(ArticleListView):
+    template_name = "articles/article_search.html"
+
+    def get_queryset(self):
+        self.query = self.request.GET.get("q", "").strip()[:200]
+        return article_search(self.query, language=get_language())
+
+    def get_context_data(self, **kwargs):
+        page_query = urlencode({"q": self.query}) + "&"
+        return super().get_context_data(query=self.query, page_query=page_query, **kwargs)
+
+
+class ArticleDetailView(ReaderPageMixin, DetailView):
+    bilingual = False
+
+    def get_queryset(self):
+        return self.published().prefetch_related("tags")
+
+    def get_object(self, queryset=None):
+        article = super().get_object(queryset)
+        if not article.reader_translations:
+            raise Http404("A story without any translation has nothing to show.")
+        return article
+
+    def page_languages(self):
+        return [t.language for t in self.object.reader_translations]
+
+    def get_context_data(self, **kwargs):
+        article = self.object
+        translation, *others = article.reader_translations
+        other = others[0] if others else None
+        lead_image, *more_images = article.images.all() or [None]
+        context = super().get_context_data(
+            translation=translation,
+            other_translation=other,
+            lead_image=lead_image,
+            lead_image_url=lead_image and self.request.build_absolute_uri(image_url(lead_image)),
+            more_images=more_images,
+            tags=article.tags.all(),
+            related=self.published().related_to(article)[:RELATED_STORIES],
+            bilingual=self.bilingual,
+            **kwargs,
+        )
+        if self.bilingual:
+            context["paired_blocks"] = paired_blocks(translation.body, other.body)
+        context["structured_data"] = structured_data(context)
+        return context
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        if self.bilingual and len(self.object.reader_translations) < 2:
+            return redirect("article_detail", slug=self.object.slug)
+        return self.render_to_response(self.get_context_data(object=self.object))
+
+
+def structured_data(context) -> SafeString:
+    """JSON-LD NewsArticle for a story page, naming its original and its translation."""
+    article, translation = context["article"], context["translation"]
+    alternates = {a["code"]: a["url"] for a in context["alternates"]}
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": translation.title,
+        "description": translation.summary,
+        "inLanguage": translation.language,
+        "url": context["canonical_url"],
+        "mainEntityOfPage": context["canonical_url"],
+        "datePublished": article.published_at,
+        "dateModified": article.updated_at,
+        "isBasedOn": article.original_url,
+        "sourceOrganization": {"@type": "Organization", "name": article.source.name},
+        "publisher": {"@type": "Organization", "name": str(_("Newsdesk"))},
+        "keywords": [tag.name for tag in context["tags"]],
+    }
+    if context["lead_image_url"]:
+        data["image"] = [context["lead_image_url"]]
+    other = context["other_translation"]
+    if other:
+        relation = (
+            "translationOfWork"
+            if other.language == article.original_language
+            else "workTranslation"
+        )
+        data[relation] = {
+            "@type": "NewsArticle",
+            "headline": other.title,
+            "inLanguage": other.language,
+            "url": alternates.get(other.language),
+        }
+    json_text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
+    # Inside <script>, "<", ">" and "&" must not appear raw; JSON's escapes keep the meaning.
+    return mark_safe(json_text.translate(JSON_SCRIPT_ESCAPES))
+
+
+JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+class ArticleBilingualView(ArticleDetailView):
+    bilingual = True
+
+
+@method_decorator(staff_member_required, name="dispatch")
+class ArticlePreviewView(ArticleDetailView):
+    """A story in any status, shown to staff exactly as readers will see it."""
+
+    def get_queryset(self):
+        return Article.objects.for_reader(get_language()).prefetch_related("tags")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(preview=True, **kwargs)
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        add_never_cache_headers(response)
+        response["X-Robots-Tag"] = "noindex"
+        return response
+
+
+class RobotsView(TemplateView):
+    template_name = "robots.txt"
+    content_type = "text/plain; charset=utf-8"
+
+    def get_context_data(self, **kwargs):
+        search_paths = []
+        for code, _name in settings.LANGUAGES:
+            with translation.override(code):
+                search_paths.append(reverse("search"))
+        return super().get_context_data(
+            search_paths=search_paths,
+            sitemap_url=self.request.build_absolute_uri(reverse("sitemap")),
+            **kwargs,
+        )
