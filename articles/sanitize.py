@@ -55,10 +55,10 @@ def sanitize_html(html: str) -> SanitizedHtml:
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,
     )
-    return SanitizedHtml(html=cleaned.strip(), removed=_removals(html))
+    return SanitizedHtml(html=cleaned.strip(), removed=removals(html))
 
 
-def _removals(html: str) -> list[str]:
+def removals(html: str) -> list[str]:
     """What the allowlist takes out of `html`, one short line per kind, in document order."""
     removed: dict[str, None] = {}
     soup = BeautifulSoup(html, "html.parser")

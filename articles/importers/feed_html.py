@@ -3,10 +3,11 @@
 import re
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 
-from ..sanitize import sanitize_html
+from ..sanitize import removals, sanitize_html
 from .base import ParsedArticle, ParsedImage, ParsedTranslation, ParseError
 from .language import detect_language
 from .markup import normalize_space
@@ -32,17 +33,18 @@ def parse_feed_item(text: str) -> ParsedArticle:
     title, url = _title_link(header[2].strip())
     soup = BeautifulSoup(text[header.end() :], "html.parser")
     published_at = _take_date(soup) or _from_epoch_ms(header[1])
-    images = _take_images(soup)
-    sanitized = sanitize_html(_paragraphs(soup))
+    images, refused = _take_images(soup)
+    removed = removals(str(soup))  # before paragraphs are rebuilt, which drops <p> attributes
+    body = sanitize_html(_paragraphs(soup)).html
     language = detect_language(f"{title}\n{soup.get_text()}") or "zh-hans"
     return ParsedArticle(
         format=FORMAT,
         original_url=canonical_url(url),
         published_at=published_at,
         original_language=language,
-        translations=[ParsedTranslation(language=language, title=title, body=sanitized.html)],
+        translations=[ParsedTranslation(language=language, title=title, body=body)],
         images=images,
-        sanitizer_removed=sanitized.removed,
+        sanitizer_removed=refused + removed,
     )
 
 
@@ -83,23 +85,27 @@ def _from_epoch_ms(value: str | None) -> datetime | None:
         raise ParseError(f"the timestamp comment <!--{value}--> is not a time") from None
 
 
-def _take_images(soup: BeautifulSoup) -> list[ParsedImage]:
-    images = []
-    for position, img in enumerate(soup.find_all("img")):
+def _take_images(soup: BeautifulSoup) -> tuple[list[ParsedImage], list[str]]:
+    """The images and their captions, out of the body; what is not a web image is reported."""
+    images, refused = [], []
+    for img in soup.find_all("img"):
         src, alt_text = (img.get("src") or "").strip(), normalize_space(img.get("alt") or "")
         caption, credit = _take_caption(img)
         img.decompose()
-        if src and not src.startswith("data:"):
+        url = unwrap_image_url(src) if src else ""
+        if "." not in (urlsplit(url).hostname or ""):
+            refused.append(f'<img> that is not a web image: src="{src[:80]}"')
+        else:
             images.append(
                 ParsedImage(
-                    original_url=unwrap_image_url(src),
+                    original_url=url,
                     caption=caption,
                     credit=credit,
                     alt_text=alt_text,
-                    position=position,
+                    position=len(images),
                 )
             )
-    return images
+    return images, refused
 
 
 def _take_caption(img: Tag) -> tuple[str, str]:

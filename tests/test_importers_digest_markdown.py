@@ -1,0 +1,138 @@
+from datetime import UTC, datetime
+
+import pytest
+
+from articles.importers.base import ParseError
+from articles.importers.detect import parse_story
+from tests.helpers import fixture_text
+
+
+@pytest.fixture
+def bilingual():
+    return parse_story(fixture_text("digest_bilingual.txt"))
+
+
+def test_bilingual_digest_gives_one_translation_per_language(bilingual):
+    assert bilingual.format == "digest"
+    assert [t.language for t in bilingual.translations] == ["zh-hans", "en"]
+
+
+def test_headlines_lose_their_bold_markers(bilingual):
+    assert bilingual.translation("zh-hans").title == "中欧气候对话 双方同意加强碳市场合作"
+    assert bilingual.translation("en").title == "EU and China agree to deepen carbon market cooperation"
+
+
+def test_description_is_the_dek_of_the_translation_in_its_language(bilingual):
+    assert bilingual.translation("en").summary.startswith("Brussels and Beijing")
+    assert bilingual.translation("zh-hans").summary == ""
+
+
+def test_original_url_is_canonical_and_link_lines_are_not_body(bilingual):
+    assert bilingual.original_url == "https://ft.com/content/0a1b2c3d-eu-china-dialogue"
+    for translation in bilingual.translations:
+        assert "原文链接" not in translation.body
+        assert "Source Link" not in translation.body
+        assert "ft.com" not in translation.body
+
+
+def test_escaped_paragraph_breaks_split_paragraphs_on_their_own_line_or_inline(bilingual):
+    body = bilingual.translation("en").body
+    assert "/n/n" not in body
+    assert body.count("<p>") == 3
+    assert "<p>A joint statement is expected next month.</p>" in body
+
+
+def test_bold_in_the_body_stays_bold(bilingual):
+    assert "<strong>climate diplomacy</strong>" in bilingual.translation("en").body
+    assert "<strong>中欧</strong>" in bilingual.translation("zh-hans").body
+
+
+def test_body_does_not_repeat_the_headline(bilingual):
+    assert "<h1>" not in bilingual.translation("en").body
+    assert "deepen carbon market" not in bilingual.translation("en").body
+
+
+def test_tags_drop_the_tag_prefix_and_are_lower_case(bilingual):
+    assert bilingual.tags == ["europe", "carbon markets"]
+
+
+def test_date_and_outlet_code(bilingual):
+    assert bilingual.published_at == datetime(2026, 3, 4, 11, 22, 33, 456000, tzinfo=UTC)
+    assert bilingual.source_code == "ft"
+
+
+def test_single_section_without_description_or_tags():
+    article = parse_story(fixture_text("digest_english_only.txt"))
+    assert [t.language for t in article.translations] == ["en"]
+    assert article.translation("en").title == "Brazil sets out COP agenda on forests"
+    assert article.translation("en").summary == ""
+    assert article.tags == []
+
+
+def test_section_language_is_detected_not_assumed_from_position():
+    text = fixture_text("digest_bilingual.txt")
+    zh, en = text.split("\n---\n\n# ")[0].split("# **")[1], text.split("\n---\n\n# ")[1]
+    head = text.split("# **")[0]
+    swapped = parse_story(f"{head}# {en.split('[Source Link]')[0]}\n---\n\n# **{zh}")
+    assert [t.language for t in swapped.translations] == ["en", "zh-hans"]
+    assert swapped.translation("zh-hans").title.startswith("中欧气候对话")
+
+
+def test_front_matter_title_gives_a_headline_when_its_language_has_no_section():
+    text = fixture_text("digest_english_only.txt").replace(
+        "title: Brazil sets out COP agenda on forests", "title: 巴西公布气候大会森林议程"
+    )
+    article = parse_story(text)
+    assert article.translation("zh-hans").title == "巴西公布气候大会森林议程"
+    assert article.translation("zh-hans").body == ""
+
+
+@pytest.mark.parametrize(
+    ("tag_block", "expected"),
+    [
+        ("tag: \n", []),
+        ("tag:\n- Tag world\n", ["world"]),
+        ("tag: Tag Climate\n", ["climate"]),
+        ("", []),
+    ],
+)
+def test_tag_variations(tag_block, expected):
+    text = fixture_text("digest_english_only.txt").replace("author: reuters\n", tag_block + "author: reuters\n")
+    assert parse_story(text).tags == expected
+
+
+@pytest.mark.parametrize(
+    ("front_matter", "message"),
+    [
+        ("title: [unclosed\n", "not valid YAML"),
+        ("- just\n- a list\n", "not a set of fields"),
+        ("a: &a [x, x]\nb: &b [*a, *a]\nc: [*b, *b]\n", "aliases"),
+        ("title: {nested: map}\n", "'title'"),
+        ("date: yesterday-ish\n", "ISO 8601"),
+    ],
+)
+def test_bad_front_matter_is_a_clear_error(front_matter, message):
+    text = f"---\n{front_matter}---\n\n[原文链接](https://ft.com/x)\n\n# Headline\n\nBody.\n"
+    with pytest.raises(ParseError, match=message):
+        parse_story(text)
+
+
+def test_front_matter_never_closed_is_an_error():
+    with pytest.raises(ParseError, match="not closed"):
+        parse_story("---\ntitle: cut short\ndate: 2026-01-01T00:00:00Z\n")
+
+
+def test_digest_without_original_link_is_an_error():
+    with pytest.raises(ParseError, match="no link to the original article"):
+        parse_story("---\ntitle: A\n---\n\n# A headline\n\nBody text.\n")
+
+
+def test_markdown_html_in_a_digest_is_sanitised():
+    text = fixture_text("digest_english_only.txt").replace(
+        "keep tropical forests standing.",
+        "keep forests standing.<script>alert(1)</script> <img src=x onerror=alert(2)>",
+    )
+    article = parse_story(text)
+    assert "<script" not in article.translation("en").body
+    assert "onerror" not in article.translation("en").body
+    assert any("script" in line for line in article.sanitizer_removed)
