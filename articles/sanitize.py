@@ -70,16 +70,23 @@ def removals(html: str) -> list[str]:
             continue
         if tag.name not in ALLOWED_TAGS:
             kept = " (its text kept)" if tag.get_text(strip=True) else ""
-            removed[f"<{tag.name}>{kept}"] = None
+            attributes = "".join(
+                f' {name}="{_shorten(_value(v), 40)}"' for name, v in tag.attrs.items()
+            )
+            removed[f"<{tag.name}{attributes}>{kept}"] = None
             continue
         allowed = ALLOWED_ATTRIBUTES.get(tag.name, set())
         for name, value in tag.attrs.items():
-            value = " ".join(value) if isinstance(value, list) else value
+            value = _value(value)
             if name not in allowed:
                 removed[f'{name}="{_shorten(value)}" on <{tag.name}>'] = None
             elif name == "href" and not _safe_url(value):
                 removed[f'link to "{_shorten(value)}"'] = None
     return list(removed)
+
+
+def _value(value: str | list[str]) -> str:
+    return " ".join(value) if isinstance(value, list) else value
 
 
 def _safe_url(url: str) -> bool:

@@ -19,7 +19,10 @@ def test_bilingual_digest_gives_one_translation_per_language(bilingual):
 
 def test_headlines_lose_their_bold_markers(bilingual):
     assert bilingual.translation("zh-hans").title == "中欧气候对话 双方同意加强碳市场合作"
-    assert bilingual.translation("en").title == "EU and China agree to deepen carbon market cooperation"
+    assert (
+        bilingual.translation("en").title
+        == "EU and China agree to deepen carbon market cooperation"
+    )
 
 
 def test_description_is_the_dek_of_the_translation_in_its_language(bilingual):
@@ -97,7 +100,9 @@ def test_front_matter_title_gives_a_headline_when_its_language_has_no_section():
     ],
 )
 def test_tag_variations(tag_block, expected):
-    text = fixture_text("digest_english_only.txt").replace("author: reuters\n", tag_block + "author: reuters\n")
+    text = fixture_text("digest_english_only.txt").replace(
+        "author: reuters\n", tag_block + "author: reuters\n"
+    )
     assert parse_story(text).tags == expected
 
 
