@@ -1,0 +1,400 @@
+"""The article list, the side-by-side change form, history and the translation desk."""
+
+from datetime import timedelta
+
+import pytest
+import reversion
+from bs4 import BeautifulSoup
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from reversion.models import Version
+
+from articles.models import Article, ImportRecord, ImportRun, Translation
+from tests.admin_forms import form_values, pane_field
+from tests.factories import make_article, make_image, make_source
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = "admin:articles_article_changelist"
+
+
+def change_url(article):
+    return reverse("admin:articles_article_change", args=[article.pk])
+
+
+def listed(client, **params):
+    """The stories the article list shows for these query parameters."""
+    response = client.get(reverse(CHANGELIST), params)
+    assert response.status_code == 200
+    return list(response.context["cl"].result_list)
+
+
+def make_conflict(article, conflicts):
+    return ImportRecord.objects.create(
+        run=ImportRun.objects.create(),
+        article=article,
+        path="samples/story.md",
+        sha256="0" * 64,
+        outcome=ImportRecord.Outcome.CONFLICT,
+        conflicts=conflicts,
+    )
+
+
+def age_translation(article, language, minutes):
+    Translation.objects.filter(article=article, language=language).update(
+        updated_at=timezone.now() - timedelta(minutes=minutes)
+    )
+
+
+# -- The list ---------------------------------------------------------------------------------
+
+
+def test_list_query_count_does_not_grow_with_the_number_of_stories(client, editor):
+    client.force_login(editor)
+
+    def list_queries(stories):
+        for n in range(stories - Article.objects.count()):
+            article = make_article(tags=["cop30", f"tag{n % 7}"])
+            rendition = {"width": 480, "format": "webp", "name": f"renditions/{n}/x-480.webp"}
+            make_image(article, caption="Delegates", renditions=[rendition])
+            if n % 3 == 0:
+                make_conflict(article, {"translation:en:title": {"current": "a", "incoming": "b"}})
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse(CHANGELIST), {"all": ""})
+        assert len(response.context["cl"].result_list) == stories
+        return len(queries)
+
+    assert list_queries(10) == list_queries(200)
+
+
+def test_list_shows_the_headline_in_the_editors_language_with_the_other_as_fallback(client, editor):
+    make_article(en={"title": "Envoys meet"}, zh={"title": "特使会面"})
+    make_article(en=False, zh={"title": "只有中文"})
+    client.force_login(editor)
+
+    def headlines(language):
+        response = client.get(reverse(CHANGELIST), HTTP_ACCEPT_LANGUAGE=language)
+        cells = BeautifulSoup(response.content, "html.parser").select("td.field-headline")
+        return sorted(cell.get_text(strip=True) for cell in cells)
+
+    assert headlines("en") == ["Envoys meet", "只有中文"]
+    assert headlines("zh-hans") == ["只有中文", "特使会面"]
+
+
+def test_list_marks_a_story_published_for_later_as_scheduled(client, editor):
+    scheduled = make_article(published_at=timezone.now() + timedelta(days=1))
+    live = make_article()
+    client.force_login(editor)
+
+    assert listed(client, status="scheduled") == [scheduled]
+    assert listed(client, status="published") == [live]
+    assert "desk-status-scheduled" in client.get(reverse(CHANGELIST)).content.decode()
+
+
+def test_scheduled_story_goes_live_at_its_time_by_itself():
+    at = timezone.now() + timedelta(hours=2)
+    article = make_article(published_at=at)
+
+    assert not Article.objects.published().filter(pk=article.pk).exists()
+    assert Article.objects.published(now=at + timedelta(seconds=1)).filter(pk=article.pk).exists()
+
+
+def test_list_filters_by_missing_language(client, editor):
+    no_english = make_article(en=False)
+    make_article()
+    client.force_login(editor)
+
+    assert listed(client, missing="en") == [no_english]
+    assert listed(client, missing="zh-hans") == []
+
+
+def test_list_filters_by_outdated_translation(client, editor):
+    english_edited_later = make_article()
+    age_translation(english_edited_later, "zh-hans", minutes=30)
+    make_article()
+    client.force_login(editor)
+
+    assert listed(client, outdated="zh-hans") == [english_edited_later]
+    assert listed(client, outdated="en") == []
+
+
+def test_list_filters_by_image_tag_source_and_open_conflict(client, editor):
+    source = make_source(name="Carbon Brief")
+    with_image = make_article(tags=["finance"])
+    make_image(with_image)
+    with_conflict = make_article(source=source)
+    record = make_conflict(with_conflict, {"article:tags": {"current": [], "incoming": ["x"]}})
+    client.force_login(editor)
+
+    assert listed(client, has_image="yes") == [with_image]
+    assert listed(client, tags__id__exact=with_image.tags.get().pk) == [with_image]
+    assert listed(client, source__id__exact=source.pk) == [with_conflict]
+    assert listed(client, conflict="yes") == [with_conflict]
+    record.resolved_at = timezone.now()
+    record.save()
+    assert listed(client, conflict="yes") == []
+
+
+@pytest.mark.parametrize(
+    "query", ["波恩", "bonn", "特使会谈", "climate finance", "谈判重启"], ids=repr
+)
+def test_search_finds_titles_and_bodies_in_both_languages_once(client, editor, query):
+    article = make_article()
+    make_article(
+        en={"title": "Unrelated", "summary": "", "body": "<p>Nothing here</p>"},
+        zh={"title": "无关", "summary": "", "body": "<p>无</p>"},
+    )
+    client.force_login(editor)
+
+    assert listed(client, q=query) == [article]
+
+
+# -- The change form ----------------------------------------------------------------------------
+
+
+def test_change_form_shows_both_translations_side_by_side(client, editor):
+    article = make_article(en={"title": "Envoys meet"}, zh={"title": "特使会面"})
+    client.force_login(editor)
+
+    html = client.get(change_url(article)).content.decode()
+
+    assert html.count('class="inline-related desk-pane') == 2
+    assert 'lang="zh-hans"' in html and 'lang="en"' in html
+    assert html.index("desk-translations") < html.index('id="images-group"')
+
+
+def test_editor_edits_the_english_headline(client, editor):
+    article = make_article(en={"title": "Envoys meet"})
+    client.force_login(editor)
+    data = form_values(client.get(change_url(article)).content.decode())
+    data[pane_field(data, "en", "title")] = "Envoys agree on finance"
+
+    response = client.post(change_url(article), data)
+
+    assert response.status_code == 302
+    assert article.translations.get(language="en").title == "Envoys agree on finance"
+
+
+def test_missing_language_gets_an_empty_pane_that_saves_when_filled(client, editor):
+    article = make_article(en=False)
+    client.force_login(editor)
+    data = form_values(client.get(change_url(article)).content.decode())
+
+    unchanged = client.post(change_url(article), data)
+    assert unchanged.status_code == 302 and not article.translations.filter(language="en")
+
+    data[pane_field(data, "en", "title")] = "Envoys meet in Bonn"
+    client.post(change_url(article), data)
+    assert article.translations.get(language="en").title == "Envoys meet in Bonn"
+
+
+def test_change_form_shows_the_import_history_with_a_link_to_the_original(client, editor):
+    article = make_article(original_url="https://www.ft.com/content/abc")
+    ImportRecord.objects.create(
+        run=ImportRun.objects.create(),
+        article=article,
+        path="samples/ft-cop.md",
+        sha256="ab" * 32,
+        outcome=ImportRecord.Outcome.CREATED,
+        sanitizer_removed=["<script>"],
+    )
+    client.force_login(editor)
+
+    html = client.get(change_url(article)).content.decode()
+
+    assert "samples/ft-cop.md" in html and "ab" * 32 in html
+    assert "&lt;script&gt;" in html
+    assert 'href="https://www.ft.com/content/abc"' in html
+
+
+# -- History ----------------------------------------------------------------------------------
+
+
+def test_admin_save_keeps_a_revision_with_translations_and_images(client, editor):
+    article = make_article(en={"title": "Envoys meet"})
+    make_image(article, caption="Delegates")
+    client.force_login(editor)
+    data = form_values(client.get(change_url(article)).content.decode())
+    data[pane_field(data, "en", "title")] = "Envoys agree"
+
+    client.post(change_url(article), data)
+
+    revision = Version.objects.get_for_object(article).get().revision
+    saved = {version.content_type.model for version in revision.version_set.all()}
+    assert saved == {"article", "translation", "image"}
+    assert revision.user == editor
+
+
+def test_editor_restores_an_earlier_version(client, editor):
+    article = make_article(en={"title": "Original headline"})
+    with reversion.create_revision():
+        article.save()
+    english = article.translations.get(language="en")
+    english.title = "A worse headline"
+    english.save()
+    version = Version.objects.get_for_object(article).get()
+    client.force_login(editor)
+    url = reverse("admin:articles_article_revision", args=[article.pk, version.pk])
+
+    data = form_values(client.get(url).content.decode())
+    client.post(url, data)
+
+    assert article.translations.get(language="en").title == "Original headline"
+
+
+def test_import_revision_records_the_saves_of_an_import():
+    from articles.revisions import import_revision
+
+    with import_revision("Imported samples/ft.md"):
+        article = make_article()
+
+    revision = Version.objects.get_for_object(article).get().revision
+    assert revision.comment == "Imported samples/ft.md"
+    assert revision.version_set.count() == 3  # the article and its two translations
+
+
+def test_history_page_lists_revisions(client, editor):
+    article = make_article()
+    with reversion.create_revision():
+        reversion.set_comment("Imported samples/ft.md")
+        article.save()
+    client.force_login(editor)
+
+    html = client.get(reverse("admin:articles_article_history", args=[article.pk])).content
+    assert "Imported samples/ft.md" in html.decode()
+
+
+# -- Import conflicts ---------------------------------------------------------------------------
+
+
+def settle(client, article, record, key, choice):
+    url = reverse("admin:articles_article_conflict", args=[article.pk, record.pk])
+    return client.post(url, {"key": key, "choice": choice})
+
+
+def test_change_form_shows_incoming_value_next_to_current(client, editor):
+    article = make_article(en={"title": "Editor's headline"})
+    make_conflict(
+        article,
+        {"translation:en:title": {"current": "Editor's headline", "incoming": "Wire headline"}},
+    )
+    client.force_login(editor)
+
+    html = client.get(change_url(article)).content.decode()
+
+    assert "Wire headline" in html and "Editor&#x27;s headline" in html
+    assert 'value="take"' in html and 'value="keep"' in html
+
+
+def test_taking_the_incoming_value_writes_it_and_settles_the_conflict(client, editor):
+    article = make_article(en={"title": "Editor's headline"}, tags=["mine"])
+    make_image(article, original_url="https://img.example.com/a:b.jpg", caption="Old")
+    record = make_conflict(
+        article,
+        {
+            "translation:en:title": {"current": "Editor's headline", "incoming": "Wire headline"},
+            "article:tags": {"current": ["mine"], "incoming": ["cop30", "finance"]},
+            "image:https://img.example.com/a:b.jpg:caption": {"current": "Old", "incoming": "New"},
+        },
+    )
+    client.force_login(editor)
+
+    for key in record.conflicts:
+        assert settle(client, article, record, key, "take").status_code == 302
+
+    record.refresh_from_db()
+    assert article.translations.get(language="en").title == "Wire headline"
+    assert sorted(article.tags.names()) == ["cop30", "finance"]
+    assert article.images.get().caption == "New"
+    assert record.resolved_at is not None
+    assert {r["choice"] for r in record.resolutions.values()} == {"taken"}
+
+
+def test_keeping_the_editors_value_leaves_the_field_and_settles_it(client, editor):
+    article = make_article(en={"title": "Editor's headline"})
+    record = make_conflict(
+        article,
+        {
+            "translation:en:title": {"current": "Editor's headline", "incoming": "Wire"},
+            "article:published_at": {"current": None, "incoming": "2026-01-02T03:04:05+00:00"},
+        },
+    )
+    client.force_login(editor)
+
+    settle(client, article, record, "translation:en:title", "keep")
+    record.refresh_from_db()
+    assert article.translations.get(language="en").title == "Editor's headline"
+    assert record.resolutions["translation:en:title"]["choice"] == "kept"
+    assert record.resolved_at is None  # published_at is still open
+
+    settle(client, article, record, "article:published_at", "take")
+    record.refresh_from_db()
+    article.refresh_from_db()
+    assert article.published_at.isoformat() == "2026-01-02T03:04:05+00:00"
+    assert record.resolved_at is not None
+
+
+def test_contributor_cannot_settle_a_conflict_on_a_published_story(client, contributor):
+    article = make_article(en={"title": "Editor's headline"})
+    record = make_conflict(
+        article, {"translation:en:title": {"current": "Editor's headline", "incoming": "Wire"}}
+    )
+    client.force_login(contributor)
+
+    response = settle(client, article, record, "translation:en:title", "take")
+
+    assert response.status_code == 403
+    assert article.translations.get(language="en").title == "Editor's headline"
+
+
+# -- Translation desk ---------------------------------------------------------------------------
+
+
+def test_translation_desk_counts_missing_and_outdated_translations_per_status(client, editor):
+    make_article(status=Article.Status.DRAFT, en=False)
+    make_article(status=Article.Status.PUBLISHED, en=False)
+    make_article(status=Article.Status.PUBLISHED, en=False)
+    outdated = make_article(status=Article.Status.REVIEW)
+    age_translation(outdated, "zh-hans", minutes=90)
+    client.force_login(editor)
+
+    response = client.get(reverse("admin:articles_article_translation_desk"))
+
+    rows = {
+        (str(row["language"]), row["problem"]): [cell["count"] for cell in row["cells"]]
+        for row in response.context["rows"]
+    }
+    assert rows[("English", "missing")] == [1, 0, 0, 2]  # draft, review, scheduled, published
+    assert rows[("Simplified Chinese", "outdated")] == [0, 1, 0, 0]
+    assert rows[("Simplified Chinese", "missing")] == [0, 0, 0, 0]
+
+
+def test_translation_desk_numbers_link_to_the_filtered_list(client, editor):
+    missing = make_article(status=Article.Status.PUBLISHED, en=False)
+    client.force_login(editor)
+
+    rows = client.get(reverse("admin:articles_article_translation_desk")).context["rows"]
+    url = next(
+        cell["url"]
+        for row in rows
+        if str(row["language"]) == "English" and row["problem"] == "missing"
+        for cell in row["cells"]
+        if cell["count"]
+    )
+
+    assert list(client.get(url).context["cl"].result_list) == [missing]
+
+
+# -- Language -----------------------------------------------------------------------------------
+
+
+def test_admin_switches_language_with_the_set_language_view(client, editor):
+    client.force_login(editor)
+
+    client.post(reverse("set_language"), {"language": "zh-hans", "next": "/admin/"})
+    response = client.get(reverse(CHANGELIST))
+
+    assert response.wsgi_request.LANGUAGE_CODE == "zh-hans"
+    assert 'id="desk-language-select"' in response.content.decode()
