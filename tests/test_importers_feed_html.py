@@ -53,7 +53,7 @@ def test_several_images_each_with_its_own_caption_and_proxy_variants():
     article = parse_story(fixture_text("feed_no_date_two_images.txt"))
     assert [(i.original_url, i.caption, i.credit, i.position) for i in article.images] == [
         ("https://gdb.voanews.com/cc33dd44.jpg", "欧盟委员会总部外景。", "法新社照片", 0),
-        ("https://gdb.voanews.com/ee55ff66.jpg", "A steel plant in Hebei province.", "AP Photo", 1),
+        ("http://gdb.voanews.com/ee55ff66.jpg", "A steel plant in Hebei province.", "AP Photo", 1),
     ]
     assert "<p>欧盟与中国官员周三" in article.translations[0].body
     assert "<p>中方表示" in article.translations[0].body

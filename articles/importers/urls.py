@@ -55,7 +55,7 @@ def unwrap_image_url(url: str) -> str:
             return unwrap_image_url(inner)
     return urlunsplit(
         (
-            "https" if parts.scheme in ("", "http", "https") else parts.scheme,
+            parts.scheme or "https",
             parts.netloc,
             parts.path,
             parts.query,

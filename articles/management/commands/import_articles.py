@@ -1,5 +1,4 @@
 import json
-import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -96,7 +95,7 @@ class Command(BaseCommand):
                 "summary": counts,
                 "files": [vars(result) for result in self.results],
             }
-            sys.stdout.write(json.dumps(report, ensure_ascii=False) + "\n")
+            self.stdout.write(json.dumps(report, ensure_ascii=False))
             return
         parts = ", ".join(f"{counts[o]} {Outcome(o).label.lower()}" for o in Outcome.values)
         prefix = _("Dry run, nothing written") if dry_run else _("Done")

@@ -1,0 +1,300 @@
+import io
+import json
+import shutil
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from django.core.management import CommandError, call_command
+from PIL import Image as PILImage
+from reversion.models import Version
+
+from articles.models import Article, Image, ImportRecord, ImportRun, Source, Translation
+from tests.helpers import FIXTURES, fixture_text
+
+pytestmark = pytest.mark.django_db
+
+
+def run_import(*paths, **options):
+    """call_command with its printed report; a failed file makes the command raise."""
+    out, err = io.StringIO(), io.StringIO()
+    options.setdefault("no_fetch_images", True)
+    try:
+        call_command("import_articles", *map(str, paths), stdout=out, stderr=err, **options)
+    except CommandError as error:
+        return out.getvalue(), err.getvalue() + str(error), False
+    return out.getvalue(), err.getvalue(), True
+
+
+@pytest.fixture
+def story_dir(tmp_path):
+    folder = tmp_path / "stories"
+    (folder / "nested").mkdir(parents=True)
+    shutil.copy(FIXTURES / "digest_bilingual.txt", folder / "001_a.txt")
+    shutil.copy(FIXTURES / "feed_item.txt", folder / "nested" / "002_b.txt")
+    return folder
+
+
+def write(path, text):
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_folder_import_creates_bilingual_draft_articles(story_dir):
+    out, _err, ok = run_import(story_dir)
+    assert ok
+    assert "created" in out and "2 created" in out
+    digest = Article.objects.get(original_url="https://ft.com/content/0a1b2c3d-eu-china-dialogue")
+    assert digest.status == Article.Status.DRAFT
+    assert digest.slug == "eu-and-china-agree-to-deepen-carbon-market-cooperation"
+    assert digest.source.name == "Financial Times / 金融时报"
+    assert digest.source.domain == "ft.com" and "ft" in digest.source.codes
+    assert sorted(digest.tags.names()) == ["carbon markets", "europe"]
+    assert {t.language for t in digest.translations.all()} == {"en", "zh-hans"}
+    feed = Article.objects.get(source__domain="voachinese.com")
+    assert feed.original_language == "zh-hans"
+    assert feed.images.get().credit == "路透社照片"
+    record = ImportRecord.objects.get(article=feed)
+    assert record.raw_text == fixture_text("feed_item.txt")
+    assert record.parsed["translations"][0]["title"].startswith("联合国秘书长")
+    assert len(record.sha256) == 64
+
+
+def test_publish_option_publishes_what_it_creates(story_dir):
+    run_import(story_dir, publish=True)
+    assert set(Article.objects.values_list("status", flat=True)) == {"published"}
+
+
+def test_dry_run_reports_and_writes_nothing(story_dir):
+    out, _err, ok = run_import(story_dir, dry_run=True)
+    assert ok and "2 created" in out and "Dry run" in out
+    assert Article.objects.count() == 0
+    assert ImportRecord.objects.count() == ImportRun.objects.count() == Source.objects.count() == 0
+
+
+def test_second_run_is_unchanged_and_writes_no_revision(story_dir):
+    run_import(story_dir)
+    versions = Version.objects.count()
+    out, _err, ok = run_import(story_dir)
+    assert ok and "2 unchanged" in out
+    assert Article.objects.count() == 2 and Translation.objects.count() == 3
+    assert Version.objects.count() == versions
+    assert ImportRecord.objects.filter(outcome="unchanged").count() == 2
+
+
+def test_same_story_in_two_files_is_one_article(tmp_path):
+    text = fixture_text("digest_bilingual.txt")
+    write(tmp_path / "a.txt", text)
+    # The same URL with other tracking parameters and no fragment, and one changed sentence.
+    write(
+        tmp_path / "b.txt",
+        text.replace("utm_medium=feed#top", "utm_campaign=x").replace("next month", "in April"),
+    )
+    out, _err, _ok = run_import(tmp_path)
+    assert Article.objects.count() == 1
+    assert "1 created, 1 updated" in out
+    assert "in April" in Translation.objects.get(language="en").body
+
+
+def test_reimport_takes_new_values_of_fields_nobody_touched(tmp_path):
+    path = write(tmp_path / "story.txt", fixture_text("digest_bilingual.txt"))
+    run_import(path)
+    write(
+        path,
+        path.read_text().replace(
+            "A joint statement is expected next month.", "A joint statement was issued on Friday."
+        ),
+    )
+    out, _err, _ok = run_import(path)
+    assert "1 updated" in out
+    assert "issued on Friday" in Translation.objects.get(language="en").body
+
+
+def test_reimport_keeps_editor_title_and_reports_a_conflict(tmp_path):
+    path = write(tmp_path / "story.txt", fixture_text("digest_bilingual.txt"))
+    run_import(path)
+    english = Translation.objects.get(language="en")
+    english.title = "EU and China deepen carbon market ties (editor's headline)"
+    english.save()
+    write(
+        path,
+        path.read_text()
+        .replace("# EU and China agree to deepen", "# EU, China agree to deepen")
+        .replace("next month", "in April"),
+    )
+    out, _err, ok = run_import(path)
+    assert ok and "1 conflict" in out and "translation:en:title" in out
+    english.refresh_from_db()
+    assert english.title == "EU and China deepen carbon market ties (editor's headline)"
+    assert "in April" in english.body  # the field nobody touched still takes the new value
+    record = ImportRecord.objects.get(outcome="conflict")
+    assert record.conflicts["translation:en:title"] == {
+        "base": "EU and China agree to deepen carbon market cooperation",
+        "current": "EU and China deepen carbon market ties (editor's headline)",
+        "incoming": "EU, China agree to deepen carbon market cooperation",
+    }
+
+
+def test_editor_change_with_unchanged_incoming_value_is_no_conflict(tmp_path):
+    path = write(tmp_path / "story.txt", fixture_text("digest_bilingual.txt"))
+    run_import(path)
+    article = Article.objects.get()
+    article.tags.add("trade")
+    Translation.objects.filter(language="zh-hans").update(summary="编辑写的导语")
+    write(path, path.read_text().replace("next month", "in April"))
+    out, _err, _ok = run_import(path)
+    assert "1 updated" in out
+    assert Translation.objects.get(language="zh-hans").summary == "编辑写的导语"
+    assert "trade" in article.tags.names()
+
+
+def test_editor_deleted_translation_is_not_brought_back(tmp_path):
+    path = write(tmp_path / "story.txt", fixture_text("digest_bilingual.txt"))
+    run_import(path)
+    Translation.objects.filter(language="zh-hans").delete()
+    write(path, path.read_text().replace("next month", "in April"))
+    run_import(path)
+    assert list(Translation.objects.values_list("language", flat=True)) == ["en"]
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "reason"),
+    [
+        ("empty.txt", b"", "the file is empty"),
+        ("binary.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), "binary"),
+        ("yaml.txt", b"---\ntitle: [unclosed\n---\n\n[l](https://ft.com/a)\n\n# T\n", "YAML"),
+        (
+            "list.txt",
+            b"---\n- a\n- b\n---\n\n[l](https://ft.com/a)\n\n# T\n",
+            "not a set of fields",
+        ),
+        (
+            "bomb.txt",
+            b"---\na: &a [x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a]\n"
+            b"c: &c [*b,*b,*b,*b,*b,*b,*b,*b]\nd: [*c,*c,*c,*c,*c,*c,*c,*c]\n---\n",
+            "aliases",
+        ),
+        ("short.txt", "---\ntitle: 气候".encode()[:-1], "cut short"),
+        ("letter.txt", b"Dear editors, see attached.\n", "not a story file"),
+    ],
+)
+def test_bad_file_is_one_clear_line_and_the_others_still_import(tmp_path, name, data, reason):
+    shutil.copy(FIXTURES / "feed_item.txt", tmp_path / "good.txt")
+    (tmp_path / name).write_bytes(data)
+    out, err, ok = run_import(tmp_path)
+    assert not ok
+    [line] = [line for line in err.splitlines() if name in line]
+    assert line.startswith("failed") and reason in line
+    assert "Traceback" not in out + err
+    assert "1 created" in out and Article.objects.count() == 1
+    failed = ImportRecord.objects.get(outcome="failed")
+    assert failed.path.endswith(name) and reason in failed.message
+
+
+def test_failure_while_saving_leaves_nothing_half_written(tmp_path, monkeypatch):
+    shutil.copy(FIXTURES / "digest_bilingual.txt", tmp_path / "a.txt")
+
+    def explode(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("articles.services.Translation.objects.update_or_create", explode)
+    _out, err, ok = run_import(tmp_path)
+    assert not ok and "disk full" in err
+    assert Article.objects.count() == Translation.objects.count() == Source.objects.count() == 0
+    assert ImportRecord.objects.get().outcome == "failed"
+
+
+def test_json_report_is_one_object_on_stdout(story_dir):
+    out, _err, ok = run_import(story_dir, json=True)
+    assert ok
+    report = json.loads(out)
+    assert report["summary"]["created"] == 2
+    assert {f["outcome"] for f in report["files"]} == {"created"}
+    assert all(f["path"].endswith(".txt") for f in report["files"])
+
+
+def test_missing_path_is_a_clear_error(tmp_path):
+    with pytest.raises(CommandError, match="No such file or directory"):
+        call_command("import_articles", str(tmp_path / "nope"))
+
+
+# Images: a small HTTP server on 127.0.0.1 stands in for the outlets' image hosts.
+
+
+def png_bytes(size=(64, 48), exif=True):
+    buffer = io.BytesIO()
+    image = PILImage.new("RGB", size, "teal")
+    if exif:
+        data = PILImage.Exif()
+        data[0x010F] = "SecretCameraMaker"
+        image.save(buffer, "JPEG", exif=data.tobytes())
+    else:
+        image.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def image_server():
+    routes = {
+        "/photo.jpg": (200, png_bytes()),
+        "/not-an-image.jpg": (200, b"<html>hello</html>"),
+        "/huge.png": (200, png_bytes(size=(3000, 3000), exif=False)),
+    }
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):
+            status, body = routes.get(self.path, (404, b"missing"))
+            self.send_response(status)
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+def feed_with_images(base, *paths):
+    images = "".join(
+        f'<img src="https://images.weserv.nl?url={base}{p}&w=900">'
+        f"<div><small>图片说明 {p}（美联社照片）</small></div>"
+        for p in paths
+    )
+    return (
+        "<!--1741694400000-->\n[气候新闻配图测试](https://www.voachinese.com/a/images-1.html)\n"
+        f"------\n\n{images}<p>正文。</p>\n"
+    )
+
+
+def test_images_are_downloaded_validated_and_stripped(tmp_path, image_server, settings):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.NEWSDESK_IMAGE_MAX_PIXELS = 4_000_000
+    path = write(
+        tmp_path / "feed.txt",
+        feed_with_images(
+            image_server, "/photo.jpg", "/not-an-image.jpg", "/missing.jpg", "/huge.png"
+        ),
+    )
+    out, _err, ok = run_import(path, no_fetch_images=False)
+    assert ok and "1 created" in out
+    images = {i.original_url.rsplit("/", 1)[1]: i for i in Image.objects.all()}
+    photo = images["photo.jpg"]
+    assert photo.file and (photo.width, photo.height) == (64, 48)
+    with PILImage.open(photo.file.path) as stored:
+        assert not stored.getexif()
+    assert photo.renditions
+    for name in ("not-an-image.jpg", "missing.jpg", "huge.png"):
+        assert not images[name].file  # the URL is kept for an editor to retry
+    assert "not an image" in out and "404" in out and "million pixels" in out
+
+
+def test_no_fetch_images_keeps_urls_without_downloading(tmp_path, image_server, settings):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    run_import(write(tmp_path / "feed.txt", feed_with_images(image_server, "/photo.jpg")))
+    image = Image.objects.get()
+    assert image.original_url == f"{image_server}/photo.jpg"
+    assert not image.file
