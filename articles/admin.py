@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import HttpResponseRedirect
@@ -161,7 +162,7 @@ class ImageForm(forms.ModelForm):
         except ValueError as error:
             raise ValidationError(str(error), code="invalid_image") from None
         stem = upload.name.rsplit(".", 1)[0]
-        return forms.fields.SimpleUploadedFile(
+        return SimpleUploadedFile(
             f"{stem}.{clean.extension}", clean.data, content_type=f"image/{clean.extension}"
         )
 
