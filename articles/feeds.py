@@ -18,9 +18,6 @@ class LatestStoriesFeed(Feed):
     def link(self):
         return reverse("home")
 
-    def language(self):
-        return get_language()
-
     def items(self):
         stories = Article.objects.published().for_reader(get_language())
         return stories.prefetch_related("tags")[:FEED_LENGTH]

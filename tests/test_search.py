@@ -1,0 +1,87 @@
+"""Search over both languages: Chinese words, English words, ranking, highlighting."""
+
+import pytest
+from django.utils import translation
+
+from articles.search import article_search, highlight, search_terms
+from tests.factories import make_article
+
+pytestmark = pytest.mark.django_db
+
+
+def titles(results):
+    return [result.translation.title for result in results]
+
+
+def test_finds_a_two_character_chinese_word(client):
+    make_article(zh={"title": "各国讨论气候资金"}, en={"title": "Nations discuss money"})
+    make_article(zh={"title": "海洋保护"}, en={"title": "Ocean protection"})
+    assert titles(article_search("气候", language="zh-hans")) == ["各国讨论气候资金"]
+
+
+def test_finds_english_words_case_insensitively():
+    make_article(en={"title": "Loss and Damage fund", "body": "<p>Pledges grew.</p>"})
+    assert titles(article_search("damage PLEDGES", language="en")) == ["Loss and Damage fund"]
+
+
+def test_every_word_must_match():
+    make_article(en={"title": "Coal phase-out"})
+    assert article_search("coal finance", language="en") == []
+
+
+def test_ranks_headline_matches_above_body_matches():
+    make_article(en={"title": "Talks stall", "body": "<p>Methane was mentioned.</p>"})
+    make_article(en={"title": "Methane pledge signed", "body": "<p>A deal.</p>"})
+    assert titles(article_search("methane", language="en")) == [
+        "Methane pledge signed",
+        "Talks stall",
+    ]
+
+
+def test_finds_a_chinese_story_from_an_english_page_and_shows_it_in_chinese():
+    make_article(en=False, zh={"title": "甲烷减排承诺"})
+    [result] = article_search("甲烷", language="en")
+    assert result.translation.language == "zh-hans"
+
+
+def test_markup_in_the_body_is_not_searched():
+    make_article(en={"title": "Plain", "body": "<p><strong>Bold</strong> words</p>"})
+    assert article_search("strong", language="en") == []
+
+
+def test_highlight_escapes_then_marks():
+    import re
+
+    marked = highlight("<script> & climate", re.compile("climate|&", re.IGNORECASE))
+    assert marked == "&lt;script&gt; <mark>&amp;</mark> <mark>climate</mark>"
+
+
+def test_search_terms_are_bounded():
+    assert search_terms("  气候   Climate climate ") == ["气候", "Climate"]
+    assert len(search_terms(" ".join(f"w{i}" for i in range(50)))) == 8
+
+
+def test_search_page_highlights_matches_and_escapes_the_query(client):
+    make_article(en={"title": "Climate finance talks", "summary": "Climate cash."})
+    with translation.override("en"):
+        response = client.get("/en/search/", {"q": "climate <img>"})
+    content = response.content.decode()
+    assert "<img>" not in content
+    response = client.get("/en/search/", {"q": "climate"})
+    content = response.content.decode()
+    assert "<mark>Climate</mark> finance talks" in content
+    assert "1 story found" in content
+
+
+def test_search_page_paginates_and_keeps_the_query(client):
+    for _ in range(25):
+        make_article(zh={"title": "气候谈判"})
+    response = client.get("/zh-hans/search/", {"q": "气候"})
+    assert len(response.context["object_list"]) == 20
+    assert 'href="?q=%E6%B0%94%E5%80%99&amp;page=2"' in response.content.decode()
+
+
+def test_empty_query_shows_just_the_form(client):
+    response = client.get("/en/search/")
+    assert response.status_code == 200
+    assert response.context["object_list"] == []

@@ -1,0 +1,307 @@
+"""The reader's pages through the test client: what each page shows, in which language."""
+
+import json
+from datetime import timedelta
+
+import pytest
+from bs4 import BeautifulSoup
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from articles.models import Article
+from tests.factories import make_article, make_image, make_source
+
+pytestmark = pytest.mark.django_db
+
+
+def url(name, language="en", **kwargs):
+    with translation.override(language):
+        return reverse(name, kwargs=kwargs)
+
+
+def soup(response):
+    assert response.status_code == 200, response.status_code
+    return BeautifulSoup(response.content, "html.parser")
+
+
+def test_root_redirects_to_the_browsers_language(client):
+    assert client.get("/", headers={"accept-language": "zh-CN,zh;q=0.9"})["Location"] == "/zh-hans/"
+    assert client.get("/", headers={"accept-language": "en-GB,en;q=0.8"})["Location"] == "/en/"
+    assert client.get("/", headers={"accept-language": "fr"})["Location"] == "/en/"
+
+
+def test_every_interface_string_follows_the_page_language(client):
+    make_article()
+    assert soup(client.get("/zh-hans/")).html["lang"] == "zh-hans"
+    chinese = soup(client.get("/zh-hans/")).find("nav", class_="site-nav").get_text()
+    assert "归档" in chinese and "Archive" not in chinese
+    assert "Archive" in soup(client.get("/en/")).find("nav", class_="site-nav").get_text()
+
+
+def test_home_lists_latest_stories_in_the_page_language(client):
+    older = make_article(published_at=timezone.now() - timedelta(days=2))
+    newer = make_article(published_at=timezone.now() - timedelta(days=1))
+    page = soup(client.get(url("home", "zh-hans")))
+    titles = [a.get_text() for a in page.select(".card-title a")]
+    zh = {a.pk: a.translations.get(language="zh-hans").title for a in (older, newer)}
+    assert titles == [zh[newer.pk], zh[older.pk]]
+    assert page.select_one(".card .meta time").get_text() == newer.published_at.strftime(
+        "%Y年%-m月%-d日"
+    )
+
+
+def test_home_falls_back_to_the_other_language_with_a_label(client):
+    make_article(en=False, zh={"title": "只有中文的报道"})
+    card = soup(client.get(url("home"))).select_one(".card")
+    assert card.select_one(".card-title a").get_text() == "只有中文的报道"
+    assert card.select_one(".card-title a")["lang"] == "zh-hans"
+    assert "In Simplified Chinese" in card.select_one(".language-label").get_text()
+
+
+def test_home_is_paginated(client):
+    for _ in range(25):
+        make_article()
+    first = soup(client.get(url("home")))
+    assert len(first.select(".card")) == 20
+    assert first.select_one("a[rel=next]")["href"] == "?page=2"
+    assert len(soup(client.get(url("home") + "?page=2")).select(".card")) == 5
+
+
+def test_story_page_shows_everything_a_reader_needs(client):
+    article = make_article(
+        en={"title": "Envoys agree", "summary": "A deal in Bonn.", "body": "<p>Para one.</p>"},
+        tags=["finance"],
+        original_url="https://www.ft.com/content/abc",
+    )
+    make_image(article, caption="Delegates in Bonn", credit="Reuters", alt_text="A hall")
+    page = soup(client.get(url("article_detail", slug=article.slug)))
+    assert page.h1.get_text() == "Envoys agree"
+    assert page.select_one(".story-header .dek").get_text() == "A deal in Bonn."
+    assert page.select_one(".story-body").decode_contents() == "<p>Para one.</p>"
+    assert page.select_one(".byline a[href='https://www.ft.com/content/abc']")
+    assert page.select_one(".lead-image img")["alt"] == "A hall"
+    assert "Delegates in Bonn" in page.figcaption.get_text()
+    assert "Reuters" in page.select_one("figcaption .credit").get_text()
+    assert page.select_one(".tags a")["href"] == url("tag", slug="finance")
+    switch = page.select_one(".story-modes a[hreflang=zh-hans]")
+    assert switch["href"].endswith(url("article_detail", "zh-hans", slug=article.slug))
+
+
+def test_story_body_is_rendered_as_html_but_headlines_are_escaped(client):
+    article = make_article(en={"title": "<b>Bold</b> claim", "body": "<p><em>Real</em></p>"})
+    page = soup(client.get(url("article_detail", slug=article.slug)))
+    assert page.h1.get_text() == "<b>Bold</b> claim"
+    assert page.select_one(".story-body em").get_text() == "Real"
+
+
+def test_story_lists_related_stories_by_shared_tags(client):
+    article = make_article(tags=["finance", "cop30"])
+    both = make_article(tags=["finance", "cop30"], published_at=timezone.now() - timedelta(days=9))
+    one = make_article(tags=["finance"], published_at=timezone.now() - timedelta(days=1))
+    make_article(tags=["oceans"])
+    page = soup(client.get(url("article_detail", slug=article.slug)))
+    related = [a["href"] for a in page.select(".related .card-title a")]
+    assert related == [url("article_detail", slug=s.slug) for s in (both, one)]
+
+
+def test_story_in_a_missing_language_shows_the_other_and_points_canonical_there(client):
+    article = make_article(en=False)
+    page = soup(client.get(url("article_detail", slug=article.slug)))
+    assert page.h1["lang"] == "zh-hans"
+    assert page.select_one(".language-note")
+    canonical = page.select_one("link[rel=canonical]")["href"]
+    assert canonical.endswith(url("article_detail", "zh-hans", slug=article.slug))
+    assert [link["hreflang"] for link in page.select("link[rel=alternate][hreflang]")] == [
+        "zh-hans"
+    ]
+
+
+def test_bilingual_mode_pairs_paragraphs(client):
+    article = make_article(
+        en={"body": "<p>One.</p><p>Two.</p><p>Three.</p>"},
+        zh={"body": "<p>一。</p><p>二。</p>"},
+    )
+    page = soup(client.get(url("article_bilingual", slug=article.slug)))
+    pairs = page.select(".bilingual .pair:not(.pair-heading)")
+    assert [[cell.get_text() for cell in pair.find_all("div")] for pair in pairs] == [
+        ["One.", "一。"],
+        ["Two.", "二。"],
+        ["Three.", ""],
+    ]
+    assert pairs[0].find_all("div")[1]["lang"] == "zh-hans"
+
+
+def test_bilingual_mode_of_a_one_language_story_goes_to_the_story(client):
+    article = make_article(zh=False)
+    response = client.get(url("article_bilingual", slug=article.slug))
+    assert response.status_code == 302
+    assert response["Location"] == url("article_detail", slug=article.slug)
+
+
+def test_head_carries_canonical_hreflang_feeds_and_opengraph(client):
+    article = make_article()
+    make_image(article, original_url="https://img.example.com/lead.jpg")
+    head = soup(client.get(url("article_detail", slug=article.slug))).head
+    story = f"http://testserver{url('article_detail', slug=article.slug)}"
+    assert head.select_one("link[rel=canonical]")["href"] == story
+    hreflangs = {link["hreflang"]: link["href"] for link in head.select("link[hreflang]")}
+    assert hreflangs == {
+        "en": story,
+        "zh-hans": f"http://testserver{url('article_detail', 'zh-hans', slug=article.slug)}",
+    }
+    assert head.select_one("link[type='application/rss+xml']")["href"] == url("feed_rss")
+    assert head.select_one("link[type='application/atom+xml']")["href"] == url("feed_atom")
+    assert head.select_one("meta[property='og:type']")["content"] == "article"
+    assert head.select_one("meta[property='og:url']")["content"] == story
+    assert head.select_one("meta[property='og:image']")["content"] == (
+        "https://img.example.com/lead.jpg"
+    )
+
+
+@pytest.mark.parametrize("name", ["home", "archive", "search"])
+def test_every_page_advertises_its_feeds_and_languages(client, name):
+    make_article()
+    head = soup(client.get(url(name, "zh-hans"))).head
+    assert head.select_one("link[type='application/rss+xml']")["href"] == "/zh-hans/feed/rss/"
+    assert {link["hreflang"] for link in head.select("link[hreflang]")} == {"en", "zh-hans"}
+
+
+def test_json_ld_names_the_original_and_the_translation(client):
+    article = make_article(original_url="https://www.ft.com/content/x")
+    article.original_language = "en"
+    article.save()
+    zh_page = soup(client.get(url("article_detail", "zh-hans", slug=article.slug)))
+    data = json.loads(zh_page.select_one("script[type='application/ld+json']").string)
+    assert data["@type"] == "NewsArticle"
+    assert data["inLanguage"] == "zh-hans"
+    assert data["isBasedOn"] == "https://www.ft.com/content/x"
+    assert data["translationOfWork"]["inLanguage"] == "en"
+    assert data["translationOfWork"]["url"].endswith(url("article_detail", slug=article.slug))
+    en_page = soup(client.get(url("article_detail", slug=article.slug)))
+    data = json.loads(en_page.select_one("script[type='application/ld+json']").string)
+    assert data["workTranslation"]["inLanguage"] == "zh-hans"
+
+
+def test_json_ld_cannot_be_broken_out_of(client):
+    article = make_article(en={"title": "</script><script>alert(1)</script>"})
+    html = client.get(url("article_detail", slug=article.slug)).content.decode()
+    assert "</script><script>alert(1)" not in html
+    data = json.loads(
+        soup(client.get(url("article_detail", slug=article.slug)))
+        .select_one("script[type='application/ld+json']")
+        .string
+    )
+    assert data["headline"] == "</script><script>alert(1)</script>"
+
+
+def test_images_use_renditions_when_downloaded_and_the_original_otherwise(client):
+    with_renditions = make_article()
+    make_image(
+        with_renditions,
+        width=1600,
+        height=900,
+        renditions=[
+            {"width": 480, "format": "webp", "name": "r/a-480.webp"},
+            {"width": 960, "format": "webp", "name": "r/a-960.webp"},
+            {"width": 480, "format": "jpeg", "name": "r/a-480.jpg"},
+            {"width": 960, "format": "jpeg", "name": "r/a-960.jpg"},
+        ],
+    )
+    page = soup(client.get(url("article_detail", slug=with_renditions.slug)))
+    webp = page.select_one(".lead-image source[type='image/webp']")
+    assert webp["srcset"] == "/media/r/a-480.webp 480w, /media/r/a-960.webp 960w"
+    img = page.select_one(".lead-image img")
+    assert img["src"] == "/media/r/a-960.jpg"
+    assert (img["width"], img["height"], img["loading"]) == ("1600", "900", "eager")
+
+    plain = make_article()
+    make_image(plain, original_url="https://img.example.com/as-published.jpg")
+    page = soup(client.get(url("article_detail", slug=plain.slug)))
+    assert not page.select(".lead-image source")
+    assert page.select_one(".lead-image img")["src"] == "https://img.example.com/as-published.jpg"
+
+
+def test_images_below_the_fold_load_lazily(client):
+    for _ in range(3):
+        make_image(make_article())
+    loading = [img["loading"] for img in soup(client.get(url("home"))).select(".card img")]
+    assert loading == ["eager", "lazy", "lazy"]
+
+
+def test_tag_page_lists_tagged_stories_only(client):
+    tagged = make_article(tags=["oceans"])
+    make_article(tags=["finance"])
+    page = soup(client.get(url("tag", slug="oceans")))
+    assert "oceans" in page.h1.get_text()
+    assert [a["href"] for a in page.select(".card-title a")] == [
+        url("article_detail", slug=tagged.slug)
+    ]
+
+
+def test_chinese_tags_have_pages(client):
+    article = make_article(tags=["气候融资"])
+    tag_url = url("tag", "zh-hans", slug=article.tags.get().slug)
+    assert "气候融资" in soup(client.get(tag_url)).h1.get_text()
+
+
+def test_source_page_lists_the_sources_stories(client):
+    source = make_source(name="Carbon Brief", domain="carbonbrief.org")
+    theirs = make_article(source=source)
+    make_article()
+    page = soup(client.get(url("source", domain="carbonbrief.org")))
+    assert "Carbon Brief" in page.h1.get_text()
+    assert len(page.select(".card")) == 1
+    assert page.select_one(".card-title a")["href"] == url("article_detail", slug=theirs.slug)
+
+
+def test_monthly_archive(client):
+    march = make_article(published_at=timezone.now().replace(year=2025, month=3, day=10))
+    make_article(published_at=timezone.now().replace(year=2025, month=4, day=10))
+    index = soup(client.get(url("archive", "zh-hans")))
+    months = [a.get_text() for a in index.select(".months a")]
+    assert "2025年3月" in months and "2025年4月" in months
+    page = soup(client.get(url("archive_month", year=2025, month=3)))
+    assert [a["href"] for a in page.select(".card-title a")] == [
+        url("article_detail", slug=march.slug)
+    ]
+    assert page.select_one(".month-nav a[rel=next]")["href"] == url(
+        "archive_month", year=2025, month=4
+    )
+
+
+def test_preview_shows_a_draft_to_staff_exactly_as_readers_will_see_it(client):
+    draft = make_article(status=Article.Status.DRAFT, en={"title": "Not yet public"})
+    staff = get_user_model().objects.create_user("editor", password="x", is_staff=True)
+    client.force_login(staff)
+    response = client.get(url("article_preview", pk=draft.pk))
+    page = soup(response)
+    assert page.h1.get_text() == "Not yet public"
+    assert page.select_one(".preview-banner")
+    assert "no-cache" in response["Cache-Control"]
+    assert response.templates[0].name == "articles/article_detail.html"
+
+
+def test_preview_is_not_for_readers(client):
+    draft = make_article(status=Article.Status.DRAFT)
+    response = client.get(url("article_preview", pk=draft.pk))
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
+    reader = get_user_model().objects.create_user("reader", password="x")
+    client.force_login(reader)
+    assert client.get(url("article_preview", pk=draft.pk)).status_code == 302
+
+
+def test_robots_txt_points_to_the_sitemap(client):
+    response = client.get("/robots.txt")
+    assert response["Content-Type"].startswith("text/plain")
+    text = response.content.decode()
+    assert "Sitemap: http://testserver/sitemap.xml" in text
+    assert "Disallow: /admin/" in text
+    assert "Disallow: /zh-hans/search/" in text
+
+
+def test_unknown_pages_get_a_friendly_404(client):
+    response = client.get("/en/stories/no-such-story/")
+    assert response.status_code == 404
+    assert b"Page not found" in response.content

@@ -1,0 +1,114 @@
+"""Drafts, stories in review and scheduled stories appear nowhere public."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from articles.models import Article
+from tests.factories import make_article, make_source
+
+pytestmark = pytest.mark.django_db
+
+HIDDEN = {
+    "draft": {"status": Article.Status.DRAFT},
+    "review": {"status": Article.Status.REVIEW},
+    "scheduled": {
+        "status": Article.Status.PUBLISHED,
+        "published_at": timezone.now() + timedelta(days=1),
+    },
+}
+
+
+@pytest.fixture(params=list(HIDDEN))
+def hidden(request):
+    """A story readers must not see, sharing tag, source and month with a public one."""
+    source = make_source(domain="hidden-and-public.example.com")
+    public = make_article(source=source, tags=["shared"], en={"title": "Public story"})
+    story = make_article(
+        source=source,
+        tags=["shared", "secret-tag"],
+        en={"title": "Secret headline", "summary": "Secret dek", "body": "<p>Secret body</p>"},
+        zh={"title": "秘密标题", "summary": "秘密", "body": "<p>秘密正文</p>"},
+        original_url="https://secret.example.com/scoop",
+        slug="secret-story",
+        **HIDDEN[request.param],
+    )
+    return story, public
+
+
+def get(client, name, language="en", **kwargs):
+    with translation.override(language):
+        return client.get(reverse(name, kwargs=kwargs))
+
+
+def assert_not_in(response, *markers):
+    assert response.status_code == 200
+    content = response.content.decode()
+    for marker in ("Secret", "秘密", "secret-story", *markers):
+        assert marker not in content
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_not_on_the_home_page(client, hidden, language):
+    assert_not_in(get(client, "home", language))
+
+
+def test_no_story_page(client, hidden):
+    story, _ = hidden
+    assert get(client, "article_detail", slug=story.slug).status_code == 404
+    assert get(client, "article_bilingual", "zh-hans", slug=story.slug).status_code == 404
+
+
+def test_not_on_tag_pages(client, hidden):
+    assert_not_in(get(client, "tag", slug="shared"))
+    assert get(client, "tag", slug="secret-tag").status_code == 404
+
+
+def test_not_on_source_pages(client, hidden):
+    story, _ = hidden
+    assert_not_in(get(client, "source", domain=story.source.domain))
+
+
+def test_not_in_the_archive(client, hidden):
+    story, public = hidden
+    assert_not_in(get(client, "archive"))
+    now = public.published_at
+    assert_not_in(get(client, "archive_month", year=now.year, month=now.month))
+
+
+def test_not_in_feeds(client, hidden):
+    for name in ("feed_rss", "feed_atom"):
+        for language in ("en", "zh-hans"):
+            assert_not_in(get(client, name, language))
+
+
+def test_not_in_the_sitemap(client, hidden):
+    assert_not_in(client.get("/sitemap.xml"), "secret-tag")
+
+
+def test_not_in_search_results(client, hidden):
+    for query in ("Secret", "秘密", "scoop"):
+        with translation.override("en"):
+            response = client.get(reverse("search"), {"q": query})
+        assert "0 stories found" in response.content.decode()
+
+
+def test_not_among_related_stories(client, hidden):
+    _, public = hidden
+    assert_not_in(get(client, "article_detail", slug=public.slug))
+
+
+def test_not_counted_in_topics(client, hidden):
+    response = get(client, "home")
+    assert_not_in(response, "secret-tag")
+    topics = {topic["tag_slug"]: topic["count"] for topic in response.context["topics"]}
+    assert topics == {"shared": 1}
+
+
+def test_scheduled_story_appears_once_due(client):
+    story = make_article(published_at=timezone.now() + timedelta(days=1), slug="later")
+    assert get(client, "article_detail", slug="later").status_code == 404
+    Article.objects.filter(pk=story.pk).update(published_at=timezone.now() - timedelta(seconds=1))
+    assert get(client, "article_detail", slug="later").status_code == 200
