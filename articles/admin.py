@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
@@ -150,7 +151,7 @@ class ImageForm(forms.ModelForm):
     class Meta:
         model = Image
         fields = ["file", "caption", "credit", "alt_text", "position"]
-        widgets = {"caption": forms.Textarea(attrs={"rows": 2, "cols": 40})}
+        widgets = {"caption": forms.Textarea(attrs={"rows": 2, "cols": 24})}
 
     def clean_file(self):
         """Only Pillow-checked, metadata-free bytes reach the storage."""
@@ -210,6 +211,26 @@ class ImportRecordInline(admin.TabularInline):
 # -- Articles -------------------------------------------------------------------------------------
 
 
+class ArticleChangeList(ChangeList):
+    """The list fetches each column's data for all rows at once: as many queries for 200
+    stories as for 10. (Only here: the change form must see fresh translations.)"""
+
+    def get_queryset(self, request, exclude_parameters=None):
+        return (
+            super()
+            .get_queryset(request, exclude_parameters)
+            .select_related("source")
+            .prefetch_related(
+                "translations", Prefetch("images", Image.objects.order_by("position", "id")), "tags"
+            )
+            .annotate(
+                has_open_conflict=Exists(
+                    ImportRecord.objects.open_conflicts().filter(article=OuterRef("pk"))
+                )
+            )
+        )
+
+
 @admin.register(Article)
 class ArticleAdmin(VersionAdmin):
     list_display = [
@@ -256,20 +277,8 @@ class ArticleAdmin(VersionAdmin):
     change_form_template = "admin/articles/article/change_form.html"
     change_list_template = "admin/articles/article/change_list.html"
 
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .select_related("source")
-            .prefetch_related(
-                "translations", Prefetch("images", Image.objects.order_by("position", "id")), "tags"
-            )
-            .annotate(
-                has_open_conflict=Exists(
-                    ImportRecord.objects.open_conflicts().filter(article=OuterRef("pk"))
-                )
-            )
-        )
+    def get_changelist(self, request, **kwargs):
+        return ArticleChangeList
 
     # Rights: enforced here, on the server, whatever the form or the request says.
 
