@@ -264,7 +264,9 @@ class ImportRecord(models.Model):
         _("resolutions"),
         default=dict,
         blank=True,
-        help_text=_("Per conflicting field: whether an editor took the incoming value or kept theirs"),
+        help_text=_(
+            "Per conflicting field: whether an editor took the incoming value or kept theirs"
+        ),
     )
     resolved_at = models.DateTimeField(
         _("resolved"),
