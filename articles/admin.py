@@ -320,7 +320,7 @@ class ArticleAdmin(VersionAdmin):
 
     @admin.display(description=_("headline"))
     def headline(self, article):
-        translation = desk.translation_for(article, get_language())
+        translation = article.translation_for(get_language())
         title = translation.title if translation else article.original_url
         if article.has_open_conflict:
             return format_html(

@@ -78,13 +78,6 @@ def language_states(article: Article) -> dict[str, str]:
     return states
 
 
-def translation_for(article: Article, language: str) -> Translation | None:
-    """The translation in `language`, else any other (reads prefetched translations)."""
-    translations = list(article.translations.all())
-    preferred = [t for t in translations if t.language == language]
-    return next(iter(preferred or translations), None)
-
-
 def translation_gaps(language: str):
     """Per problem (missing, outdated): how many stories in each workflow state have it."""
     now = timezone.now()

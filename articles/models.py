@@ -1,6 +1,7 @@
 from django.db import models
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
@@ -127,8 +128,14 @@ class Article(models.Model):
         permissions = [("publish_article", _("Can publish and unpublish articles"))]
 
     def __str__(self):
-        translation = next(iter(self.translations.all()), None)
+        translation = self.translation_for(get_language())
         return translation.title if translation else self.original_url
+
+    def translation_for(self, language):
+        """The translation in `language`, else any other; reads prefetched translations."""
+        translations = list(self.translations.all())
+        preferred = [t for t in translations if t.language == language]
+        return next(iter(preferred or translations), None)
 
 
 class Translation(models.Model):
