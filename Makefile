@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 DEMO_ENV := NEWSDESK_DEBUG=1
 
-.PHONY: demo test venv lint messages benchmark-import
+.PHONY: demo test venv lint messages benchmark-import benchmark-site
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -23,7 +23,8 @@ demo: venv
 	$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: venv
-	bash scripts/install-test-deps chromium gettext
+	bash scripts/install-test-deps chromium gettext fonts-noto-cjk
+	npm ci --no-audit --no-fund
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest
 
@@ -33,8 +34,13 @@ lint: venv
 
 # Regenerate the Chinese catalogue (needs GNU gettext), then fill in the empty msgstr and compile.
 messages: venv
-	$(DEMO_ENV) $(PY) manage.py makemessages -l zh_Hans --ignore='.venv/*' --ignore='tests/*' --no-obsolete
+	$(DEMO_ENV) $(PY) manage.py makemessages -l zh_Hans --ignore='.venv/*' --ignore='tests/*' --ignore='node_modules/*' --no-obsolete
 	$(DEMO_ENV) $(PY) manage.py compilemessages -l zh_Hans --ignore='.venv/*'
 
 benchmark-import: venv
 	$(PY) benchmarks/import_speed.py
+
+# Requests per second for the reader's pages (uncached and cached) against a plain Django page.
+benchmark-site: venv
+	bash scripts/install-test-deps wrk
+	$(PY) benchmarks/site_speed.py
