@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -17,10 +18,12 @@ from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from reversion.admin import VersionAdmin
+from reversion.models import Version
 
 from . import desk, publishing
 from .images import make_renditions, rendition_url, validate_and_clean_image
 from .models import Article, Image, ImportRecord, ImportRun, Language, Source, Translation
+from .revisions import revision_changes
 from .roles import can_edit, can_publish
 
 URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
@@ -465,6 +468,12 @@ class ArticleAdmin(VersionAdmin):
                 request, _settled_message(settle, desk.conflict_label(key)), messages.SUCCESS
             )
         return HttpResponseRedirect(change_url)
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        """Reversion's restore page, with what restoring would change listed on top."""
+        version = get_object_or_404(Version, pk=version_id, object_id=unquote(object_id))
+        context = {"revision_changes": revision_changes(version.revision), **(extra_context or {})}
+        return super().revision_view(request, object_id, version_id, context)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:

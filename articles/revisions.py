@@ -2,6 +2,7 @@
 and its images, whether the admin, an editor's action or the import saved them."""
 
 from contextlib import contextmanager
+from datetime import datetime
 
 import reversion
 
@@ -33,3 +34,54 @@ def article_revision(*, comment: str, user=None):
 def import_revision(comment: str):
     """The importer's hook: `with import_revision(f"Imported {path}"): ...save the article...`."""
     return article_revision(comment=comment)
+
+
+SKIPPED_FIELDS = {"id", "article", "created_at", "updated_at", "renditions", "width", "height"}
+
+
+def revision_changes(revision) -> list[dict]:
+    """What restoring `revision` would change: per field, the value then and the value now.
+
+    Objects saved later than the revision (a translation added since) show as "then: none".
+    """
+    changes, seen = [], set()
+    for version in revision.version_set.all():
+        model = version._model
+        current = model._default_manager.filter(pk=version.object_id).first()
+        seen.add((model, str(version.object_id)))
+        for field in model._meta.concrete_fields:
+            if field.name in SKIPPED_FIELDS:
+                continue
+            then = version.field_dict.get(field.attname, version.field_dict.get(field.name))
+            now = field.value_from_object(current) if current else None
+            if _comparable(then) != _comparable(now):
+                changes.append(_change(version.object_repr, model, field, then, now))
+    article = next((v.object for v in revision.version_set.all() if v._model is Article), None)
+    if article is not None:
+        for later in [*article.translations.all(), *article.images.all()]:
+            if (type(later), str(later.pk)) not in seen:
+                changes.append(
+                    {
+                        "object": str(later),
+                        "field": type(later)._meta.verbose_name,
+                        "then": None,
+                        "now": str(later),
+                    }
+                )
+    return changes
+
+
+def _comparable(value):
+    # Revisions are stored as JSON, which keeps datetimes to the millisecond.
+    if isinstance(value, datetime):
+        return value.replace(microsecond=value.microsecond // 1000 * 1000)
+    return value
+
+
+def _change(object_repr, model, field, then, now) -> dict:
+    return {
+        "object": f"{model._meta.verbose_name.capitalize()}: {object_repr}",
+        "field": field.verbose_name,
+        "then": then,
+        "now": now,
+    }

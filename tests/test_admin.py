@@ -238,10 +238,27 @@ def test_editor_restores_an_earlier_version(client, editor):
     client.force_login(editor)
     url = reverse("admin:articles_article_revision", args=[article.pk, version.pk])
 
-    data = form_values(client.get(url).content.decode())
-    client.post(url, data)
+    page = client.get(url)
+    client.post(url, form_values(page.content.decode()))
 
+    changes = page.context["revision_changes"]
+    assert [(c["then"], c["now"]) for c in changes] == [("Original headline", "A worse headline")]
     assert article.translations.get(language="en").title == "Original headline"
+
+
+def test_restore_page_lists_a_translation_added_since_as_removed(client, editor):
+    article = make_article(en=False)
+    with reversion.create_revision():
+        article.save()
+    Translation.objects.create(article=article, language="en", title="Added later")
+    version = Version.objects.get_for_object(article).get()
+    client.force_login(editor)
+
+    page = client.get(reverse("admin:articles_article_revision", args=[article.pk, version.pk]))
+
+    assert [(c["then"], c["now"]) for c in page.context["revision_changes"]] == [
+        (None, "Added later")
+    ]
 
 
 def test_import_revision_records_the_saves_of_an_import():
@@ -398,3 +415,25 @@ def test_admin_switches_language_with_the_set_language_view(client, editor):
 
     assert response.wsgi_request.LANGUAGE_CODE == "zh-hans"
     assert 'id="desk-language-select"' in response.content.decode()
+
+
+# -- Preview ----------------------------------------------------------------------------------
+
+
+def test_change_form_links_to_the_staff_preview_in_each_language(client, editor):
+    draft = make_article(status=Article.Status.DRAFT, en={"title": "Draft headline"})
+    client.force_login(editor)
+
+    links = client.get(change_url(draft)).context["preview_links"]
+    urls = {link["language"]: link["url"] for link in links}
+
+    assert urls == {"zh-hans": f"/zh-hans/preview/{draft.pk}/", "en": f"/en/preview/{draft.pk}/"}
+    assert "Draft headline" in client.get(urls["en"]).content.decode()
+
+
+def test_preview_of_a_draft_is_for_staff_only(client):
+    draft = make_article(status=Article.Status.DRAFT)
+
+    response = client.get(f"/en/preview/{draft.pk}/")
+
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
