@@ -24,7 +24,7 @@ class MergePlan:
 def flatten(parsed: dict) -> dict:
     """A ParsedArticle's JSON as flat field keys (the shape `current_values` returns too)."""
     values = {
-        "article:published_at": _time(parsed.get("published_at")),
+        "article:published_at": time_value(parsed.get("published_at")),
         "article:tags": sorted(parsed.get("tags") or []),
     }
     for translation in parsed.get("translations", []):
@@ -38,7 +38,7 @@ def flatten(parsed: dict) -> dict:
 
 def current_values(article) -> dict:
     values = {
-        "article:published_at": _time(article.published_at),
+        "article:published_at": time_value(article.published_at),
         "article:tags": sorted(tag.name for tag in article.tags.all()),
     }
     for translation in article.translations.all():
@@ -89,7 +89,7 @@ def _empty(value) -> bool:
     return value in (None, "", [])
 
 
-def _time(value) -> str | None:
+def time_value(value) -> str | None:
     if value in (None, ""):
         return None
     if isinstance(value, str):

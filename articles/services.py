@@ -2,13 +2,17 @@
 
 import hashlib
 import logging
+import os
 import re
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
+from urllib.parse import urlsplit
 
+import reversion
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -21,15 +25,17 @@ from .importers.base import ParsedArticle, ParseError
 from .importers.decode import decode_bytes
 from .importers.detect import parse_story
 from .importers.urls import domain_of
-from .merge import current_values, flatten, plan_merge
+from .merge import current_values, flatten, plan_merge, time_value
 from .models import Article, Image, ImportRecord, ImportRun, Source, Translation
 from .outlets import outlet_for
-from .revisions import import_revision
 
 logger = logging.getLogger(__name__)
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 BATCH_SIZE = 500
+# Parsing is pure and takes most of the time of a first import: worker processes do it while
+# this process writes. Small runs are not worth starting them.
+PARALLEL_FROM = 64
 Outcome = ImportRecord.Outcome
 
 
@@ -51,6 +57,18 @@ class ImportOptions:
     fetch_images: bool = True
 
 
+@dataclass
+class ReadFile:
+    """One file read and parsed, before any database work: what the worker processes return."""
+
+    path: Path
+    sha256: str = ""
+    text: str = ""
+    encoding: str = ""
+    parsed: ParsedArticle | None = None
+    error: str = ""
+
+
 def story_files(paths: Iterable[Path]) -> Iterator[Path]:
     """Files named, and every file under directories named, in a stable order; dotfiles skipped."""
     for path in paths:
@@ -69,21 +87,25 @@ def import_run(
     options: ImportOptions,
     on_result: Callable[[FileResult], None] = lambda result: None,
 ) -> dict[str, int]:
-    """Import every story file under `paths`; return how many files had each outcome.
-
-    A dry run does all the work inside one transaction and rolls it back at the end.
-    """
+    """Import every story file under `paths`; return how many files had each outcome."""
     counts = {outcome: 0 for outcome in Outcome.values}
+    files = iter(story_files(paths))
+    first_batch = list(islice(files, BATCH_SIZE))
+    parallel = len(first_batch) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1
     # A real run commits file by file; a dry run wraps them all in one transaction to undo.
-    with transaction.atomic() if options.dry_run else nullcontext():
+    with (
+        transaction.atomic() if options.dry_run else nullcontext(),
+        ProcessPoolExecutor(os.cpu_count()) if parallel else nullcontext() as pool,
+    ):
         run = ImportRun.objects.create(
             options={"publish": options.publish, "fetch_images": options.fetch_images}
         )
-        files = iter(story_files(paths))
-        while batch := list(islice(files, BATCH_SIZE)):
-            for result in _import_batch(run=run, paths=batch, options=options):
+        batch = first_batch
+        while batch:
+            for result in _import_batch(run=run, paths=batch, options=options, pool=pool):
                 counts[result.outcome] += 1
                 on_result(result)
+            batch = list(islice(files, BATCH_SIZE))
         run.finished_at = timezone.now()
         run.counts = counts
         run.save(update_fields=["finished_at", "counts"])
@@ -92,7 +114,7 @@ def import_run(
     return counts
 
 
-def _import_batch(*, run: ImportRun, paths: list[Path], options: ImportOptions):
+def _import_batch(*, run: ImportRun, paths: list[Path], options: ImportOptions, pool):
     """Files already imported byte for byte are unchanged: one query for the whole batch."""
     contents = {path: _read(path) for path in paths}
     digests = {
@@ -105,23 +127,29 @@ def _import_batch(*, run: ImportRun, paths: list[Path], options: ImportOptions):
         .filter(sha256__in=set(digests.values()), article__isnull=False)
         .values_list("sha256", "article_id")
     )
-    unchanged = []
-    for path, data in contents.items():
-        digest = digests.get(path, "")
-        if digest in known:
-            unchanged.append(
-                ImportRecord(
-                    run=run,
-                    path=str(path),
-                    sha256=digest,
-                    article_id=known[digest],
-                    outcome=Outcome.UNCHANGED,
-                )
-            )
-            yield FileResult(path=str(path), outcome=Outcome.UNCHANGED, article_id=known[digest])
-        else:
-            yield article_import_file(run=run, path=path, data=data, sha256=digest, options=options)
+    unchanged = [
+        ImportRecord(
+            run=run,
+            path=str(path),
+            sha256=digest,
+            article_id=known[digest],
+            outcome=Outcome.UNCHANGED,
+        )
+        for path, digest in digests.items()
+        if digest in known
+    ]
     ImportRecord.objects.bulk_create(unchanged)
+    for record in unchanged:
+        yield FileResult(path=record.path, outcome=Outcome.UNCHANGED, article_id=record.article_id)
+
+    todo = [(path, data) for path, data in contents.items() if digests.get(path) not in known]
+    read_files = (
+        pool.map(read_file, [path for path, _ in todo], [data for _, data in todo], chunksize=8)
+        if pool and todo
+        else (read_file(path, data) for path, data in todo)
+    )
+    for read in read_files:
+        yield article_import_file(run=run, read=read, options=options)
 
 
 def _read(path: Path) -> bytes | OSError:
@@ -133,28 +161,44 @@ def _read(path: Path) -> bytes | OSError:
         return error
 
 
-def article_import_file(
-    *, run: ImportRun, path: Path, data: bytes | OSError, sha256: str, options: ImportOptions
-) -> FileResult:
-    """Parse one file and merge it into its article, all or nothing."""
-    record = ImportRecord(run=run, path=str(path), sha256=sha256)
+def read_file(path: Path, data: bytes | OSError) -> ReadFile:
+    """Decode and parse one file: pure, so it can run in a worker process."""
+    read = ReadFile(path=path)
     try:
         if isinstance(data, OSError):
             raise ParseError(f"cannot read the file: {data.strerror or data}")
-        record.raw_text, record.encoding = decode_bytes(data)
-        parsed = parse_story(record.raw_text)
+        read.sha256 = hashlib.sha256(data).hexdigest()
+        read.text, read.encoding = decode_bytes(data)
+        read.parsed = parse_story(read.text)
     except ParseError as error:
-        return _failed(record, str(error))
+        read.error = str(error)
+    return read
 
+
+def article_import_file(*, run: ImportRun, read: ReadFile, options: ImportOptions) -> FileResult:
+    """Merge one parsed file into its article, all or nothing."""
+    record = ImportRecord(
+        run=run,
+        path=str(read.path),
+        sha256=read.sha256,
+        raw_text=read.text,
+        encoding=read.encoding,
+    )
+    if read.parsed is None:
+        return _failed(record, read.error)
+    parsed = read.parsed
     # Downloads happen before the transaction: no database lock is held while waiting on a server.
     downloads = _download_images(parsed) if options.fetch_images and not options.dry_run else {}
     try:
-        with transaction.atomic(), import_revision(f"Imported from {path.name}"):
+        with transaction.atomic(), reversion.create_revision(manage_manually=True):
             result = _merge_into_article(record=record, parsed=parsed, options=options)
             _attach_downloads(article_id=result.article_id, downloads=downloads)
             record.save()
+            if result.outcome != Outcome.UNCHANGED:
+                reversion.add_to_revision(record.article)
+                reversion.set_comment(f"Import of {read.path.name}: {record.get_outcome_display()}")
     except Exception as error:  # noqa: BLE001  one bad file must never stop the run
-        logger.debug("Import of %s failed", path, exc_info=True)
+        logger.debug("Import of %s failed", read.path, exc_info=True)
         return _failed(record, f"could not be saved: {error}")
     return result
 
@@ -178,6 +222,8 @@ def _download_images(parsed: ParsedArticle) -> dict[str, CleanImage]:
 
 
 def _attach_downloads(*, article_id: int, downloads: dict[str, CleanImage]) -> None:
+    if not downloads:
+        return
     for image in Image.objects.filter(article_id=article_id, original_url__in=downloads, file=""):
         clean = downloads[image.original_url]
         name = f"{hashlib.sha256(clean.data).hexdigest()[:16]}.{clean.extension}"
@@ -197,7 +243,6 @@ def _failed(record: ImportRecord, message: str) -> FileResult:
 def _merge_into_article(
     *, record: ImportRecord, parsed: ParsedArticle, options: ImportOptions
 ) -> FileResult:
-    incoming = flatten(parsed.to_json())
     record.parsed = parsed.to_json()
     record.sanitizer_removed = parsed.sanitizer_removed
     record.warnings = parsed.warnings
@@ -209,12 +254,12 @@ def _merge_into_article(
     if article is None:
         article = _article_create(parsed=parsed, publish=options.publish)
         record.outcome = Outcome.CREATED
-        current, base = {}, {}
+        base, current = {}, {"article:published_at": time_value(article.published_at)}
     else:
         current = current_values(article)
         last = article.import_records.applied().order_by("-created_at", "-id").first()
         base = flatten(last.parsed) if last else {}
-    plan = plan_merge(base=base, current=current, incoming=incoming)
+    plan = plan_merge(base=base, current=current, incoming=flatten(record.parsed))
     _article_apply(article=article, values=plan.apply)
     record.article = article
     record.conflicts = plan.conflicts
@@ -254,17 +299,35 @@ def _article_apply(*, article: Article, values: dict) -> None:
         kind, rest = key.split(":", 1)
         ident, _, name = rest.rpartition(":")
         by_object.setdefault((kind, ident), {})[name] = value
+    translations = {t.language: t for t in article.translations.all()}
+    images = {i.original_url: i for i in article.images.all() if i.original_url}
+    new_translations, new_images = [], []
     for (kind, ident), fields in by_object.items():
         if kind == "article":
             if "tags" in fields:
                 article.tags.set(fields.pop("tags"))
             if "published_at" in fields:
                 article.published_at = parse_datetime(fields.pop("published_at") or "")
-            article.save()
         elif kind == "translation":
-            Translation.objects.update_or_create(article=article, language=ident, defaults=fields)
+            if ident in translations:
+                _update(translations[ident], fields)
+            else:
+                new_translations.append(Translation(article=article, language=ident, **fields))
         elif kind == "image":
-            Image.objects.update_or_create(article=article, original_url=ident, defaults=fields)
+            if ident in images:
+                _update(images[ident], fields)
+            else:
+                new_images.append(Image(article=article, original_url=ident, **fields))
+    Translation.objects.bulk_create(new_translations)
+    Image.objects.bulk_create(new_images)
+    if values:
+        article.save()  # after its translations and images, so listeners see the whole story
+
+
+def _update(instance, fields: dict) -> None:
+    for name, value in fields.items():
+        setattr(instance, name, value)
+    instance.save()
 
 
 def source_for(*, url: str, code: str = "") -> Source:
@@ -272,7 +335,7 @@ def source_for(*, url: str, code: str = "") -> Source:
     host = domain_of(url)
     outlet = outlet_for(host, code)
     domain = outlet.domain if outlet and host.endswith(outlet.domain) else host
-    source, created = Source.objects.get_or_create(
+    source, _created = Source.objects.get_or_create(
         domain=domain,
         defaults={
             "name": outlet.name if outlet else domain,
@@ -292,14 +355,15 @@ def _unique_slug(parsed: ParsedArticle) -> str:
     if english:
         words = english.title
     else:
-        segments = re.split(r"[/.]", parsed.original_url.split("://", 1)[-1].split("?")[0])
-        words = max(segments[1:] or [""], key=lambda s: len(re.findall(r"[a-z]", s, re.I)))
+        segments = re.split(r"[/.]", urlsplit(parsed.original_url).path)
+        words = max(segments, key=lambda segment: len(re.findall(r"[a-z]", segment, re.I)))
     base = slugify(words)
     if len(base) > 80:
         base = base[:81].rsplit("-", 1)[0]
     base = base.strip("-") or "story"
+    taken = set(Article.objects.filter(slug__startswith=base).values_list("slug", flat=True))
     slug, n = base, 1
-    while Article.objects.filter(slug=slug).exists():
+    while slug in taken:
         n += 1
         slug = f"{base}-{n}"
     return slug

@@ -97,6 +97,8 @@ class Command(BaseCommand):
             }
             self.stdout.write(json.dumps(report, ensure_ascii=False))
             return
+        if self.verbosity == 0:
+            return
         parts = ", ".join(f"{counts[o]} {Outcome(o).label.lower()}" for o in Outcome.values)
         prefix = _("Dry run, nothing written") if dry_run else _("Done")
         self.stdout.write(self.style.SUCCESS(f"{prefix}: {parts}."))
