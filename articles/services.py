@@ -430,7 +430,10 @@ def _unique_slug(parsed: ParsedArticle) -> str:
     if len(base) > 80:
         base = base[:81].rsplit("-", 1)[0]
     base = base.strip("-") or "story"
-    taken = set(Article.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    # A range on the unique index: `startswith` would be a LIKE, a full scan on SQLite.
+    taken = set(
+        Article.objects.filter(slug__gte=base, slug__lt=f"{base}~").values_list("slug", flat=True)
+    )
     slug, n = base, 1
     while slug in taken:
         n += 1
