@@ -5,6 +5,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
+from .sanitize import sanitize_html
+
 
 class Language(models.TextChoices):
     CHINESE = "zh-hans", _("Simplified Chinese")
@@ -160,6 +162,12 @@ class Translation(models.Model):
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        # Whoever writes the body (the admin, a script, a restored revision), only what the
+        # sanitiser allows is stored: the public pages render it as it is.
+        self.body = sanitize_html(self.body).html
+        super().save(*args, **kwargs)
 
 
 class Image(models.Model):

@@ -1,0 +1,47 @@
+import pytest
+
+from articles.models import Translation
+from articles.sanitize import sanitize_html
+from tests.factories import make_article
+
+
+def test_allowed_markup_is_kept():
+    html = '<p>A <strong>bold</strong> <a href="https://unfccc.int/">link</a></p><h2>Sub</h2>'
+    cleaned = sanitize_html(html)
+    assert "<strong>bold</strong>" in cleaned.html and "<h2>Sub</h2>" in cleaned.html
+    assert 'href="https://unfccc.int/"' in cleaned.html
+    assert cleaned.removed == []
+
+
+@pytest.mark.parametrize(
+    ("html", "reported"),
+    [
+        ("<p>x<script>alert(1)</script></p>", "<script> with its content"),
+        ('<p onmouseover="alert(1)">x</p>', 'onmouseover="alert(1)" on <p>'),
+        ('<a href="javascript:alert(1)">x</a>', 'link to "javascript:alert(1)"'),
+        ('<iframe src="https://evil.example/"></iframe>', "<iframe>"),
+        ('<span style="color:red">x</span>', '<span style="color:red"> (its text kept)'),
+        ("<p>x<!-- hidden --></p>", "comment"),
+    ],
+)
+def test_dangerous_markup_is_removed_and_reported(html, reported):
+    cleaned = sanitize_html(html)
+    for dangerous in ("<script", "alert", "javascript:", "<iframe", "style=", "<!--"):
+        assert dangerous not in cleaned.html
+    assert any(reported in line for line in cleaned.removed)
+
+
+def test_sanitising_twice_changes_nothing():
+    once = sanitize_html('<p>a<br>b <em>c</em> <a href="https://x.org">d</a></p>').html
+    assert sanitize_html(once).html == once
+
+
+@pytest.mark.django_db
+def test_a_body_saved_any_way_is_sanitised():
+    article = make_article()
+    translation = article.translations.get(language="en")
+    translation.body = '<p>Talks<img src=x onerror="alert(1)"><script>alert(2)</script></p>'
+    translation.save()
+    translation.refresh_from_db()
+    assert translation.body == "<p>Talks</p>"
+    assert Translation.objects.filter(body__contains="alert").count() == 0
