@@ -8,6 +8,10 @@ keep the editor's value, and if the file brings something new too, that is a con
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from django.utils.translation import gettext as _
+
+from .importers.language import language_name
+
 MISSING = object()
 
 ARTICLE_FIELDS = ("published_at", "tags")
@@ -49,6 +53,30 @@ def current_values(article) -> dict:
             for name in IMAGE_FIELDS:
                 values[f"image:{image.original_url}:{name}"] = getattr(image, name)
     return values
+
+
+def describe_field(key: str) -> str:
+    """A field key as an editor would say it: "translation:en:title" -> "English headline"."""
+    kind, rest = key.split(":", 1)
+    ident, _sep, name = rest.rpartition(":")
+    if kind == "translation":
+        language = language_name(ident)
+        return {
+            "title": _("%(language)s headline"),
+            "summary": _("%(language)s summary"),
+            "body": _("%(language)s body"),
+        }[name] % {"language": language}
+    if kind == "image":
+        return _("%(field)s of the image %(url)s") % {"field": IMAGE_LABELS[name](), "url": ident}
+    return {"published_at": _("publication time"), "tags": _("tags")}[name]
+
+
+IMAGE_LABELS = {
+    "caption": lambda: _("caption"),
+    "credit": lambda: _("credit"),
+    "alt_text": lambda: _("alt text"),
+    "position": lambda: _("position"),
+}
 
 
 def plan_merge(*, base: dict, current: dict, incoming: dict) -> MergePlan:

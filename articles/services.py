@@ -19,6 +19,7 @@ from django.db import DEFAULT_DB_ALIAS, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from reversion.models import Revision, Version
 from taggit.models import Tag
 
@@ -28,7 +29,7 @@ from .importers.base import ParsedArticle, ParseError
 from .importers.decode import decode_bytes
 from .importers.detect import parse_story
 from .importers.urls import domain_of
-from .merge import current_values, flatten, plan_merge
+from .merge import current_values, describe_field, flatten, plan_merge
 from .models import Article, Image, ImportRecord, ImportRun, Source, Translation
 from .outlets import outlet_for
 
@@ -189,7 +190,10 @@ def _import_batch(
 def _read(path: Path) -> bytes | OSError:
     try:
         if path.stat().st_size > MAX_FILE_BYTES:
-            return OSError(f"the file is larger than {MAX_FILE_BYTES // 1024 // 1024} MB")
+            return OSError(
+                _("the file is larger than %(limit)d MB")
+                % {"limit": MAX_FILE_BYTES // 1024 // 1024}
+            )
         return path.read_bytes()
     except OSError as error:
         return error
@@ -200,7 +204,9 @@ def read_file(path: Path, data: bytes | OSError) -> ReadFile:
     read = ReadFile(path=path)
     try:
         if isinstance(data, OSError):
-            raise ParseError(f"cannot read the file: {data.strerror or data}")
+            raise ParseError(
+                _("cannot read the file: %(reason)s") % {"reason": data.strerror or data}
+            )
         read.sha256 = hashlib.sha256(data).hexdigest()
         read.text, read.encoding = decode_bytes(data)
         read.parsed = parse_story(read.text)
@@ -238,7 +244,7 @@ def article_import_file(
     except Exception as error:  # noqa: BLE001  one bad file must never stop the run
         logger.debug("Import of %s failed", read.path, exc_info=True)
         known.forget()
-        return _failed(record, f"could not be saved: {error}")
+        return _failed(record, _("could not be saved: %(error)s") % {"error": error})
     return result
 
 
@@ -256,7 +262,10 @@ def _download_images(parsed: ParsedArticle) -> dict[str, CleanImage]:
         try:
             downloads[image.original_url] = fetch_image(image.original_url)
         except ValueError as error:
-            parsed.warnings.append(f"image {image.original_url} not downloaded: {error}")
+            parsed.warnings.append(
+                _("image %(url)s not downloaded: %(reason)s")
+                % {"url": image.original_url, "reason": error}
+            )
     return downloads
 
 
@@ -327,7 +336,10 @@ def _merge_into_article(
         record.article, record.conflicts, conflicts = article, plan.conflicts, plan.conflicts
         if conflicts:
             record.outcome = Outcome.CONFLICT
-            record.message = "an editor changed: " + ", ".join(conflicts)
+            record.message = _(
+                "kept what an editor changed (%(fields)s); the file's values wait in the "
+                "import record"
+            ) % {"fields": ", ".join(describe_field(key) for key in conflicts)}
         else:
             record.outcome = Outcome.UPDATED if plan.apply else Outcome.UNCHANGED
     return FileResult(

@@ -123,7 +123,7 @@ def test_reimport_keeps_editor_title_and_reports_a_conflict(tmp_path):
         .replace("next month", "in April"),
     )
     out, _err, ok = run_import(path)
-    assert ok and "1 conflict" in out and "translation:en:title" in out
+    assert ok and "1 conflict" in out and "English headline" in out
     english.refresh_from_db()
     assert english.title == "EU and China deepen carbon market ties (editor's headline)"
     assert "in April" in english.body  # the field nobody touched still takes the new value
@@ -298,3 +298,12 @@ def test_no_fetch_images_keeps_urls_without_downloading(tmp_path, image_server, 
     image = Image.objects.get()
     assert image.original_url == f"{image_server}/photo.jpg"
     assert not image.file
+
+
+def test_report_speaks_chinese_in_a_chinese_shell(story_dir, monkeypatch, tmp_path):
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    (story_dir / "empty.txt").write_bytes(b"")
+    out, err, ok = run_import(story_dir)
+    assert not ok
+    assert "文件为空" in err
+    assert "已创建" in out

@@ -3,6 +3,7 @@
 import codecs
 
 from charset_normalizer import from_bytes
+from django.utils.translation import gettext as _
 
 from .base import ParseError
 
@@ -13,10 +14,10 @@ LEGACY_CHINESE = ["gb18030", "big5"]
 def decode_bytes(data: bytes) -> tuple[str, str]:
     """Return (text, encoding name). Line endings become \\n and a byte-order mark is dropped."""
     if not data.strip():
-        raise ParseError("the file is empty")
+        raise ParseError(_("the file is empty"))
     text, encoding = _decode(data)
     if "\x00" in text:
-        raise ParseError("the file is binary, not text")
+        raise ParseError(_("the file is binary, not text"))
     return text.replace("\r\n", "\n").replace("\r", "\n"), encoding
 
 
@@ -31,18 +32,19 @@ def _decode(data: bytes) -> tuple[str, str]:
                 return data.decode(encoding), encoding
             except UnicodeDecodeError as error:
                 raise ParseError(
-                    f"the file starts as {encoding} but is not: {error.reason}"
+                    _("the file starts as %(encoding)s but is not: %(reason)s")
+                    % {"encoding": encoding, "reason": error.reason}
                 ) from None
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError as error:
         if error.reason == "unexpected end of data":
-            raise ParseError("the file is cut short in the middle of a character") from None
+            raise ParseError(_("the file is cut short in the middle of a character")) from None
     if b"\x00" in data:
-        raise ParseError("the file is binary, not text")
+        raise ParseError(_("the file is binary, not text"))
     match = from_bytes(data, cp_isolation=LEGACY_CHINESE).best()
     if match is None or match.chaos > 0.3:
         raise ParseError(
-            "the file's encoding is not recognised (expected UTF-8, UTF-16, GB18030 or Big5)"
+            _("the file's encoding is not recognised (expected UTF-8, UTF-16, GB18030 or Big5)")
         )
     return str(match), match.encoding

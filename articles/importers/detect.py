@@ -1,5 +1,7 @@
 """Which format is this text? Decided from the content, never from the file name."""
 
+from django.utils.translation import gettext as _
+
 from .base import ParsedArticle, ParseError
 from .digest_markdown import parse_digest
 from .feed_html import looks_like_feed_item, parse_feed_item
@@ -11,6 +13,8 @@ def parse_story(text: str) -> ParsedArticle:
     if looks_like_feed_item(text):
         return parse_feed_item(text)
     raise ParseError(
-        "not a story file: it starts with neither YAML front matter (---) "
-        "nor a feed item header (<!--timestamp--> and a [headline](URL) line)"
+        _(
+            "not a story file: it starts with neither YAML front matter (---) "
+            "nor a feed item header (<!--timestamp--> and a [headline](URL) line)"
+        )
     )

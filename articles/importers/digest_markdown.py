@@ -5,10 +5,11 @@ from datetime import UTC, date, datetime
 
 import frontmatter
 import yaml
+from django.utils.translation import gettext as _
 
 from ..sanitize import sanitize_html
 from .base import ParsedArticle, ParsedTranslation, ParseError
-from .language import detect_language
+from .language import detect_language, language_name
 from .markup import inline_text, markdown_to_html, normalize_space
 from .urls import canonical_url
 
@@ -26,17 +27,20 @@ class SafeYAMLHandler(frontmatter.YAMLHandler):
 
     def load(self, fm, **kwargs):
         if len(fm) > MAX_FRONT_MATTER:
-            raise ParseError("the front matter is larger than 64 KB")
+            raise ParseError(_("the front matter is larger than 64 KB"))
         try:
             for event in yaml.parse(fm, Loader=yaml.SafeLoader):
                 if isinstance(event, yaml.AliasEvent):
-                    raise ParseError("the front matter uses YAML aliases (*name), not allowed")
+                    raise ParseError(_("the front matter uses YAML aliases (*name), not allowed"))
             return yaml.load(fm, Loader=yaml.SafeLoader)
         except yaml.YAMLError as error:
             mark = getattr(error, "problem_mark", None)
-            where = f" (front matter line {mark.line + 1})" if mark else ""
+            where = _(" (front matter line %(line)d)") % {"line": mark.line + 1} if mark else ""
             problem = getattr(error, "problem", None) or str(error).splitlines()[0]
-            raise ParseError(f"the front matter is not valid YAML{where}: {problem}") from None
+            raise ParseError(
+                _("the front matter is not valid YAML%(where)s: %(problem)s")
+                % {"where": where, "problem": problem}
+            ) from None
 
 
 def parse_digest(text: str) -> ParsedArticle:
@@ -44,12 +48,12 @@ def parse_digest(text: str) -> ParsedArticle:
     try:
         front, content = handler.split(text.strip())
     except ValueError:
-        raise ParseError("the front matter is not closed by a --- line") from None
+        raise ParseError(_("the front matter is not closed by a --- line")) from None
     meta = handler.load(front)
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):
-        raise ParseError(f"the front matter is a {type(meta).__name__}, not a set of fields")
+        raise ParseError(_("the front matter is a list or a value, not a set of fields"))
 
     content = content.replace(ESCAPED_PARAGRAPH_BREAK, "\n\n")
     original_url = _original_url(content)
@@ -66,14 +70,16 @@ def parse_digest(text: str) -> ParsedArticle:
         article, title=_text(meta, "title"), description=_text(meta, "description")
     )
     if not article.translations:
-        raise ParseError("the story has no headline in either language")
+        raise ParseError(_("the story has no headline in either language"))
     return article
 
 
 def _original_url(content: str) -> str:
     links = LINK_LINE.findall(content)
     if not links:
-        raise ParseError("no link to the original article ([原文链接](URL) or [Source Link](URL))")
+        raise ParseError(
+            _("no link to the original article ([原文链接](URL) or [Source Link](URL))")
+        )
     return canonical_url(links[0][1])
 
 
@@ -101,13 +107,16 @@ def _add_section(article: ParsedArticle, section: str) -> None:
     )
     language = detect_language(f"{title}\n{body_markdown}")
     if not language:
-        article.warnings.append("a section with no words in it was skipped")
+        article.warnings.append(_("a section with no words in it was skipped"))
         return
     sanitized = sanitize_html(markdown_to_html(body_markdown))
     article.sanitizer_removed.extend(sanitized.removed)
     existing = article.translation(language)
     if existing:
-        article.warnings.append(f"two {language} sections: the second was added to the first")
+        article.warnings.append(
+            _("two %(language)s sections: the second was added to the first")
+            % {"language": language_name(language)}
+        )
         existing.body = f"{existing.body}\n{sanitized.html}".strip()
         existing.title = existing.title or title
         return
@@ -129,14 +138,20 @@ def _add_front_matter_texts(article: ParsedArticle, *, title: str, description: 
         translation = article.translation(language)
         if translation is None:
             article.warnings.append(
-                f"the description is in {language} but the story has no {language} version: "
-                "kept in the import record only"
+                _(
+                    "the description is in %(language)s but the story has no %(language)s "
+                    "version: kept in the import record only"
+                )
+                % {"language": language_name(language)}
             )
         else:
             translation.summary = description
     for translation in article.translations:
         if not translation.title:
-            raise ParseError(f"the {translation.language} section has no # headline")
+            raise ParseError(
+                _("the %(language)s section has no # headline")
+                % {"language": language_name(translation.language)}
+            )
 
 
 def _published_at(value) -> datetime | None:
@@ -149,7 +164,9 @@ def _published_at(value) -> datetime | None:
     try:
         parsed = datetime.fromisoformat(str(value).strip())
     except ValueError:
-        raise ParseError(f"the date {str(value)!r} is not an ISO 8601 time") from None
+        raise ParseError(
+            _("the date %(value)r is not an ISO 8601 time") % {"value": str(value)}
+        ) from None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
@@ -166,5 +183,7 @@ def _text(meta: dict, name: str) -> str:
     if value is None:
         return ""
     if isinstance(value, (dict, list)):
-        raise ParseError(f"the front-matter field {name!r} holds a list or mapping, not text")
+        raise ParseError(
+            _("the front-matter field %(name)r holds a list or mapping, not text") % {"name": name}
+        )
     return normalize_space(str(value))

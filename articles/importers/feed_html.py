@@ -6,6 +6,7 @@ from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup, NavigableString, Tag
+from django.utils.translation import gettext as _
 
 from ..sanitize import removals, sanitize_html
 from .base import ParsedArticle, ParsedImage, ParsedTranslation, ParseError
@@ -29,7 +30,7 @@ def looks_like_feed_item(text: str) -> bool:
 def parse_feed_item(text: str) -> ParsedArticle:
     header = HEADER.match(text)
     if not header:
-        raise ParseError("the feed item has no [headline](URL) line underlined with ------")
+        raise ParseError(_("the feed item has no [headline](URL) line underlined with ------"))
     title, url = _title_link(header[2].strip())
     soup = BeautifulSoup(text[header.end() :], "html.parser")
     published_at = _take_date(soup) or _from_epoch_ms(header[1])
@@ -51,17 +52,17 @@ def parse_feed_item(text: str) -> ParsedArticle:
 def _title_link(line: str) -> tuple[str, str]:
     """`[headline](URL)`, where the URL may itself hold brackets and parentheses."""
     if not line.endswith(")"):
-        raise ParseError("the title line is not [headline](URL)")
+        raise ParseError(_("the title line is not [headline](URL)"))
     depth = 0
     for index in range(len(line) - 1, 0, -1):
         depth += {")": 1, "(": -1}.get(line[index], 0)
         if depth == 0:
             break
     if depth or line[index - 1] != "]":
-        raise ParseError("the title line is not [headline](URL)")
+        raise ParseError(_("the title line is not [headline](URL)"))
     title = normalize_space(MARKDOWN_ESCAPE.sub(r"\1", line[1 : index - 1]))
     if not title:
-        raise ParseError("the title line has an empty headline")
+        raise ParseError(_("the title line has an empty headline"))
     return title, line[index + 1 : -1].strip()
 
 
@@ -82,7 +83,9 @@ def _from_epoch_ms(value: str | None) -> datetime | None:
     try:
         return datetime.fromtimestamp(int(value) / 1000, tz=UTC)
     except (OverflowError, ValueError, OSError):
-        raise ParseError(f"the timestamp comment <!--{value}--> is not a time") from None
+        raise ParseError(
+            _("the timestamp comment <!--%(value)s--> is not a time") % {"value": value}
+        ) from None
 
 
 def _take_images(soup: BeautifulSoup) -> tuple[list[ParsedImage], list[str]]:

@@ -2,6 +2,8 @@
 
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
+from django.utils.translation import gettext as _
+
 from .base import ParseError
 
 TRACKING_PARAMETERS = {
@@ -32,7 +34,7 @@ def canonical_url(url: str) -> str:
     url = url.strip()
     parts = urlsplit(url if "://" in url else f"https://{url}")
     if parts.scheme.lower() not in {"http", "https"} or not parts.hostname:
-        raise ParseError(f"the original URL is not a web address: {url!r}")
+        raise ParseError(_("the original URL is not a web address: %(url)r") % {"url": url})
     host = parts.hostname.lower()
     if parts.port and parts.port not in (80, 443):
         host = f"{host}:{parts.port}"

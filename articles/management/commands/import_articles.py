@@ -1,7 +1,9 @@
 import json
+import os
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -39,6 +41,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, paths, dry_run, publish, no_fetch_images, json, verbosity, **options):
+        translation.activate(language_of_environment())
         missing = [str(path) for path in paths if not path.exists()]
         if missing:
             raise CommandError(_("No such file or directory: %s") % ", ".join(missing))
@@ -102,6 +105,14 @@ class Command(BaseCommand):
         parts = ", ".join(f"{counts[o]} {Outcome(o).label.lower()}" for o in Outcome.values)
         prefix = _("Dry run, nothing written") if dry_run else _("Done")
         self.stdout.write(self.style.SUCCESS(f"{prefix}: {parts}."))
+
+
+def language_of_environment() -> str:
+    """Chinese for a shell whose locale is Chinese (LANGUAGE, LC_ALL, LC_MESSAGES, LANG)."""
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        if value := os.environ.get(name, ""):
+            return "zh-hans" if value.lower().startswith("zh") else "en"
+    return "en"
 
 
 class Progress:
