@@ -292,6 +292,15 @@ def test_images_are_downloaded_validated_and_stripped(tmp_path, image_server, se
     assert "not an image" in out and "404" in out and "million pixels" in out
 
 
+def test_image_over_the_byte_limit_is_refused(tmp_path, image_server, settings):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.NEWSDESK_IMAGE_MAX_BYTES = 200
+    path = write(tmp_path / "feed.txt", feed_with_images(image_server, "/photo.jpg"))
+    out, _err, ok = run_import(path, no_fetch_images=False)
+    assert ok and "1 created" in out and "limit" in out
+    assert not Image.objects.get().file
+
+
 def test_no_fetch_images_keeps_urls_without_downloading(tmp_path, image_server, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
     run_import(write(tmp_path / "feed.txt", feed_with_images(image_server, "/photo.jpg")))
