@@ -40,8 +40,15 @@ def media_root(settings, tmp_path):
 
 
 def _staff_in_group(django_user_model, username, group_name):
+    from importlib import import_module
+
+    from django.apps import apps
     from django.contrib.auth.models import Group
 
+    if not Group.objects.filter(name=group_name).exists():
+        # A live-server test empties the database after itself; make the roles again, the
+        # way their migration does.
+        import_module("articles.migrations.0003_roles").create_roles(apps, None)
     user = django_user_model.objects.create_user(username, password="pw-" + username, is_staff=True)
     user.groups.add(Group.objects.get(name=group_name))
     return user

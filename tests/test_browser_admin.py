@@ -14,11 +14,7 @@ from playwright.sync_api import expect
 from articles.models import Article
 from tests.factories import make_article, make_image
 
-# Serialized rollback brings back the roles the migration made, which a live-server test flushes.
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 WIDE = {"width": 1440, "height": 1000}
 
