@@ -40,6 +40,16 @@ def page_cache_invalidate(**signal_kwargs) -> None:
     transaction.on_commit(lambda: cache.delete(GENERATION_KEY))
 
 
+def cached_with_content(name: str, compute, timeout: int = 3600):
+    """`compute()`, kept until content changes: for costly parts every page shows."""
+    key = f"newsdesk:part:{page_generation()}:{name}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, timeout)
+    return value
+
+
 def cache_for_anonymous(view):
     """Serve `view` from the page cache to readers who are not logged in."""
 

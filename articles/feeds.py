@@ -19,7 +19,7 @@ class LatestStoriesFeed(Feed):
         return reverse("home")
 
     def items(self):
-        stories = Article.objects.published().for_reader(get_language())
+        stories = Article.objects.published().for_reader(get_language(), bodies=False)
         return stories.prefetch_related("tags")[:FEED_LENGTH]
 
     def item_title(self, item):

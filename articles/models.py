@@ -45,14 +45,17 @@ class ArticleQuerySet(models.QuerySet):
         """Published by an editor, but public only from a later published_at."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__gt=now or timezone.now())
 
-    def for_reader(self, language):
-        """What a story card or page shows; `reader_translations` lists `language` first."""
-        preferred_first = Translation.objects.order_by(
+    def for_reader(self, language, *, bodies=True):
+        """What a story card or page shows: `reader_translations`, `language` first, and
+        `reader_images` in order. Lists of cards leave the bodies out (bodies=False)."""
+        translations = Translation.objects.order_by(
             models.Case(models.When(language=language, then=0), default=1), "language"
         )
+        if not bodies:
+            translations = translations.defer("body")
         return self.select_related("source").prefetch_related(
-            models.Prefetch("translations", preferred_first, to_attr="reader_translations"),
-            "images",
+            models.Prefetch("translations", translations, to_attr="reader_translations"),
+            models.Prefetch("images", to_attr="reader_images"),
         )
 
     def tagged(self, slug):

@@ -19,6 +19,7 @@ from django.views.generic import DetailView, ListView, MonthArchiveView, Templat
 from taggit.models import Tag
 
 from .bilingual import paired_blocks
+from .cache import cached_with_content
 from .models import Article, Source
 from .search import article_search
 from .templatetags.reader import image_url
@@ -51,8 +52,8 @@ class ReaderPageMixin:
         here = next((a for a in alternates if a["code"] == get_language()), alternates[0])
         return super().get_context_data(alternates=alternates, canonical_url=here["url"], **kwargs)
 
-    def published(self):
-        return Article.objects.published().for_reader(get_language())
+    def published(self, *, bodies=False):
+        return Article.objects.published().for_reader(get_language(), bodies=bodies)
 
 
 class ArticleListView(ReaderPageMixin, ListView):
@@ -74,7 +75,10 @@ class HomeView(ArticleListView):
     heading = _("Latest stories")
 
     def get_context_data(self, **kwargs):
-        topics = Article.objects.published().tag_counts()[:TOPICS_ON_HOME]
+        topics = cached_with_content(
+            f"topics:{TOPICS_ON_HOME}",
+            lambda: list(Article.objects.published().tag_counts()[:TOPICS_ON_HOME]),
+        )
         return super().get_context_data(topics=topics, is_home=True, **kwargs)
 
 
@@ -134,7 +138,7 @@ class ArticleDetailView(ReaderPageMixin, DetailView):
     bilingual = False
 
     def get_queryset(self):
-        return self.published().prefetch_related("tags")
+        return self.published(bodies=True).prefetch_related("tags")
 
     def get_object(self, queryset=None):
         article = super().get_object(queryset)
@@ -149,7 +153,7 @@ class ArticleDetailView(ReaderPageMixin, DetailView):
         article = self.object
         translation, *others = article.reader_translations
         other = others[0] if others else None
-        lead_image, *more_images = article.images.all() or [None]
+        lead_image, *more_images = article.reader_images or [None]
         context = super().get_context_data(
             translation=translation,
             other_translation=other,
@@ -157,7 +161,10 @@ class ArticleDetailView(ReaderPageMixin, DetailView):
             lead_image_url=lead_image and self.request.build_absolute_uri(image_url(lead_image)),
             more_images=more_images,
             tags=article.tags.all(),
-            related=self.published().related_to(article)[:RELATED_STORIES],
+            related=cached_with_content(
+                f"related:{article.pk}:{get_language()}",
+                lambda: list(self.published().related_to(article)[:RELATED_STORIES]),
+            ),
             bilingual=self.bilingual,
             **kwargs,
         )
@@ -224,7 +231,7 @@ class ArticlePreviewView(ArticleDetailView):
     """A story in any status, shown to staff exactly as readers will see it."""
 
     def get_queryset(self):
-        return Article.objects.for_reader(get_language()).prefetch_related("tags")
+        return Article.objects.for_reader(get_language(), bodies=True).prefetch_related("tags")
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(preview=True, **kwargs)

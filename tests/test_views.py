@@ -55,7 +55,7 @@ def test_home_falls_back_to_the_other_language_with_a_label(client):
     make_article(en=False, zh={"title": "只有中文的报道"})
     card = soup(client.get(url("home"))).select_one(".card")
     assert card.select_one(".card-title a").get_text() == "只有中文的报道"
-    assert card.select_one(".card-title a")["lang"] == "zh-hans"
+    assert card.select_one(".card-text")["lang"] == "zh-hans"
     assert "In Simplified Chinese" in card.select_one(".language-label").get_text()
 
 

@@ -1,7 +1,13 @@
 """Template helpers for the reader's site."""
 
+from functools import lru_cache
+
 from django import template
 from django.core.files.storage import default_storage
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils import formats, timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import get_language
 
 register = template.Library()
 
@@ -20,17 +26,54 @@ def image_url(image) -> str:
     return image.file.url if image.file else image.original_url
 
 
-@register.inclusion_tag("includes/picture.html")
+@register.simple_tag
 def picture(image, sizes="100vw", eager=False):
     """An image through its web renditions (WebP first) when it has them, else as it came."""
     renditions = sorted(image.renditions or [], key=lambda rendition: rendition["width"])
-    webp = [r for r in renditions if r["format"] == "webp"]
-    fallback = [r for r in renditions if r["format"] in FALLBACK_FORMATS]
-    return {
-        "image": image,
-        "src": image_url(image),
-        "webp_srcset": _srcset(webp),
-        "srcset": _srcset(fallback),
-        "sizes": sizes,
-        "loading": "eager" if eager else "lazy",
-    }
+    sources = [
+        (media_type, _srcset([r for r in renditions if r["format"] in formats]))
+        for media_type, formats in (("image/webp", ("webp",)), ("image/jpeg", FALLBACK_FORMATS))
+    ]
+    dimensions = (
+        format_html(' width="{}" height="{}"', image.width, image.height)
+        if image.width and image.height
+        else ""
+    )
+    img = format_html(
+        '<img src="{}" alt="{}"{} loading="{}" decoding="async">',
+        image_url(image),
+        image.alt_text,
+        dimensions,
+        "eager" if eager else "lazy",
+    )
+    sources = [(media_type, srcset, sizes) for media_type, srcset in sources if srcset]
+    if not sources:
+        return img
+    source_tags = format_html_join("", '<source type="{}" srcset="{}" sizes="{}">', sources)
+    return format_html("<picture>{}{}</picture>", source_tags, img)
+
+
+# A page of story cards reverses two URLs and formats a date per card, which costs more
+# than its queries; both depend only on their arguments and the language, so remember them.
+
+
+@register.simple_tag
+def remembered_url(name, **kwargs):
+    """{% url %} for the links every card repeats, remembered per language."""
+    return _reverse(name, tuple(kwargs.items()), get_language(), get_script_prefix(), get_urlconf())
+
+
+@lru_cache(maxsize=8192)
+def _reverse(name, kwargs, language, script_prefix, urlconf):
+    return reverse(name, kwargs=dict(kwargs), urlconf=urlconf)
+
+
+@register.filter
+def local_date(value):
+    """The date in the reader's language (DATE_FORMAT), remembered per day and language."""
+    return _date_format(timezone.localdate(value), get_language())
+
+
+@lru_cache(maxsize=4096)
+def _date_format(day, language):
+    return formats.date_format(day, "DATE_FORMAT")
