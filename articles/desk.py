@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from .models import Article, Image, ImportRecord, Language, Translation
@@ -101,12 +102,12 @@ def conflict_label(key: str) -> str:
     """A person's name for a conflict key: "English · headline", "Image … · caption"."""
     target = ConflictField.parse(key)
     if target.kind == "article":
-        return str(Article._meta.get_field(target.field).verbose_name).capitalize()
+        return capfirst(Article._meta.get_field(target.field).verbose_name)
     if target.kind == "translation":
         field = Translation._meta.get_field(target.field).verbose_name
-        return f"{Language(target.qualifier).label} · {field}"
+        return f"{Language(target.qualifier).label} · {capfirst(field)}"
     field = Image._meta.get_field(target.field).verbose_name
-    return f"{Image._meta.verbose_name.capitalize()} {target.qualifier} · {field}"
+    return f"{capfirst(Image._meta.verbose_name)} {target.qualifier} · {capfirst(field)}"
 
 
 def open_conflicts(article: Article) -> list[dict]:
@@ -128,8 +129,6 @@ def open_conflicts(article: Article) -> list[dict]:
 
 
 def _display(value) -> str:
-    if value is None or value == "":
-        return "—"
     if isinstance(value, list | tuple):
-        return ", ".join(str(item) for item in value)
-    return str(value)
+        value = ", ".join(str(item) for item in value)
+    return "—" if value is None or value == "" else str(value)

@@ -11,7 +11,7 @@ from django.utils import translation
 from PIL import Image as PILImage
 from playwright.sync_api import expect
 
-from articles.models import Article
+from articles.models import Article, ImportRecord, ImportRun
 from tests.factories import make_article, make_image
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -140,3 +140,35 @@ def test_screenshots_of_list_and_article_page(live_server, page, editor, languag
     expect(page.locator(".desk-table")).to_be_visible()
     page.screenshot(path=screenshot_dir / f"admin-translation-desk-{language}.png", full_page=True)
     assert re.search(r"\d", page.locator(".desk-count").first.inner_text())
+
+
+def test_editor_takes_an_imported_value_in_one_click(live_server, page, editor, screenshot_dir):
+    article = make_article(en={"title": "The editor's headline"})
+    ImportRecord.objects.create(
+        run=ImportRun.objects.create(),
+        article=article,
+        path="samples/ft-cop30.md",
+        sha256="f" * 64,
+        outcome=ImportRecord.Outcome.CONFLICT,
+        conflicts={
+            "translation:en:title": {
+                "current": "The editor's headline",
+                "incoming": "The wire's corrected headline",
+                "base": "The wire's headline",
+            },
+            "article:tags": {"current": [], "incoming": ["cop30"], "base": []},
+        },
+    )
+    log_in(page, live_server, editor)
+    page.goto(f"{live_server.url}{reverse('admin:articles_article_change', args=[article.pk])}")
+    conflicts = page.locator(".desk-conflicts")
+    expect(conflicts).to_contain_text("The wire's corrected headline")
+    page.screenshot(path=screenshot_dir / "admin-conflicts-en.png", full_page=True)
+
+    conflicts.locator("tr", has_text="Headline").get_by_role("button", name="Take imported").click()
+
+    expect(page.locator(".messagelist .success")).to_be_visible()
+    expect(page.locator(".desk-pane-en input[name$='-title']")).to_have_value(
+        "The wire's corrected headline"
+    )
+    expect(page.locator(".desk-conflict")).to_have_count(1)  # the tags are still open

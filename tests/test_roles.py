@@ -1,13 +1,14 @@
 """The two newsroom roles: made by migration, enforced on the server whatever the request says."""
 
 import io
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from articles.models import Article
 from articles.publishing import article_publish, article_submit_for_review, article_unpublish
@@ -140,6 +141,19 @@ def test_editor_publishes_and_unpublishes_with_bulk_actions(client, editor):
 
     client.post(changelist_url(), {"action": "unpublish", "_selected_action": [first.pk]})
     assert list(Article.objects.published().values_list("pk", flat=True)) == [second.pk]
+
+
+def test_publishing_a_story_with_a_future_time_schedules_it(client, editor):
+    later = timezone.now() + timedelta(days=2)
+    article = make_article(status=REVIEW, published_at=later)
+    client.force_login(editor)
+
+    client.post(changelist_url(), {"action": "publish", "_selected_action": [article.pk]})
+
+    article.refresh_from_db()
+    assert article.status == PUBLISHED and article.published_at == later
+    assert not Article.objects.published().filter(pk=article.pk).exists()
+    assert Article.objects.published(now=later).filter(pk=article.pk).exists()
 
 
 def test_editor_publishing_a_story_without_a_time_publishes_it_now(client, editor):
