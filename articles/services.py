@@ -233,13 +233,19 @@ def article_import_file(
     downloads = _download_images(parsed) if options.fetch_images and not options.dry_run else {}
     try:
         with transaction.atomic():
-            result = _merge_into_article(record=record, parsed=parsed, options=options, known=known)
-            _attach_downloads(article_id=result.article_id, downloads=downloads)
+            result, created = _merge_into_article(
+                record=record, parsed=parsed, options=options, known=known
+            )
+            if downloads:
+                _attach_downloads(article_id=result.article_id, downloads=downloads)
+                created = None  # the images changed: read them back
             record.save()
             if result.outcome != Outcome.UNCHANGED:
                 _save_revision(
                     article=record.article,
-                    comment=f"Import of {read.path.name}: {record.get_outcome_display()}",
+                    children=created,
+                    title=result.title,
+                    comment=f"Import of {read.path.name}: {result.outcome}",
                 )
     except Exception as error:  # noqa: BLE001  one bad file must never stop the run
         logger.debug("Import of %s failed", read.path, exc_info=True)
@@ -280,13 +286,19 @@ def _attach_downloads(*, article_id: int, downloads: dict[str, CleanImage]) -> N
         make_renditions(image)
 
 
-def _save_revision(*, article: Article, comment: str) -> None:
+def _save_revision(*, article: Article, children: list | None, title: str, comment: str) -> None:
     """The article with its translations and images as one django-reversion revision.
 
     Written as reversion writes it (a Revision, one Version per object), without its generic
     follow machinery, which costs the import more than all its other queries together.
+    `children` are the translations and images when the caller has them at hand.
     """
-    objects = [article, *article.translations.all(), *article.images.all()]
+    if children is None:
+        children = [
+            *Translation.objects.filter(article=article),
+            *Image.objects.filter(article=article),
+        ]
+    objects = [article, *children]
     revision = Revision.objects.create(comment=comment, date_created=timezone.now())
     Version.objects.bulk_create(
         Version(
@@ -296,7 +308,7 @@ def _save_revision(*, article: Article, comment: str) -> None:
             db=DEFAULT_DB_ALIAS,
             format="json",
             serialized_data=serializers.serialize("json", [obj]),
-            object_repr=str(obj.translation_for("") if obj is article else obj),
+            object_repr=title if obj is article else str(obj),
         )
         for obj in objects
     )
@@ -312,7 +324,8 @@ def _failed(record: ImportRecord, message: str) -> FileResult:
 
 def _merge_into_article(
     *, record: ImportRecord, parsed: ParsedArticle, options: ImportOptions, known: RunCache
-) -> FileResult:
+) -> tuple[FileResult, list | None]:
+    """Merge into the article of the file's URL; with a new article, also its new children."""
     record.parsed = parsed.to_json()
     record.sanitizer_removed = parsed.sanitizer_removed
     record.warnings = parsed.warnings
@@ -321,8 +334,11 @@ def _merge_into_article(
         .prefetch_related("translations", "images", "tags")
         .first()
     )
+    created = None
     if article is None:
-        record.article = _article_create(parsed=parsed, publish=options.publish, known=known)
+        record.article, created = _article_create(
+            parsed=parsed, publish=options.publish, known=known
+        )
         record.outcome = Outcome.CREATED
         conflicts = {}
     else:
@@ -342,7 +358,7 @@ def _merge_into_article(
             ) % {"fields": ", ".join(describe_field(key) for key in conflicts)}
         else:
             record.outcome = Outcome.UPDATED if plan.apply else Outcome.UNCHANGED
-    return FileResult(
+    result = FileResult(
         path=record.path,
         outcome=record.outcome,
         message=record.message,
@@ -351,9 +367,12 @@ def _merge_into_article(
         warnings=parsed.warnings,
         conflicts=list(conflicts),
     )
+    return result, created
 
 
-def _article_create(*, parsed: ParsedArticle, publish: bool, known: RunCache) -> Article:
+def _article_create(
+    *, parsed: ParsedArticle, publish: bool, known: RunCache
+) -> tuple[Article, list]:
     """A new article with everything the file holds, in as few queries as it takes."""
     article = Article.objects.create(
         source=known.source(url=parsed.original_url, code=parsed.source_code),
@@ -363,14 +382,16 @@ def _article_create(*, parsed: ParsedArticle, publish: bool, known: RunCache) ->
         status=Article.Status.PUBLISHED if publish else Article.Status.DRAFT,
         original_language=parsed.original_language,
     )
-    Translation.objects.bulk_create(
+    translations = Translation.objects.bulk_create(
         Translation(article=article, **vars(translation)) for translation in parsed.translations
     )
-    Image.objects.bulk_create(Image(article=article, **vars(image)) for image in parsed.images)
+    images = Image.objects.bulk_create(
+        Image(article=article, **vars(image)) for image in parsed.images
+    )
     Article.tags.through.objects.bulk_create(
         Article.tags.through(content_object=article, tag=known.tag(name)) for name in parsed.tags
     )
-    return article
+    return article, [*translations, *images]
 
 
 def _article_apply(*, article: Article, values: dict) -> None:

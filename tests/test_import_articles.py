@@ -316,3 +316,14 @@ def test_report_speaks_chinese_in_a_chinese_shell(story_dir, monkeypatch, tmp_pa
     assert not ok
     assert "文件为空" in err
     assert "已创建" in out
+
+
+def test_import_keeps_a_revision_an_editor_can_restore(tmp_path):
+    run_import(write(tmp_path / "story.txt", fixture_text("digest_bilingual.txt")))
+    article = Article.objects.get()
+    [version] = Version.objects.get_for_object(article)
+    assert "Import of story.txt" in version.revision.comment
+    assert version.revision.version_set.count() == 3  # the article and its two translations
+    Translation.objects.filter(language="en").update(title="A headline an editor broke")
+    version.revision.revert()
+    assert Translation.objects.get(language="en").title.startswith("EU and China agree")
