@@ -224,3 +224,16 @@ def test_images_below_the_fold_are_lazy(live_server, reader_page, stories):
     page.goto(live_server.url + "/en/")
     loading = page.locator(".card img").evaluate_all("imgs => imgs.map(i => i.loading)")
     assert loading[0] == "eager" and set(loading[1:]) == {"lazy"}
+
+
+def test_print_shows_the_story_without_navigation(
+    live_server, reader_page, stories, screenshot_dir
+):
+    page = reader_page
+    page.set_viewport_size(VIEWPORTS["desktop"])
+    page.goto(live_server.url + PAGES["story-en"])
+    page.emulate_media(media="print")
+    assert page.locator(".site-nav").is_hidden()
+    assert page.locator(".related").is_hidden()
+    assert page.locator(".story-body").is_visible()
+    page.screenshot(path=screenshot_dir / "site-story-en-print.png", full_page=True)
