@@ -82,6 +82,7 @@ class RunCache:
     def __init__(self):
         self.sources: dict[tuple[str, str], Source] = {}
         self.tags: dict[str, Tag] = {}
+        self.new_urls: set[str] = set()  # of no article yet, when the batch began
 
     def source(self, *, url: str, code: str) -> Source:
         key = (domain_of(url), code)
@@ -95,9 +96,16 @@ class RunCache:
             self.tags[name] = tag or Tag.objects.create(name=name)
         return self.tags[name]
 
+    def look_up_urls(self, urls: set[str]) -> None:
+        existing = Article.objects.filter(original_url__in=urls).values_list(
+            "original_url", flat=True
+        )
+        self.new_urls = urls - set(existing)
+
     def forget(self):
         self.sources.clear()
         self.tags.clear()
+        self.new_urls.clear()
 
 
 def story_files(paths: Iterable[Path]) -> Iterator[Path]:
@@ -183,6 +191,8 @@ def _import_batch(
         if pool and todo
         else (read_file(path, data) for path, data in todo)
     )
+    read_files = list(read_files)
+    known.look_up_urls({read.parsed.original_url for read in read_files if read.parsed})
     for read in read_files:
         yield article_import_file(run=run, read=read, options=options, known=known)
 
@@ -329,11 +339,15 @@ def _merge_into_article(
     record.parsed = parsed.to_json()
     record.sanitizer_removed = parsed.sanitizer_removed
     record.warnings = parsed.warnings
-    article = (
-        Article.objects.filter(original_url=parsed.original_url)
-        .prefetch_related("translations", "images", "tags")
-        .first()
-    )
+    if parsed.original_url in known.new_urls:
+        known.new_urls.discard(parsed.original_url)  # a later file of the story must look
+        article = None
+    else:
+        article = (
+            Article.objects.filter(original_url=parsed.original_url)
+            .prefetch_related("translations", "images", "tags")
+            .first()
+        )
     created = None
     if article is None:
         record.article, created = _article_create(
