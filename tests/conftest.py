@@ -32,6 +32,16 @@ def screenshot_dir() -> Path:
     return SCREENSHOTS
 
 
+@pytest.fixture(autouse=True)
+def default_language():
+    """Every test starts in English. A request leaves its language active in the thread
+    (LocaleMiddleware never deactivates it), so without this, tests leak into each other."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def media_root(settings, tmp_path):
     """Uploads and renditions go to a temporary folder, not the project's media/."""

@@ -8,7 +8,7 @@ from bs4 import BeautifulSoup
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from reversion.models import Version
 
 from articles.models import Article, ImportRecord, ImportRun, Translation
@@ -16,13 +16,6 @@ from tests.admin_forms import form_values, pane_field
 from tests.factories import make_article, make_image, make_source
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def english():
-    """Messages and labels in English, whatever language an earlier test left active."""
-    with translation.override("en"):
-        yield
 
 
 CHANGELIST = "admin:articles_article_changelist"

@@ -6,7 +6,6 @@ import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import translation
 from PIL import Image as PILImage
 
 from articles.images import make_renditions, validate_and_clean_image
@@ -15,13 +14,6 @@ from tests.admin_forms import form_values
 from tests.factories import make_article, make_image
 
 GPS_TAG, ORIENTATION_TAG = 0x8825, 0x0112
-
-
-@pytest.fixture(autouse=True)
-def english():
-    """Messages and labels in English, whatever language an earlier test left active."""
-    with translation.override("en"):
-        yield
 
 
 def image_bytes(size=(1200, 800), image_format="JPEG", mode="RGB", exif=None) -> bytes:

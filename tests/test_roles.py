@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from articles.models import Article
 from articles.publishing import article_publish, article_submit_for_review, article_unpublish
@@ -16,13 +16,6 @@ from tests.admin_forms import form_values, pane_field
 from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def english():
-    """Messages and labels in English, whatever language an earlier test left active."""
-    with translation.override("en"):
-        yield
 
 
 DRAFT, REVIEW, PUBLISHED = Article.Status.DRAFT, Article.Status.REVIEW, Article.Status.PUBLISHED
