@@ -12,7 +12,7 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.translation import get_language
@@ -267,9 +267,9 @@ class ArticleAdmin(VersionAdmin):
     actions = ["submit_for_review", "publish", "unpublish"]
     autocomplete_fields = ["source"]
     formfield_overrides = URL_FIELDS
-    readonly_fields = ["original_link", "created_at", "updated_at"]
+    readonly_fields = ["workflow_state", "original_link", "created_at", "updated_at"]
     fieldsets = [
-        (_("Publishing"), {"fields": [("status", "published_at"), "tags"]}),
+        (_("Publishing"), {"fields": [("status", "published_at"), "workflow_state", "tags"]}),
         (
             _("Origin"),
             {"fields": ["source", ("original_url", "original_link"), "original_language", "slug"]},
@@ -338,6 +338,24 @@ class ArticleAdmin(VersionAdmin):
         status = desk.status_of(article)
         return format_html(
             '<span class="desk-badge desk-status-{}">{}</span>', status, desk.STATUS_LABELS[status]
+        )
+
+    @admin.display(description=_("for readers"))
+    def workflow_state(self, article):
+        status = desk.status_of(article)
+        if status == desk.SCHEDULED:
+            note = _("Goes live by itself at %(time)s.") % {
+                "time": formats.localize(timezone.localtime(article.published_at))
+            }
+        elif status == desk.PUBLISHED:
+            note = _("Readers see this story.")
+        else:
+            note = _("Readers do not see this story until an editor publishes it.")
+        return format_html(
+            '<span class="desk-badge desk-status-{}">{}</span> {}',
+            status,
+            desk.STATUS_LABELS[status],
+            note,
         )
 
     @admin.display(description=_("languages"))

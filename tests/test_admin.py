@@ -94,6 +94,15 @@ def test_list_marks_a_story_published_for_later_as_scheduled(client, editor):
     assert "desk-status-scheduled" in client.get(reverse(CHANGELIST)).content.decode()
 
 
+def test_change_form_says_when_a_scheduled_story_goes_live(client, editor):
+    scheduled = make_article(published_at=timezone.now() + timedelta(days=1))
+    client.force_login(editor)
+
+    html = client.get(change_url(scheduled)).content.decode()
+
+    assert "Goes live by itself at" in html
+
+
 def test_scheduled_story_goes_live_at_its_time_by_itself():
     at = timezone.now() + timedelta(hours=2)
     article = make_article(published_at=at)
