@@ -40,8 +40,11 @@ class Command(BaseCommand):
             help=_("Print one JSON report on stdout and nothing else"),
         )
 
-    def handle(self, *args, paths, dry_run, publish, no_fetch_images, json, verbosity, **options):
-        translation.activate(language_of_environment())
+    def handle(self, *args, **options):
+        with translation.override(language_of_environment()):
+            self.import_paths(**options)
+
+    def import_paths(self, *, paths, dry_run, publish, no_fetch_images, json, verbosity, **options):
         missing = [str(path) for path in paths if not path.exists()]
         if missing:
             raise CommandError(_("No such file or directory: %s") % ", ".join(missing))
