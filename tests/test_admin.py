@@ -447,3 +447,12 @@ def test_preview_of_a_draft_is_for_staff_only(client):
     response = client.get(f"/en/preview/{draft.pk}/")
 
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_admin_home_has_shortcuts_to_the_desk(client, contributor):
+    client.force_login(contributor)
+
+    html = client.get(reverse("admin:index")).content.decode()
+
+    assert "?status=review" in html and "?conflict=yes" in html
+    assert reverse("admin:articles_article_translation_desk") in html

@@ -190,3 +190,14 @@ def test_demo_accounts_creates_an_editor_and_a_contributor(django_user_model):
     assert editor.has_perm("articles.publish_article")
     assert contributor.is_staff and not contributor.has_perm("articles.publish_article")
     assert "contributor" in output.getvalue() and "newsdesk-demo" in output.getvalue()
+
+
+def test_contributor_cannot_delete_a_translation_from_the_article_page(client, contributor):
+    article = make_article(status=DRAFT)
+    client.force_login(contributor)
+    data = form_values(client.get(change_url(article)).content.decode())
+    data[pane_field(data, "en", "DELETE")] = "on"
+
+    client.post(change_url(article), data)
+
+    assert article.translations.filter(language="en").exists()
