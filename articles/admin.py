@@ -21,7 +21,7 @@ from reversion.admin import VersionAdmin
 from reversion.models import Version
 
 from . import desk, publishing
-from .images import make_renditions, rendition_url, validate_and_clean_image
+from .images import check_byte_size, make_renditions, rendition_url, validate_and_clean_image
 from .models import Article, Image, ImportRecord, ImportRun, Language, Source, Translation
 from .revisions import revision_changes
 from .roles import can_edit, can_publish
@@ -162,6 +162,7 @@ class ImageForm(forms.ModelForm):
         if not upload or "file" not in self.changed_data:
             return upload
         try:
+            check_byte_size(upload.size)
             clean = validate_and_clean_image(upload.read())
         except ValueError as error:
             raise ValidationError(str(error), code="invalid_image") from None

@@ -40,13 +40,8 @@ def validate_and_clean_image(
     data: bytes, *, max_bytes: int | None = None, max_pixels: int | None = None
 ) -> CleanImage:
     """The image re-encoded without metadata, or ValueError saying what is wrong with it."""
-    max_bytes = max_bytes or settings.NEWSDESK_IMAGE_MAX_BYTES
+    check_byte_size(len(data), max_bytes=max_bytes)
     max_pixels = max_pixels or settings.NEWSDESK_IMAGE_MAX_PIXELS
-    if len(data) > max_bytes:
-        raise ValueError(
-            _("The image is %(size)s; the limit is %(limit)s.")
-            % {"size": filesizeformat(len(data)), "limit": filesizeformat(max_bytes)}
-        )
     try:
         with PILImage.open(io.BytesIO(data)) as probe:
             image_format, (width, height) = probe.format, probe.size
@@ -70,6 +65,16 @@ def validate_and_clean_image(
     upright.info = {}
     cleaned = _encode(upright, image_format)
     return CleanImage(cleaned, image_format, upright.width, upright.height)
+
+
+def check_byte_size(size: int, *, max_bytes: int | None = None) -> None:
+    """ValueError if a file of `size` bytes is over the limit: checked before reading it."""
+    max_bytes = max_bytes or settings.NEWSDESK_IMAGE_MAX_BYTES
+    if size > max_bytes:
+        raise ValueError(
+            _("The image is %(size)s; the limit is %(limit)s.")
+            % {"size": filesizeformat(size), "limit": filesizeformat(max_bytes)}
+        )
 
 
 def _encode(image: PILImage.Image, image_format: str) -> bytes:

@@ -172,3 +172,16 @@ def test_upload_over_the_pixel_limit_is_a_form_error(client, editor, media_root,
     assert response.status_code == 200
     assert "pixels" in str(response.context["inline_admin_formsets"][1].formset.errors[0]["file"])
     assert not Image.objects.exists()
+
+
+@pytest.mark.django_db
+def test_upload_over_the_byte_limit_is_a_form_error(client, editor, media_root, settings):
+    settings.NEWSDESK_IMAGE_MAX_BYTES = 500
+    article = make_article()
+    client.force_login(editor)
+
+    response = upload(client, article, "big.png", image_bytes(size=(800, 800), image_format="PNG"))
+
+    assert response.status_code == 200
+    assert "limit" in str(response.context["inline_admin_formsets"][1].formset.errors[0]["file"])
+    assert not Image.objects.exists()
