@@ -282,6 +282,16 @@ def test_preview_shows_a_draft_to_staff_exactly_as_readers_will_see_it(client):
     assert response.templates[0].name == "articles/article_detail.html"
 
 
+def test_preview_of_a_draft_without_a_publication_time(client):
+    draft = make_article(status=Article.Status.DRAFT, tags=["finance"])
+    Article.objects.filter(pk=draft.pk).update(published_at=None)
+    make_article(tags=["finance"])  # a related story, shown as readers will see it
+    client.force_login(get_user_model().objects.create_user("e", is_staff=True))
+    page = soup(client.get(url("article_preview", "zh-hans", pk=draft.pk)))
+    assert page.h1["lang"] == "zh-hans"
+    assert len(page.select(".related .card")) == 1
+
+
 def test_preview_is_not_for_readers(client):
     draft = make_article(status=Article.Status.DRAFT)
     response = client.get(url("article_preview", pk=draft.pk))
