@@ -222,6 +222,9 @@ def read_file(path: Path, data: bytes | OSError) -> ReadFile:
         read.parsed = parse_story(read.text)
     except ParseError as error:
         read.error = str(error)
+    except Exception as error:  # noqa: BLE001  a parser bug fails this file, not the run
+        logger.debug("Parsing %s failed", path, exc_info=True)
+        read.error = _("could not be parsed: %(error)s") % {"error": error}
     return read
 
 

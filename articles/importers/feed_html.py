@@ -92,6 +92,8 @@ def _take_images(soup: BeautifulSoup) -> tuple[list[ParsedImage], list[str]]:
     """The images and their captions, out of the body; what is not a web image is reported."""
     images, refused = [], []
     for img in soup.find_all("img"):
+        if img.decomposed:  # inside the caption of an earlier image
+            continue
         src, alt_text = (img.get("src") or "").strip(), normalize_space(img.get("alt") or "")
         caption, credit = _take_caption(img)
         img.decompose()

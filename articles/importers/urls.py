@@ -1,6 +1,7 @@
 """URLs as the files give them -> the one canonical form that identifies a story."""
 
-from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
+import re
+from urllib.parse import SplitResult, parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
 from django.utils.translation import gettext as _
 
@@ -27,13 +28,28 @@ TRACKING_PARAMETERS = {
     "sref",
 }
 IMAGE_PROXY_HOSTS = {"images.weserv.nl", "wsrv.nl"}
+# A host name with at least one dot (labels without spaces or URL punctuation), localhost or IPv6.
+_LABEL = r"[^\s/\\<>\"'`{}|^%@\[\]:.]+"
+HOST = re.compile(rf"localhost|[0-9a-f:]+|{_LABEL}(?:\.{_LABEL})+")
+
+
+def web_address(url: str) -> SplitResult | None:
+    """The parts of an http(s) URL with a plausible host name, else None."""
+    url = url.strip()
+    try:
+        parts = urlsplit(url if "://" in url else f"https://{url.lstrip('/')}")
+        parts.port  # noqa: B018  raises ValueError for a port that is not a number
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in {"http", "https"} or not HOST.fullmatch(parts.hostname or ""):
+        return None
+    return parts
 
 
 def canonical_url(url: str) -> str:
     """https, lower-case host, no fragment, no utm_* or other tracking parameters."""
-    url = url.strip()
-    parts = urlsplit(url if "://" in url else f"https://{url}")
-    if parts.scheme.lower() not in {"http", "https"} or not parts.hostname:
+    parts = web_address(url)
+    if parts is None:
         raise ParseError(_("the original URL is not a web address: %(url)r") % {"url": url})
     host = parts.hostname.lower()
     if parts.port and parts.port not in (80, 443):
@@ -48,10 +64,14 @@ def canonical_url(url: str) -> str:
 
 
 def unwrap_image_url(url: str) -> str:
-    """The real image behind an image proxy such as images.weserv.nl?url=...&w=900."""
-    url = url.strip()
-    parts = urlsplit(url if "://" in url else f"https://{url.lstrip('/')}")
-    if (parts.hostname or "").lower() in IMAGE_PROXY_HOSTS:
+    """The real image behind an image proxy such as images.weserv.nl?url=...&w=900.
+
+    Empty when `url` is no web address at all.
+    """
+    parts = web_address(url)
+    if parts is None:
+        return ""
+    if parts.hostname.lower() in IMAGE_PROXY_HOSTS:
         inner = dict(parse_qsl(parts.query, keep_blank_values=True)).get("url", "").strip()
         if inner:
             return unwrap_image_url(inner)
