@@ -121,14 +121,24 @@ MEDIA_ROOT = Path(os.environ.get("NEWSDESK_MEDIA_ROOT", BASE_DIR / "media"))
 
 TAGGIT_CASE_INSENSITIVE = True
 
-# Local memory by default (one copy per process); a shared cache is configured in production.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "newsdesk",
-        "OPTIONS": {"MAX_ENTRIES": 5000},
+# Local memory by default (one copy per process). REDIS_URL (redis://host:port/db) selects a
+# Redis shared by every process and app server, so one editor's change reaches them all.
+if os.environ.get("REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+            "KEY_PREFIX": "newsdesk",
+        }
     }
-}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "newsdesk",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
 # How long anonymous readers may be served a cached page; 0 turns the page cache off.
 # Editors' changes empty the cache at once (articles/cache.py), so this only bounds memory.
 NEWSDESK_PAGE_CACHE_SECONDS = int(os.environ.get("NEWSDESK_PAGE_CACHE_SECONDS", "600"))
