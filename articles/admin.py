@@ -7,7 +7,7 @@ from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -52,28 +52,27 @@ class StatusFilter(admin.SimpleListFilter):
 
 
 class LanguageFilter(admin.SimpleListFilter):
+    condition = None  # language -> Q
+
     def lookups(self, request, model_admin):
         return Language.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in Language.values:
+            return queryset.filter(self.condition(self.value()))
+        return queryset
 
 
 class MissingLanguageFilter(LanguageFilter):
     title = _("missing language")
     parameter_name = "missing"
-
-    def queryset(self, request, queryset):
-        if self.value() in Language.values:
-            return queryset.filter(desk.missing_q(self.value()))
-        return queryset
+    condition = staticmethod(desk.missing_q)
 
 
 class OutdatedLanguageFilter(LanguageFilter):
     title = _("outdated translation")
     parameter_name = "outdated"
-
-    def queryset(self, request, queryset):
-        if self.value() in Language.values:
-            return queryset.filter(desk.outdated_q(self.value()))
-        return queryset
+    condition = staticmethod(desk.outdated_q)
 
 
 class YesNoFilter(admin.SimpleListFilter):
@@ -227,11 +226,7 @@ class ArticleChangeList(ChangeList):
             .prefetch_related(
                 "translations", Prefetch("images", Image.objects.order_by("position", "id")), "tags"
             )
-            .annotate(
-                has_open_conflict=Exists(
-                    ImportRecord.objects.open_conflicts().filter(article=OuterRef("pk"))
-                )
-            )
+            .annotate(has_open_conflict=desk.open_conflict_exists())
         )
 
 

@@ -94,8 +94,12 @@ def has_image_q() -> Q:
     return Q(Exists(Image.objects.filter(article=OuterRef("pk"))))
 
 
+def open_conflict_exists() -> Exists:
+    return Exists(ImportRecord.objects.open_conflicts().filter(article=OuterRef("pk")))
+
+
 def open_conflict_q() -> Q:
-    return Q(Exists(ImportRecord.objects.open_conflicts().filter(article=OuterRef("pk"))))
+    return Q(open_conflict_exists())
 
 
 def conflict_label(key: str) -> str:
