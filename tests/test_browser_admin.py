@@ -172,3 +172,18 @@ def test_editor_takes_an_imported_value_in_one_click(live_server, page, editor, 
         "The wire's corrected headline"
     )
     expect(page.locator(".desk-conflict")).to_have_count(1)  # the tags are still open
+
+
+def test_on_a_narrow_screen_the_chinese_pane_comes_first_above_the_english(
+    live_server, page, editor, screenshot_dir
+):
+    article = make_article()
+    log_in(page, live_server, editor)
+    page.set_viewport_size({"width": 800, "height": 1000})
+
+    page.goto(f"{live_server.url}{reverse('admin:articles_article_change', args=[article.pk])}")
+
+    chinese = page.locator(".desk-pane-zh-hans").bounding_box()
+    english = page.locator(".desk-pane-en").bounding_box()
+    assert chinese["y"] + chinese["height"] <= english["y"]
+    page.screenshot(path=screenshot_dir / "admin-article-narrow-en.png", full_page=True)
