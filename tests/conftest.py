@@ -1,5 +1,12 @@
 import os
+import shutil
+import socket
+import subprocess
+import time
+from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlsplit
+from uuid import uuid4
 
 import pytest
 
@@ -81,3 +88,110 @@ def _empty_cache():
     from django.core.cache import cache
 
     cache.clear()
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory):
+    """A real redis-server on loopback for the session, keeping nothing on disk."""
+    import redis
+
+    server = shutil.which("redis-server")
+    if server is None:
+        pytest.fail("redis-server is missing: `make test` installs Debian's redis-server")
+    port = free_port()
+    command = [server, "--bind", "127.0.0.1", "--port", str(port), "--save", "",
+               "--appendonly", "no", "--dir", str(tmp_path_factory.mktemp("redis"))]  # fmt: skip
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+    url = f"redis://127.0.0.1:{port}/0"
+    try:
+        client = redis.Redis.from_url(url)
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                client.ping()
+                break
+            except redis.ConnectionError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"redis-server did not answer on port {port}")
+                time.sleep(0.05)
+        client.close()
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def _is_postgres(url: str) -> bool:
+    return url.startswith(("postgres://", "postgresql://"))
+
+
+@pytest.fixture(scope="session")
+def postgres_server_url():
+    """A PostgreSQL server whose user may create databases: the run's own when DATABASE_URL is
+    PostgreSQL, else a throwaway cluster for the session (scripts/postgres-start)."""
+    url = os.environ.get("DATABASE_URL", "")
+    if _is_postgres(url):
+        yield url
+        return
+    started = subprocess.run(
+        ["bash", str(ROOT / "scripts" / "postgres-start")], capture_output=True, text=True
+    )
+    if started.returncode:
+        pytest.fail(f"PostgreSQL did not start:\n{started.stderr}")
+    values = dict(line.split("=", 1) for line in started.stdout.splitlines())
+    try:
+        yield values["DATABASE_URL"]
+    finally:
+        stop = ROOT / "scripts" / "postgres-stop"
+        subprocess.run(["bash", str(stop), values["NEWSDESK_PG_DIR"]], check=False)
+
+
+def _create_postgres_database(server_url: str) -> tuple[str, Callable[[], None]]:
+    import psycopg
+
+    name = f"newsdesk_{uuid4().hex[:12]}"
+    parts = urlsplit(server_url)
+    maintenance = parts._replace(scheme="postgresql", path="/postgres").geturl()
+    with psycopg.connect(maintenance, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+
+    def drop():
+        with psycopg.connect(maintenance, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    return parts._replace(path=f"/{name}").geturl(), drop
+
+
+@pytest.fixture
+def postgres_url(postgres_server_url):
+    """The URL of a new, empty PostgreSQL database (no tables), dropped after the test."""
+    url, drop = _create_postgres_database(postgres_server_url)
+    yield url
+    drop()
+
+
+@pytest.fixture
+def new_database_url(request, tmp_path):
+    """Makes new, empty databases (no tables) of the engine this run tests: SQLite files, or
+    PostgreSQL databases when DATABASE_URL is PostgreSQL. For subprocesses (manage.py, scripts)."""
+    drops = []
+
+    def make() -> str:
+        if not _is_postgres(os.environ.get("DATABASE_URL", "")):
+            return f"sqlite:///{tmp_path / uuid4().hex[:12]}.sqlite3"
+        url, drop = _create_postgres_database(request.getfixturevalue("postgres_server_url"))
+        drops.append(drop)
+        return url
+
+    yield make
+    for drop in drops:
+        drop()
