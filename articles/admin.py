@@ -15,6 +15,7 @@ from django.urls import NoReverseMatch, path, reverse
 from django.utils import formats, timezone, translation
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
+from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from reversion.admin import VersionAdmin
@@ -22,6 +23,7 @@ from reversion.models import Version
 
 from . import desk, publishing
 from .images import check_byte_size, make_renditions, rendition_url, validate_and_clean_image
+from .merge import describe_field
 from .models import Article, Image, ImportRecord, ImportRun, Language, Source, Translation
 from .revisions import revision_changes
 from .roles import can_edit, can_publish
@@ -479,7 +481,7 @@ class ArticleAdmin(VersionAdmin):
             self.message_user(request, str(error), messages.WARNING)
         else:
             self.message_user(
-                request, _settled_message(settle, desk.conflict_label(key)), messages.SUCCESS
+                request, _settled_message(settle, capfirst(describe_field(key))), messages.SUCCESS
             )
         return HttpResponseRedirect(change_url)
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from .merge import describe_field
 from .models import Article, Image, ImportRecord, Language, Translation
 from .publishing import ConflictField, conflict_open_keys
 
@@ -102,18 +103,6 @@ def open_conflict_q() -> Q:
     return Q(open_conflict_exists())
 
 
-def conflict_label(key: str) -> str:
-    """A person's name for a conflict key: "English · headline", "Image … · caption"."""
-    target = ConflictField.parse(key)
-    if target.kind == "article":
-        return capfirst(Article._meta.get_field(target.field).verbose_name)
-    if target.kind == "translation":
-        field = Translation._meta.get_field(target.field).verbose_name
-        return f"{Language(target.qualifier).label} · {capfirst(field)}"
-    field = Image._meta.get_field(target.field).verbose_name
-    return f"{capfirst(Image._meta.verbose_name)} {target.qualifier} · {capfirst(field)}"
-
-
 def open_conflicts(article: Article) -> list[dict]:
     """Each open conflicting field of the story: the current value beside the incoming one."""
     rows = []
@@ -124,7 +113,7 @@ def open_conflicts(article: Article) -> list[dict]:
                 {
                     "record": record,
                     "key": key,
-                    "label": conflict_label(key),
+                    "label": capfirst(describe_field(key)),
                     "current": _display(target.current_value(article)),
                     "incoming": _display(record.conflicts[key].get("incoming")),
                 }

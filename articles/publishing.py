@@ -130,7 +130,7 @@ class ConflictField:
             target = Translation(article=article, language=self.qualifier)
         if target is None:
             raise ValueError(_("The image this value belongs to is gone."))
-        setattr(target, self.field, value or "")
+        setattr(target, self.field, "" if value is None else value)
         target.save()
 
     def _target(self, article: Article):

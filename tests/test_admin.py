@@ -312,18 +312,20 @@ def test_change_form_shows_incoming_value_next_to_current(client, editor):
     html = client.get(change_url(article)).content.decode()
 
     assert "Wire headline" in html and "Editor&#x27;s headline" in html
+    assert "English headline" in html
     assert 'value="take"' in html and 'value="keep"' in html
 
 
 def test_taking_the_incoming_value_writes_it_and_settles_the_conflict(client, editor):
     article = make_article(en={"title": "Editor's headline"}, tags=["mine"])
-    make_image(article, original_url="https://img.example.com/a:b.jpg", caption="Old")
+    make_image(article, original_url="https://img.example.com/a:b.jpg", caption="Old", position=2)
     record = make_conflict(
         article,
         {
             "translation:en:title": {"current": "Editor's headline", "incoming": "Wire headline"},
             "article:tags": {"current": ["mine"], "incoming": ["cop30", "finance"]},
             "image:https://img.example.com/a:b.jpg:caption": {"current": "Old", "incoming": "New"},
+            "image:https://img.example.com/a:b.jpg:position": {"current": 2, "incoming": 0},
         },
     )
     client.force_login(editor)
@@ -334,7 +336,7 @@ def test_taking_the_incoming_value_writes_it_and_settles_the_conflict(client, ed
     record.refresh_from_db()
     assert article.translations.get(language="en").title == "Wire headline"
     assert sorted(article.tags.names()) == ["cop30", "finance"]
-    assert article.images.get().caption == "New"
+    assert (article.images.get().caption, article.images.get().position) == ("New", 0)
     assert record.resolved_at is not None
     assert {r["choice"] for r in record.resolutions.values()} == {"taken"}
 
