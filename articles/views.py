@@ -40,11 +40,15 @@ def language_root(request):
 class ReaderPageMixin:
     """Head links every public page carries: canonical URL and the page in each language."""
 
+    # Query parameters that make a different page; any others (tracking, typos) do not.
+    page_parameters = ("q", "page")
+
     def page_languages(self):
         return [code for code, _name in settings.LANGUAGES]
 
     def get_context_data(self, **kwargs):
-        path = self.request.get_full_path()
+        parameters = {k: v for k, v in self.request.GET.items() if k in self.page_parameters}
+        path = self.request.path + (f"?{urlencode(parameters)}" if parameters else "")
         alternates = [
             {"code": code, "url": self.request.build_absolute_uri(translate_url(path, code))}
             for code in self.page_languages()

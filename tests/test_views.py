@@ -159,6 +159,15 @@ def test_head_carries_canonical_hreflang_feeds_and_opengraph(client):
     )
 
 
+def test_canonical_url_keeps_the_page_but_not_tracking_parameters(client):
+    for _ in range(21):
+        make_article()
+    head = soup(client.get(url("home") + "?utm_source=newsletter&page=2")).head
+    assert head.select_one("link[rel=canonical]")["href"] == "http://testserver/en/?page=2"
+    hreflangs = {link["hreflang"]: link["href"] for link in head.select("link[hreflang]")}
+    assert hreflangs["zh-hans"] == "http://testserver/zh-hans/?page=2"
+
+
 @pytest.mark.parametrize("name", ["home", "archive", "search"])
 def test_every_page_advertises_its_feeds_and_languages(client, name):
     make_article()
