@@ -324,3 +324,10 @@ def test_unknown_pages_get_a_friendly_404(client):
     response = client.get("/en/stories/no-such-story/")
     assert response.status_code == 404
     assert b"Page not found" in response.content
+
+
+def test_server_errors_get_a_bilingual_page_of_their_own(client):
+    from django.template.loader import render_to_string
+
+    html = render_to_string("500.html")
+    assert "Something went wrong" in html and "出错了" in html
