@@ -1,5 +1,7 @@
 """Search over both languages: Chinese words, English words, ranking, highlighting."""
 
+import re
+
 import pytest
 from django.utils import translation
 
@@ -50,8 +52,6 @@ def test_markup_in_the_body_is_not_searched():
 
 
 def test_highlight_escapes_then_marks():
-    import re
-
     marked = highlight("<script> & climate", re.compile("climate|&", re.IGNORECASE))
     assert marked == "&lt;script&gt; <mark>&amp;</mark> <mark>climate</mark>"
 

@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -327,7 +328,5 @@ def test_unknown_pages_get_a_friendly_404(client):
 
 
 def test_server_errors_get_a_bilingual_page_of_their_own(client):
-    from django.template.loader import render_to_string
-
     html = render_to_string("500.html")
     assert "Something went wrong" in html and "出错了" in html
