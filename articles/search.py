@@ -9,7 +9,7 @@ import html
 import re
 from dataclasses import dataclass
 
-from django.utils.html import escape, format_html, strip_tags
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from .models import Article, Translation
@@ -19,6 +19,7 @@ MAX_TERMS = 8
 MAX_TERM_LENGTH = 50
 EXCERPT_LENGTH = 180
 FIELD_WEIGHTS = {"title": 5, "summary": 3, "body": 1}
+MARKUP = re.compile(r"<[^>]*>")
 
 
 @dataclass
@@ -52,22 +53,27 @@ def article_search(query: str, *, language: str) -> list[SearchResult]:
         .order_by("-published_at", "-id")[:CANDIDATE_LIMIT]
     )
     pattern = _terms_pattern(terms)
+    folded_terms = [term.casefold() for term in terms]
     results = []
     for article in candidates:
-        scored = [
-            (_score(translation, terms), translation) for translation in article.reader_translations
+        texts = [
+            (translation, _reader_text(translation)) for translation in article.reader_translations
         ]
-        # The reader's language comes first in reader_translations, so it wins ties.
-        score, translation = max(scored, key=lambda pair: pair[0], default=(0, None))
-        if score == 0 or not _contains_all(article, terms):
+        everything = " ".join(text for _, fields in texts for text in fields.values()).casefold()
+        if not all(term in everything for term in folded_terms):
             continue  # the database matched markup only, not the text a reader sees
+        # The reader's language comes first in reader_translations, so it wins ties.
+        score, translation, fields = max(
+            ((_score(fields, folded_terms), translation, fields) for translation, fields in texts),
+            key=lambda scored: scored[0],
+        )
         results.append(
             SearchResult(
                 article=article,
                 translation=translation,
                 score=score,
                 title=highlight(translation.title, pattern),
-                excerpt=highlight(_excerpt(translation, pattern), pattern),
+                excerpt=highlight(_excerpt(fields, pattern), pattern),
             )
         )
     results.sort(key=lambda result: (result.score, result.article.published_at), reverse=True)
@@ -90,36 +96,31 @@ def _terms_pattern(terms: list[str]) -> re.Pattern:
     return re.compile("|".join(re.escape(term) for term in longest_first), re.IGNORECASE)
 
 
-def _texts(translation: Translation) -> dict[str, str]:
+def _reader_text(translation: Translation) -> dict[str, str]:
+    """What a reader sees of each field. Bodies are sanitised HTML, so the text is what
+    lies outside the angle brackets."""
+    body = html.unescape(MARKUP.sub(" ", translation.body))
     return {
         "title": translation.title,
         "summary": translation.summary,
-        "body": html.unescape(strip_tags(translation.body)),
+        "body": " ".join(body.split()),
     }
 
 
-def _score(translation: Translation, terms: list[str]) -> int:
-    texts = {field: text.casefold() for field, text in _texts(translation).items()}
+def _score(fields: dict[str, str], folded_terms: list[str]) -> int:
     return sum(
-        FIELD_WEIGHTS[field] * text.count(term.casefold())
-        for field, text in texts.items()
-        for term in terms
+        FIELD_WEIGHTS[field] * text.casefold().count(term)
+        for field, text in fields.items()
+        for term in folded_terms
     )
 
 
-def _contains_all(article: Article, terms: list[str]) -> bool:
-    everything = " ".join(
-        text for translation in article.reader_translations for text in _texts(translation).values()
-    ).casefold()
-    return all(term.casefold() in everything for term in terms)
-
-
-def _excerpt(translation: Translation, pattern: re.Pattern) -> str:
+def _excerpt(fields: dict[str, str], pattern: re.Pattern) -> str:
     """The dek if it matches, otherwise a window of the body around the first match."""
-    texts = _texts(translation)
-    if pattern.search(texts["summary"]) or not pattern.search(texts["body"]):
-        return texts["summary"]
-    body = " ".join(texts["body"].split())
-    start = max(0, pattern.search(body).start() - EXCERPT_LENGTH // 3)
+    body = fields["body"]
+    first = pattern.search(body)
+    if pattern.search(fields["summary"]) or not first:
+        return fields["summary"]
+    start = max(0, first.start() - EXCERPT_LENGTH // 3)
     excerpt = body[start : start + EXCERPT_LENGTH]
     return ("…" if start else "") + excerpt + ("…" if start + EXCERPT_LENGTH < len(body) else "")
