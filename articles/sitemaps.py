@@ -3,7 +3,7 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from .models import Article
+from .models import Article, Source
 
 
 class MultilingualSitemap(Sitemap):
@@ -39,6 +39,29 @@ class TopicSitemap(MultilingualSitemap):
         return reverse("tag", kwargs={"slug": slug})
 
 
+class SourceSitemap(MultilingualSitemap):
+    changefreq = "daily"
+    priority = 0.4
+
+    def items(self):
+        published = Article.objects.published()
+        return Source.objects.filter(articles__in=published).distinct().order_by("domain")
+
+    def location(self, source):
+        return reverse("source", kwargs={"domain": source.domain})
+
+
+class MonthSitemap(MultilingualSitemap):
+    changefreq = "monthly"
+    priority = 0.3
+
+    def items(self):
+        return [row["month"] for row in Article.objects.published().month_counts()]
+
+    def location(self, month):
+        return reverse("archive_month", kwargs={"year": month.year, "month": month.month})
+
+
 class PageSitemap(MultilingualSitemap):
     changefreq = "hourly"
     priority = 1.0
@@ -50,4 +73,10 @@ class PageSitemap(MultilingualSitemap):
         return reverse(name)
 
 
-SITEMAPS = {"pages": PageSitemap, "stories": ArticleSitemap, "topics": TopicSitemap}
+SITEMAPS = {
+    "pages": PageSitemap,
+    "stories": ArticleSitemap,
+    "topics": TopicSitemap,
+    "sources": SourceSitemap,
+    "months": MonthSitemap,
+}

@@ -3,8 +3,9 @@
 import xml.etree.ElementTree as ET
 
 import pytest
+from django.utils import timezone
 
-from tests.factories import make_article
+from tests.factories import make_article, make_source
 
 pytestmark = pytest.mark.django_db
 NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
@@ -35,3 +36,16 @@ def test_a_story_is_listed_only_in_the_languages_it_has(client):
     sitemap = urls(client)
     assert f"http://testserver/en/stories/{story.slug}/" in sitemap
     assert f"http://testserver/zh-hans/stories/{story.slug}/" not in sitemap
+
+
+def test_sources_and_months_with_public_stories_are_listed(client):
+    source = make_source(domain="carbonbrief.org")
+    make_article(source=source, published_at=timezone.now().replace(year=2025, month=3, day=2))
+    sitemap = urls(client)
+    assert "http://testserver/en/sources/carbonbrief.org/" in sitemap
+    assert "http://testserver/zh-hans/archive/2025/3/" in sitemap
+
+
+def test_a_source_with_drafts_only_is_not_listed(client):
+    make_article(source=make_source(domain="drafts-only.example.com"), status="draft")
+    assert not [url for url in urls(client) if "drafts-only" in url]
