@@ -184,6 +184,11 @@ class ArticleDetailView(ReaderPageMixin, DetailView):
         return self.render_to_response(self.get_context_data(object=self.object))
 
 
+def language_tag(code: str) -> str:
+    """The BCP 47 spelling of a Django language code: zh-hans -> zh-Hans."""
+    return translation.to_locale(code).replace("_", "-")
+
+
 def structured_data(context) -> SafeString:
     """JSON-LD NewsArticle for a story page, naming its original and its translation."""
     article, translation = context["article"], context["translation"]
@@ -193,7 +198,7 @@ def structured_data(context) -> SafeString:
         "@type": "NewsArticle",
         "headline": translation.title,
         "description": translation.summary,
-        "inLanguage": translation.language,
+        "inLanguage": language_tag(translation.language),
         "url": context["canonical_url"],
         "mainEntityOfPage": context["canonical_url"],
         "datePublished": article.published_at,
@@ -215,7 +220,7 @@ def structured_data(context) -> SafeString:
         data[relation] = {
             "@type": "NewsArticle",
             "headline": other.title,
-            "inLanguage": other.language,
+            "inLanguage": language_tag(other.language),
             "url": alternates.get(other.language),
         }
     json_text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)

@@ -184,13 +184,13 @@ def test_json_ld_names_the_original_and_the_translation(client):
     zh_page = soup(client.get(url("article_detail", "zh-hans", slug=article.slug)))
     data = json.loads(zh_page.select_one("script[type='application/ld+json']").string)
     assert data["@type"] == "NewsArticle"
-    assert data["inLanguage"] == "zh-hans"
+    assert data["inLanguage"] == "zh-Hans"
     assert data["isBasedOn"] == "https://www.ft.com/content/x"
     assert data["translationOfWork"]["inLanguage"] == "en"
     assert data["translationOfWork"]["url"].endswith(url("article_detail", slug=article.slug))
     en_page = soup(client.get(url("article_detail", slug=article.slug)))
     data = json.loads(en_page.select_one("script[type='application/ld+json']").string)
-    assert data["workTranslation"]["inLanguage"] == "zh-hans"
+    assert data["workTranslation"]["inLanguage"] == "zh-Hans"
 
 
 def test_json_ld_cannot_be_broken_out_of(client):
