@@ -4,7 +4,9 @@ nh3 (Rust's ammonia) does the cleaning against an allowlist; the report of what 
 made from the same allowlist, so an editor can see in the import record what a file lost.
 """
 
+import re
 from dataclasses import dataclass, field
+from html import unescape
 from urllib.parse import urlsplit
 
 import nh3
@@ -36,7 +38,9 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 # Elements whose content goes with them: what is inside is code or layout, never story text.
-DROPPED_WITH_CONTENT = {"script", "style", "template", "noscript", "iframe", "object", "embed"}
+DROPPED_WITH_CONTENT = {"script", "style", "template", "iframe", "object", "embed"}
+TAG = re.compile(r"<[^>]*>?")
+NOT_A_LETTER = re.compile(r"[\W_]+")
 
 
 @dataclass
@@ -55,7 +59,29 @@ def sanitize_html(html: str) -> SanitizedHtml:
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,
     )
-    return SanitizedHtml(html=cleaned.strip(), removed=removals(html))
+    cleaned = cleaned.strip()
+    return SanitizedHtml(html=cleaned, removed=removals(html) + text_lost(html, kept=cleaned))
+
+
+def text_lost(original: str, *, kept: str) -> list[str]:
+    """The words of `original` that `kept` no longer shows, however they went missing.
+
+    The tag-by-tag report cannot see everything: an unclosed <script> swallows the rest of
+    a body, and parsers drop what they cannot read. Words are compared by their letters and
+    digits only, so punctuation and spacing moved around (a caption split from its credit)
+    is no loss.
+    """
+    shown = _letters(" ".join(_words(kept)))
+    lost = [word for word in _words(original) if _letters(word) not in shown]
+    return [f"text lost: {_shorten(' '.join(dict.fromkeys(lost)), 160)}"] if lost else []
+
+
+def _words(html: str) -> list[str]:
+    return unescape(TAG.sub(" ", html)).split()
+
+
+def _letters(text: str) -> str:
+    return NOT_A_LETTER.sub("", text)
 
 
 def removals(html: str) -> list[str]:

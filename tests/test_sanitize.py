@@ -31,6 +31,12 @@ def test_dangerous_markup_is_removed_and_reported(html, reported):
     assert any(reported in line for line in cleaned.removed)
 
 
+def test_text_an_unclosed_script_swallows_is_reported():
+    cleaned = sanitize_html("<p>Envoys met.<script src=x.js>Talks resume on Friday.</p>")
+    assert cleaned.html == "<p>Envoys met.</p>"
+    assert any("Talks resume on Friday" in line for line in cleaned.removed)
+
+
 def test_sanitising_twice_changes_nothing():
     once = sanitize_html('<p>a<br>b <em>c</em> <a href="https://x.org">d</a></p>').html
     assert sanitize_html(once).html == once

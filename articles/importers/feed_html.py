@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 from bs4 import BeautifulSoup, NavigableString, Tag
 from django.utils.translation import gettext as _
 
-from ..sanitize import removals, sanitize_html
+from ..sanitize import removals, sanitize_html, text_lost
 from .base import ParsedArticle, ParsedImage, ParsedTranslation, ParseError
 from .language import detect_language
 from .markup import normalize_space
@@ -33,10 +33,13 @@ def parse_feed_item(text: str) -> ParsedArticle:
         raise ParseError(_("the feed item has no [headline](URL) line underlined with ------"))
     title, url = _title_link(header[2].strip())
     soup = BeautifulSoup(text[header.end() :], "html.parser")
-    published_at = _take_date(soup) or _from_epoch_ms(header[1])
+    published_at, date_line = _take_date(soup)
+    published_at = published_at or _from_epoch_ms(header[1])
     images, refused = _take_images(soup)
     removed = removals(str(soup))  # before paragraphs are rebuilt, which drops <p> attributes
     body = sanitize_html(_paragraphs(soup)).html
+    kept = " ".join([body, *(f"{i.caption} {i.credit}" for i in images)])
+    removed += text_lost(text[header.end() :], kept=kept + " " + date_line)
     language = detect_language(f"{title}\n{soup.get_text()}") or "zh-hans"
     return ParsedArticle(
         format=FORMAT,
@@ -66,15 +69,17 @@ def _title_link(line: str) -> tuple[str, str]:
     return title, line[index + 1 : -1].strip()
 
 
-def _take_date(soup: BeautifulSoup) -> datetime | None:
+def _take_date(soup: BeautifulSoup) -> tuple[datetime | None, str]:
+    """The publication time of the `<div><i>` date line, and the line's text."""
     for italic in soup.find_all("i"):
+        line = italic.get_text(strip=True)
         try:
-            published_at = parsedate_to_datetime(italic.get_text(strip=True))
+            published_at = parsedate_to_datetime(line)
         except (TypeError, ValueError):
             continue
         (italic.find_parent("div") or italic).decompose()
-        return published_at if published_at.tzinfo else published_at.replace(tzinfo=UTC)
-    return None
+        return (published_at if published_at.tzinfo else published_at.replace(tzinfo=UTC)), line
+    return None, ""
 
 
 def _from_epoch_ms(value: str | None) -> datetime | None:
