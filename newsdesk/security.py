@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.contrib import admin
-from django.template.response import TemplateResponse
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 
@@ -30,6 +30,5 @@ def lockout_response(request, original_response=None, credentials=None):
         "failure_limit": settings.AXES_FAILURE_LIMIT,
         "minutes": minutes,
     }
-    return TemplateResponse(
-        request, "admin/lockout.html", context, status=settings.AXES_HTTP_RESPONSE_CODE
-    )
+    # Rendered here: django-axes returns it from a middleware, past the template-response phase.
+    return render(request, "admin/lockout.html", context, status=settings.AXES_HTTP_RESPONSE_CODE)
