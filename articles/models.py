@@ -47,12 +47,12 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_reader(self, language, *, bodies=True):
         """What a story card or page shows: `reader_translations`, `language` first, and
-        `reader_images` in order. Lists of cards leave the bodies out (bodies=False)."""
+        `reader_images` in order. Cards read only headline and dek (bodies=False)."""
         translations = Translation.objects.order_by(
             models.Case(models.When(language=language, then=0), default=1), "language"
         )
         if not bodies:
-            translations = translations.defer("body")
+            translations = translations.only("article_id", "language", "title", "summary")
         return self.select_related("source").prefetch_related(
             models.Prefetch("translations", translations, to_attr="reader_translations"),
             models.Prefetch("images", to_attr="reader_images"),
