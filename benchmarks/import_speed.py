@@ -58,9 +58,10 @@ def feed_item(i, rng):
     )
 
 
-def generate(folder: Path, n: int) -> None:
-    rng = random.Random(n)
-    for i in range(n):
+def generate(folder: Path, n: int, first: int = 0) -> None:
+    """`n` story files, alternately digests and feed items, numbered from `first`."""
+    rng = random.Random(n + first)
+    for i in range(first, first + n):
         make = digest if i % 2 == 0 else feed_item
         (folder / f"{i:06d}_{i:016x}.txt").write_text(make(i, rng), encoding="utf-8")
 
