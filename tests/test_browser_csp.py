@@ -1,0 +1,173 @@
+"""The Content-Security-Policy in force in real Chromium: no page of the site or the admin
+breaks it (no inline script, style or handler), and it does block what it should."""
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+from playwright.sync_api import expect
+
+from articles.models import Article, ImportRecord, ImportRun
+from tests.factories import make_article
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+RECORD_VIOLATIONS = """
+window.__violations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__violations.push(
+    `${event.violatedDirective} blocked ${event.blockedURI || "inline"} ` +
+    `at ${event.sourceFile}:${event.lineNumber} ${event.sample}`
+  );
+});
+"""
+
+
+@pytest.fixture
+def watched(page):
+    """The page, with every CSP violation and console error it meets collected."""
+    page.add_init_script(RECORD_VIOLATIONS)
+    page.console_errors = []
+
+    def on_console(message):
+        # Chromium asks every site for /favicon.ico; this one has none, which is no error here.
+        if message.type == "error" and not message.location["url"].endswith("/favicon.ico"):
+            page.console_errors.append(f"{page.url}: {message.text} {message.location}")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: page.console_errors.append(f"{page.url}: {error}"))
+    return page
+
+
+def visit(page, url):
+    response = page.goto(url)
+    assert response.status < 400, url
+    page.wait_for_load_state("networkidle")
+    assert "content-security-policy" in response.headers
+    assert_clean(page)
+
+
+def assert_clean(page):
+    assert page.evaluate("window.__violations") == [], page.url
+    assert page.console_errors == []
+
+
+def log_in(page, live_server, user):
+    visit(page, f"{live_server.url}/admin/login/")
+    page.fill("input[name=username]", user.username)
+    page.fill("input[name=password]", "pw-" + user.username)
+    page.click("input[type=submit]")
+    expect(page.locator("#user-tools")).to_be_visible()
+    assert_clean(page)
+
+
+def make_story_in_conflict():
+    article = make_article(slug="bonn-talks", tags=["cop30"], en={"title": "Envoys in Bonn"})
+    ImportRecord.objects.create(
+        run=ImportRun.objects.create(),
+        article=article,
+        path="samples/bonn.md",
+        sha256="e" * 64,
+        outcome=ImportRecord.Outcome.CONFLICT,
+        conflicts={
+            "translation:en:title": {
+                "current": "Envoys in Bonn",
+                "incoming": "Envoys meet in Bonn",
+                "base": "Envoys",
+            }
+        },
+    )
+    return article
+
+
+def test_readers_pages_break_no_rule(live_server, watched):
+    article = make_story_in_conflict()
+    make_article(status=Article.Status.PUBLISHED)
+    base = live_server.url
+
+    for language in ("en", "zh-hans"):
+        with translation.override(language):
+            urls = [
+                reverse("home"),
+                reverse("article_detail", kwargs={"slug": article.slug}),
+                reverse("article_bilingual", kwargs={"slug": article.slug}),
+                reverse("search") + "?q=Bonn",
+                reverse("tag", kwargs={"slug": "cop30"}),
+                reverse("archive"),
+            ]
+        for url in urls:
+            visit(watched, base + url)
+
+    # The story's JSON-LD is data, not script: present, parsed, and no violation reported.
+    visit(watched, f"{base}/en/stories/{article.slug}/")
+    assert watched.locator('script[type="application/ld+json"]').count() == 1
+    assert "NewsArticle" in watched.locator('script[type="application/ld+json"]').text_content()
+
+
+def test_admin_pages_break_no_rule(live_server, watched, editor):
+    article = make_story_in_conflict()
+    base = live_server.url
+    log_in(watched, live_server, editor)
+
+    for url in [
+        reverse("admin:index"),
+        reverse("admin:articles_article_changelist"),
+        reverse("admin:articles_article_changelist") + "?status=published&q=Bonn",
+        reverse("admin:articles_article_translation_desk"),
+        reverse("admin:articles_article_add"),
+        reverse("admin:articles_article_history", args=[article.pk]),
+        reverse("admin:articles_source_changelist"),
+        reverse("admin:articles_importrecord_changelist"),
+        reverse("admin:taggit_tag_changelist"),
+    ]:
+        visit(watched, base + url)
+
+    # The article page and its scripts at work: the collapsed import history, the calendar,
+    # the source autocomplete, and the language switcher (a static file, not an inline handler).
+    visit(watched, base + reverse("admin:articles_article_change", args=[article.pk]))
+    expect(watched.locator(".desk-conflicts")).to_be_visible()
+    watched.locator(".datetimeshortcuts a").first.click()
+    watched.locator(".select2-selection").first.click()
+    expect(watched.locator(".select2-results__option").first).to_be_visible()
+    watched.keyboard.press("Escape")
+    with watched.expect_navigation():
+        watched.select_option("#desk-language-select", "zh-hans")
+    expect(watched.locator("html")).to_have_attribute("lang", "zh-hans")
+    assert_clean(watched)
+
+    with translation.override("en"):
+        preview = reverse("article_preview", kwargs={"pk": article.pk})
+    visit(watched, base + preview)
+
+
+def test_the_lockout_page_breaks_no_rule(live_server, watched, contributor):
+    visit(watched, f"{live_server.url}/admin/login/")
+    for _ in range(5):
+        watched.fill("input[name=username]", "contributor")
+        watched.fill("input[name=password]", "wrong-password")
+        watched.click("input[type=submit]")
+    expect(watched.locator("h1")).to_have_text("Too many failed logins")
+    # The 429 status itself is reported as a failed resource on the console; nothing else.
+    watched.console_errors = [e for e in watched.console_errors if "429" not in e]
+    assert_clean(watched)
+
+
+def test_the_policy_blocks_an_injected_inline_handler_and_style(live_server, watched):
+    make_article(slug="bonn-talks")
+    visit(watched, f"{live_server.url}/en/stories/bonn-talks/")
+
+    watched.evaluate(
+        """() => {
+          document.body.insertAdjacentHTML(
+            "beforeend", '<img src="/nowhere.png" onerror="window.__ran = 1">' +
+            '<p id="styled" style="color: rgb(255, 0, 0)">x</p>');
+          const script = document.createElement("script");
+          script.textContent = "window.__ran = 2";
+          document.body.append(script);
+        }"""
+    )
+    watched.wait_for_timeout(500)
+
+    assert watched.evaluate("window.__ran") is None
+    assert watched.locator("#styled").evaluate("e => getComputedStyle(e).color") != "rgb(255, 0, 0)"
+    directives = " ".join(watched.evaluate("window.__violations"))
+    assert "script-src" in directives and "style-src" in directives
