@@ -1,10 +1,12 @@
 """The anonymous readers' page cache, and its invalidation when editors change anything."""
 
 from datetime import timedelta
+from pathlib import Path
 from unittest import mock
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -13,6 +15,8 @@ from articles.models import Article, Translation
 from tests.factories import make_article, make_image
 
 pytestmark = pytest.mark.django_db
+
+SAMPLE = str(Path(__file__).resolve().parent.parent / "samples" / "001_bonn_finance_talks.txt")
 
 
 def queries_for(client, path):
@@ -106,3 +110,14 @@ def test_errors_are_not_cached(client):
     assert client.get("/en/stories/later/").status_code == 404
     make_article(slug="later")
     assert client.get("/en/stories/later/").status_code == 200
+
+
+def test_an_import_with_publish_empties_the_cache(client, django_capture_on_commit_callbacks):
+    make_article(en={"title": "Already there"})
+    assert "Bonn" not in client.get("/en/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("import_articles", SAMPLE, "--publish", "--no-fetch-images", verbosity=0)
+    assert Article.objects.published().count() == 2
+    imported = Article.objects.exclude(translations__title="Already there").get()
+    title = imported.translations.get(language="en").title
+    assert title in client.get("/en/").content.decode()
