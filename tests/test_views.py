@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -19,6 +20,13 @@ pytestmark = pytest.mark.django_db
 def url(name, language="en", **kwargs):
     with translation.override(language):
         return reverse(name, kwargs=kwargs)
+
+
+def make_staff():
+    """A staff member who may see stories in the admin, as editors and contributors can."""
+    user = get_user_model().objects.create_user("staff", is_staff=True)
+    user.user_permissions.add(Permission.objects.get(codename="view_article"))
+    return user
 
 
 def soup(response):
@@ -282,8 +290,7 @@ def test_monthly_archive(client):
 
 def test_preview_shows_a_draft_to_staff_exactly_as_readers_will_see_it(client):
     draft = make_article(status=Article.Status.DRAFT, en={"title": "Not yet public"})
-    staff = get_user_model().objects.create_user("editor", password="x", is_staff=True)
-    client.force_login(staff)
+    client.force_login(make_staff())
     response = client.get(url("article_preview", pk=draft.pk))
     page = soup(response)
     assert page.h1.get_text() == "Not yet public"
@@ -296,7 +303,7 @@ def test_preview_of_a_draft_without_a_publication_time(client):
     draft = make_article(status=Article.Status.DRAFT, tags=["finance"])
     Article.objects.filter(pk=draft.pk).update(published_at=None)
     make_article(tags=["finance"])  # a related story, shown as readers will see it
-    client.force_login(get_user_model().objects.create_user("e", is_staff=True))
+    client.force_login(make_staff())
     page = soup(client.get(url("article_preview", "zh-hans", pk=draft.pk)))
     assert page.h1["lang"] == "zh-hans"
     assert len(page.select(".related .card")) == 1
