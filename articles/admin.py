@@ -487,15 +487,27 @@ class ArticleAdmin(VersionAdmin):
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
         """Reversion's restore page, with what restoring would change listed on top."""
+        _check_may_restore(request)
         version = get_object_or_404(Version, pk=version_id, object_id=unquote(object_id))
         context = {"revision_changes": revision_changes(version.revision), **(extra_context or {})}
         return super().revision_view(request, object_id, version_id, context)
+
+    def recover_view(self, request, version_id, extra_context=None):
+        _check_may_restore(request)
+        return super().recover_view(request, version_id, extra_context)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
             context["open_conflicts"] = desk.open_conflicts(obj)
             context["preview_links"] = _preview_links(obj)
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+
+def _check_may_restore(request):
+    """Restoring a version can publish, unpublish or drop a translation: editors only.
+    Anyone who may see the story may still look at its earlier versions."""
+    if request.method == "POST" and not can_publish(request.user):
+        raise PermissionDenied
 
 
 def _settled_message(settle, field_label):

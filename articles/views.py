@@ -4,6 +4,7 @@ import json
 
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import permission_required
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -235,7 +236,11 @@ class ArticleBilingualView(ArticleDetailView):
     bilingual = True
 
 
-@method_decorator(staff_member_required, name="dispatch")
+# Staff only (others are sent to the login), and of the staff those who may see stories.
+@method_decorator(
+    [staff_member_required, permission_required("articles.view_article", raise_exception=True)],
+    name="dispatch",
+)
 class ArticlePreviewView(ArticleDetailView):
     """A story in any status, shown to staff exactly as readers will see it."""
 
