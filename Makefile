@@ -10,7 +10,7 @@ DEMO_ENV := NEWSDESK_DEBUG=1
 # Debian packages the tests drive for real: the browser, gettext, fonts, PostgreSQL and Redis.
 TEST_DEBS := chromium gettext fonts-noto-cjk postgresql redis-server
 
-.PHONY: demo test test-postgres venv lint messages benchmark-import benchmark-site benchmark-load
+.PHONY: demo serve test test-postgres venv lint messages benchmark-import benchmark-site benchmark-load
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,16 @@ test-postgres: venv
 	bash scripts/install-test-deps $(TEST_DEBS)
 	npm ci --no-audit --no-fund
 	bash scripts/with-postgres $(PY) -m pytest
+
+# Production: settings from the environment (README, "Production"), DEBUG off whatever it says,
+# static files collected for WhiteNoise, the database migrated, gunicorn with a sync worker a core.
+BIND ?= 127.0.0.1:$(PORT)
+serve: $(PY)
+	$(PY) -m pip install --quiet -e .
+	NEWSDESK_DEBUG=0 $(PY) manage.py collectstatic --noinput --verbosity 0
+	NEWSDESK_DEBUG=0 $(PY) manage.py migrate --noinput
+	NEWSDESK_DEBUG=0 exec $(PY) -m gunicorn newsdesk.wsgi:application --bind $(BIND) \
+		--workers $$(nproc) --worker-class sync --access-logfile -
 
 lint: venv
 	$(PY) -m ruff check .
