@@ -1,6 +1,7 @@
 """Every page carries the security headers: CSP without unsafe-inline, HSTS, and the rest."""
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
@@ -100,3 +101,16 @@ def test_session_and_csrf_cookies_are_secure_and_the_session_cookie_http_only(cl
     csrf, session = login.cookies["csrftoken"], response.cookies["sessionid"]
     assert csrf["secure"] and session["secure"]
     assert session["httponly"] and session["samesite"] == "Lax"
+
+
+def test_a_refused_form_gets_a_bilingual_page_without_inline_style():
+    """Django's own CSRF failure page carries an inline style the policy would block."""
+    response = Client(enforce_csrf_checks=True).post(
+        reverse("admin:login"), {"username": "x", "password": "y"}, secure=True
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 403
+    assert "The form could not be sent" in page and "表单无法提交" in page
+    assert "<style" not in page and "style=" not in page
+    assert_security_headers(response, https=True)
