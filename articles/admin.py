@@ -545,6 +545,7 @@ def _thumbnail(image, *, height):
 class SourceAdmin(admin.ModelAdmin):
     list_display = ["name", "domain", "homepage_url", "story_count"]
     search_fields = ["name", "domain"]
+    ordering = ["name"]  # the count's GROUP BY drops Meta.ordering
     formfield_overrides = URL_FIELDS
 
     def get_queryset(self, request):
