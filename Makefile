@@ -28,7 +28,7 @@ demo: venv
 test: venv
 	bash scripts/install-test-deps $(TEST_DEBS)
 	npm ci --no-audit --no-fund
-	$(PY) manage.py makemigrations --check --dry-run
+	NEWSDESK_ALLOW_INSECURE_KEY=1 $(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest
 
 # The same suite against a throwaway PostgreSQL on 127.0.0.1 (scripts/postgres-start), stopped after.
