@@ -158,13 +158,14 @@ def test_admin_pages_break_no_rule(live_server, watched, editor):
     assert not Article.objects.filter(status=Article.Status.PUBLISHED).exists()
 
 
-def test_the_lockout_page_breaks_no_rule(live_server, watched, contributor):
+def test_the_lockout_page_breaks_no_rule(live_server, watched, contributor, screenshot_dir):
     visit(watched, f"{live_server.url}/admin/login/")
     for _ in range(5):
         watched.fill("input[name=username]", "contributor")
         watched.fill("input[name=password]", "wrong-password")
         watched.click("input[type=submit]")
     expect(watched.locator("h1")).to_have_text("Too many failed logins")
+    watched.screenshot(path=screenshot_dir / "admin-lockout.png")
     # The 429 status itself is reported as a failed resource on the console; nothing else.
     watched.console_errors = [e for e in watched.console_errors if "429" not in e]
     assert_clean(watched)

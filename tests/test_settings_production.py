@@ -65,6 +65,7 @@ def test_production_defaults_are_secure():
         "SECURE_SSL_REDIRECT",
         "SECURE_PROXY_SSL_HEADER",
         "STORAGES",
+        "CONTENT_SECURITY_POLICY",
     )
 
     assert values["DEBUG"] is False
@@ -72,6 +73,7 @@ def test_production_defaults_are_secure():
     assert values["SECURE_HSTS_SECONDS"] == 31536000
     assert values["SECURE_SSL_REDIRECT"] is True
     assert values["SECURE_PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]
+    assert values["CONTENT_SECURITY_POLICY"]["DIRECTIVES"]["upgrade-insecure-requests"] is True
     assert values["STORAGES"]["staticfiles"]["BACKEND"] == (
         "whitenoise.storage.CompressedManifestStaticFilesStorage"
     )
