@@ -22,7 +22,8 @@ for model, follow in (
 def article_revision(*, comment: str, user=None):
     """Saves inside the block become one revision with this comment (and author, if given).
 
-    The importer wraps the saves of each file in `with article_revision(comment=...)`.
+    The import writes its revisions itself, from the objects it has at hand
+    (`services._save_revision`), in the same shape.
     """
     with reversion.create_revision():
         yield
@@ -30,10 +31,6 @@ def article_revision(*, comment: str, user=None):
         if user is not None and user.is_authenticated:
             reversion.set_user(user)
 
-
-def import_revision(comment: str):
-    """The importer's hook: `with import_revision(f"Imported {path}"): ...save the article...`."""
-    return article_revision(comment=comment)
 
 
 SKIPPED_FIELDS = {"id", "article", "created_at", "updated_at", "renditions", "width", "height"}

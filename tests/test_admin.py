@@ -271,17 +271,6 @@ def test_restore_page_lists_a_translation_added_since_as_removed(client, editor)
     ]
 
 
-def test_import_revision_records_the_saves_of_an_import():
-    from articles.revisions import import_revision
-
-    with import_revision("Imported samples/ft.md"):
-        article = make_article()
-
-    revision = Version.objects.get_for_object(article).get().revision
-    assert revision.comment == "Imported samples/ft.md"
-    assert revision.version_set.count() == 3  # the article and its two translations
-
-
 def test_history_page_lists_revisions(client, editor):
     article = make_article()
     with reversion.create_revision():

@@ -114,6 +114,7 @@ def test_tag_variations(tag_block, expected):
         ("a: &a [x, x]\nb: &b [*a, *a]\nc: [*b, *b]\n", "aliases"),
         ("title: {nested: map}\n", "'title'"),
         ("date: yesterday-ish\n", "ISO 8601"),
+        ("date: 2026-02-30T08:00:00Z\n", "impossible value"),
     ],
 )
 def test_bad_front_matter_is_a_clear_error(front_matter, message):

@@ -33,6 +33,12 @@ class SafeYAMLHandler(frontmatter.YAMLHandler):
                 if isinstance(event, yaml.AliasEvent):
                     raise ParseError(_("the front matter uses YAML aliases (*name), not allowed"))
             return yaml.load(fm, Loader=yaml.SafeLoader)
+        except ParseError:
+            raise
+        except (ValueError, OverflowError) as error:  # a value YAML reads but cannot build
+            raise ParseError(
+                _("the front matter holds an impossible value: %(problem)s") % {"problem": error}
+            ) from None
         except yaml.YAMLError as error:
             mark = getattr(error, "problem_mark", None)
             where = _(" (front matter line %(line)d)") % {"line": mark.line + 1} if mark else ""
