@@ -1,11 +1,18 @@
 """Production settings from the environment: `check --deploy` is clean, storages configurable."""
 
+import http.client
 import json
 import os
+import re
 import secrets
 import subprocess
 import sys
+import time
+import urllib.parse
+from dataclasses import dataclass
 from pathlib import Path
+
+from tests.conftest import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -137,3 +144,80 @@ def test_s3_media_storage_from_aws_variables_makes_plain_public_urls():
         "False",
         "https://media.example.org/images/a.webp",
     ]
+
+
+def test_gunicorn_with_production_settings_serves_https_pages_and_hashed_static_files(tmp_path):
+    """The README's production run, end to end: collectstatic, migrate, gunicorn behind a
+    proxy that says https; plain http is sent to https, static files come from WhiteNoise."""
+    port = free_port()
+    env = {
+        **PRODUCTION_ENV,
+        "NEWSDESK_ALLOWED_HOSTS": "127.0.0.1",
+        "DATABASE_URL": f"sqlite:///{tmp_path}/db.sqlite3",
+        "NEWSDESK_STATIC_ROOT": str(tmp_path / "static"),
+    }
+    for command in (["collectstatic", "--noinput", "-v", "0"], ["migrate", "--noinput", "-v", "0"]):
+        assert run_manage(*command, env=env).returncode == 0
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "newsdesk.wsgi:application"]
+        + ["--bind", f"127.0.0.1:{port}", "--workers", "2", "--worker-class", "sync"],
+        cwd=ROOT,
+        env={"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/tmp"), **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_until_up(base + "/en/")
+        plain = get(base + "/en/")
+        page = get(base + "/admin/login/", headers={"X-Forwarded-Proto": "https"})
+        stylesheet = re.search(r'href="(/static/admin/css/base\.[0-9a-f]{12}\.css)"', page.text)
+        static = get(
+            base + stylesheet.group(1),
+            headers={"X-Forwarded-Proto": "https", "Accept-Encoding": "gzip"},
+        )
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+    assert plain.status == 301 and plain.headers["Location"] == f"https://127.0.0.1:{port}/en/"
+    assert page.status == 200
+    assert page.headers["Strict-Transport-Security"] == (
+        "max-age=31536000; includeSubDomains; preload"
+    )
+    assert "upgrade-insecure-requests" in page.headers["Content-Security-Policy"]
+    assert "; secure;" in page.headers["Set-Cookie"].lower() + ";"
+    assert static.status == 200
+    assert static.headers["Content-Encoding"] == "gzip"
+    assert "immutable" in static.headers["Cache-Control"]
+
+
+@dataclass
+class Answer:
+    status: int
+    headers: "http.client.HTTPMessage"
+    text: str
+
+
+def get(url: str, headers: dict | None = None) -> Answer:
+    """One GET that does not follow redirects."""
+    parts = urllib.parse.urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+    try:
+        connection.request("GET", parts.path, headers=headers or {})
+        response = connection.getresponse()
+        body = response.read()
+        return Answer(response.status, response.headers, body.decode("utf-8", "replace"))
+    finally:
+        connection.close()
+
+
+def wait_until_up(url: str, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            get(url)
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise AssertionError(f"gunicorn did not answer at {url}")
