@@ -56,6 +56,21 @@ def test_deploy_check_prints_no_warning_with_production_settings():
     assert "no issues (0 silenced)" in output
 
 
+def test_turning_off_hsts_subdomains_and_preload_is_a_choice_the_check_respects():
+    result = run_manage(
+        "check",
+        "--deploy",
+        env={
+            **PRODUCTION_ENV,
+            "NEWSDESK_HSTS_INCLUDE_SUBDOMAINS": "0",
+            "NEWSDESK_HSTS_PRELOAD": "0",
+        },
+    )
+
+    assert result.returncode == 0
+    assert "no issues (2 silenced)" in result.stdout + result.stderr
+
+
 def test_deploy_check_warns_when_debug_is_on():
     result = run_manage("check", "--deploy", env={**PRODUCTION_ENV, "NEWSDESK_DEBUG": "1"})
 
