@@ -1,10 +1,10 @@
 """The reader's site under load, served the production way: 60 s at 64 connections.
 
 Fills a fresh database with 1,000 published stories (benchmarks/site_speed.py's filler),
-serves it with gunicorn (sync workers = cores) under production settings (DEBUG off, a secret
-key, collected static files, the page cache on), and loads home and story pages in both
-languages with wrk over loopback. Prints requests/s, p50/p99 latency and the errors, and
-exits 1 if any request failed (a non-2xx/3xx answer or a socket error).
+serves it with the production command, `make serve` (gunicorn, sync workers = cores, DEBUG off,
+collected static files, access log; a secret key, the page cache on), and loads home and story
+pages in both languages with wrk over loopback. Prints requests/s, p50/p99 latency and the
+errors, and exits 1 if any request failed (a non-2xx/3xx answer or a socket error).
 
     make benchmark-load                     (or: .venv/bin/python benchmarks/load_test.py)
     LOAD_DATABASE=postgres LOAD_CACHE=redis make benchmark-load      (the production shape)
@@ -20,6 +20,7 @@ import random
 import re
 import secrets
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -28,7 +29,7 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import site_speed
-from site_speed import ROOT, STORIES, fetch, free_port, gunicorn
+from site_speed import ROOT, STORIES, fetch, free_port
 
 SECONDS = int(os.environ.get("LOAD_SECONDS", "60"))
 CONNECTIONS = int(os.environ.get("LOAD_CONNECTIONS", "64"))
@@ -70,6 +71,33 @@ def redis(directory: Path):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+@contextmanager
+def make_serve(env: dict, log: Path):
+    """`make serve` on a free loopback port; stopped with its whole process group."""
+    port = free_port()
+    command = ["make", "--no-print-directory", "serve", f"BIND=127.0.0.1:{port}"]
+    with open(log, "w") as output:
+        server = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 300  # it installs, collects static files and migrates
+        while True:
+            try:
+                fetch(base + "/robots.txt")
+                break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"make serve did not start:\n{log.read_text()}") from None
+                time.sleep(0.2)
+        yield base
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
 
 
 def paths() -> list[str]:
@@ -119,7 +147,7 @@ def parse(output: str) -> dict:
 def main() -> int:
     if shutil.which("wrk") is None:
         sys.exit("wrk is missing: apt-get install wrk (make benchmark-load does it)")
-    workers = site_speed.WORKERS
+    workers = os.cpu_count()
     with tempfile.TemporaryDirectory(prefix="newsdesk-load-") as tmp, ExitStack() as stack:
         tmp = Path(tmp)
         database_url = (
@@ -143,9 +171,8 @@ def main() -> int:
         }
         if CACHE == "redis":
             env["REDIS_URL"] = stack.enter_context(redis(tmp))
-        manage = [sys.executable, "manage.py"]
-        for command in (["migrate", "--noinput"], ["collectstatic", "--noinput"]):
-            subprocess.run([*manage, *command, "-v", "0"], cwd=ROOT, env=env, check=True)
+        migrate = [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"]
+        subprocess.run(migrate, cwd=ROOT, env=env, check=True)
         subprocess.run(
             [sys.executable, site_speed.__file__, "--fill"], cwd=ROOT, env=env, check=True
         )
@@ -153,11 +180,11 @@ def main() -> int:
         script = wrk_script(tmp, rotation)
 
         print(
-            f"{STORIES} published stories, {DATABASE} database, {CACHE} cache; gunicorn with "
-            f"{workers} sync workers, production settings; wrk: {CONNECTIONS} connections, "
+            f"{STORIES} published stories, {DATABASE} database, {CACHE} cache; make serve "
+            f"(gunicorn, {workers} sync workers); wrk: {CONNECTIONS} connections, "
             f"2 threads, {SECONDS} s, over loopback, {len(rotation)} home and story URLs in turn"
         )
-        with gunicorn(env) as base:
+        with make_serve(env, tmp / "serve.log") as base:
             for path in set(rotation):
                 fetch(base + path)  # every URL answers 200 before the clock starts
             command = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency",
