@@ -1,12 +1,14 @@
 """The writes of the import: files in, articles merged, one transaction per file."""
 
+import ctypes
 import hashlib
 import logging
 import os
 import re
+import signal
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import nullcontext
+from contextlib import nullcontext, suppress
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
@@ -40,6 +42,7 @@ BATCH_SIZE = 500
 # Parsing is pure and takes most of the time of a first import: worker processes do it while
 # this process writes. Small runs are not worth starting them.
 PARALLEL_FROM = 64
+PR_SET_PDEATHSIG = 1
 Outcome = ImportRecord.Outcome
 
 
@@ -134,7 +137,9 @@ def import_run(
     # A real run commits file by file; a dry run wraps them all in one transaction to undo.
     with (
         transaction.atomic() if options.dry_run else nullcontext(),
-        ProcessPoolExecutor(os.cpu_count()) if parallel else nullcontext() as pool,
+        ProcessPoolExecutor(os.cpu_count(), initializer=_die_with_parent)
+        if parallel
+        else nullcontext() as pool,
     ):
         run = ImportRun.objects.create(
             options={"publish": options.publish, "fetch_images": options.fetch_images}
@@ -207,6 +212,12 @@ def _read(path: Path) -> bytes | OSError:
         return path.read_bytes()
     except OSError as error:
         return error
+
+
+def _die_with_parent() -> None:
+    """A parsing worker ends when the import does, even one killed with SIGKILL (Linux)."""
+    with suppress(OSError, AttributeError):  # elsewhere than Linux, it may outlive a SIGKILL
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
 def read_file(path: Path, data: bytes | OSError) -> ReadFile:

@@ -104,6 +104,7 @@ def test_import_killed_halfway_leaves_a_consistent_database_and_a_rerun_complete
         time.sleep(0.05)
     importer.send_signal(signal.SIGKILL)
     importer.wait()
+    assert still_running(folder) == [], "the import's worker processes outlived it"
 
     imported = count(path, "articles_article")
     assert 60 <= imported < 400
@@ -124,6 +125,13 @@ def test_import_killed_halfway_leaves_a_consistent_database_and_a_rerun_complete
     assert count(path, "articles_article") == 400
     assert f'"unchanged": {imported}' in rerun.stdout
     assert f'"created": {400 - imported}' in rerun.stdout
+
+
+def still_running(folder: Path) -> list[str]:
+    """Processes whose command line names `folder`, after a moment to end."""
+    time.sleep(1)
+    found = subprocess.run(["pgrep", "-f", str(folder)], capture_output=True, text=True)
+    return found.stdout.split()
 
 
 def count(path: Path, table: str) -> int:
