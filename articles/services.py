@@ -306,6 +306,8 @@ def _attach_downloads(*, article_id: int, downloads: dict[str, CleanImage]) -> N
         clean = downloads[image.original_url]
         name = f"{hashlib.sha256(clean.data).hexdigest()[:16]}.{clean.extension}"
         image.file.save(name, ContentFile(clean.data), save=False)
+        # Django reads the size from the ContentFile storage has already read to its end.
+        image.width, image.height = clean.width, clean.height
         image.save()
         make_renditions(image)
 

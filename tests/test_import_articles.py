@@ -284,6 +284,8 @@ def test_images_are_downloaded_validated_and_stripped(tmp_path, image_server, se
     images = {i.original_url.rsplit("/", 1)[1]: i for i in Image.objects.all()}
     photo = images["photo.jpg"]
     assert photo.file and (photo.width, photo.height) == (64, 48)
+    # Stored, not only read back from the file when the row is loaded.
+    assert Image.objects.filter(pk=photo.pk).values_list("width", "height").get() == (64, 48)
     with PILImage.open(photo.file.path) as stored:
         assert not stored.getexif()
     assert photo.renditions
