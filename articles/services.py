@@ -85,7 +85,9 @@ class RunCache:
     def __init__(self):
         self.sources: dict[tuple[str, str], Source] = {}
         self.tags: dict[str, Tag] = {}
-        self.new_urls: set[str] = set()  # of no article yet, when the batch began
+        # Known free when the batch began, and not given to a story since.
+        self.new_urls: set[str] = set()  # no article has this original URL
+        self.free_slugs: set[str] = set()  # no article has this slug
 
     def source(self, *, url: str, code: str) -> Source:
         key = (domain_of(url), code)
@@ -105,10 +107,15 @@ class RunCache:
         )
         self.new_urls = urls - set(existing)
 
+    def look_up_slugs(self, slugs: set[str]) -> None:
+        taken = Article.objects.filter(slug__in=slugs).values_list("slug", flat=True)
+        self.free_slugs = slugs - set(taken)
+
     def forget(self):
         self.sources.clear()
         self.tags.clear()
         self.new_urls.clear()
+        self.free_slugs.clear()
 
 
 def story_files(paths: Iterable[Path]) -> Iterator[Path]:
@@ -144,14 +151,16 @@ def import_run(
         run = ImportRun.objects.create(
             options={"publish": options.publish, "fetch_images": options.fetch_images}
         )
-        batch, known = first_batch, RunCache()
+        known = RunCache()
+        # While this process writes one batch, the workers already parse the next.
+        batch = _begin_batch(run=run, paths=first_batch, pool=pool)
         while batch:
-            for result in _import_batch(
-                run=run, paths=batch, options=options, pool=pool, known=known
-            ):
+            upcoming = list(islice(files, BATCH_SIZE))
+            following = _begin_batch(run=run, paths=upcoming, pool=pool) if upcoming else None
+            for result in _finish_batch(run=run, batch=batch, options=options, known=known):
                 counts[result.outcome] += 1
                 on_result(result)
-            batch = list(islice(files, BATCH_SIZE))
+            batch = following
         run.finished_at = timezone.now()
         run.counts = counts
         run.save(update_fields=["finished_at", "counts"])
@@ -160,10 +169,15 @@ def import_run(
     return counts
 
 
-def _import_batch(
-    *, run: ImportRun, paths: list[Path], options: ImportOptions, pool, known: RunCache
-):
-    """Files already imported byte for byte are unchanged: one query for the whole batch."""
+@dataclass
+class Batch:
+    unchanged: list[FileResult]
+    read_files: Iterable[ReadFile]  # parsed by the workers, as they finish
+
+
+def _begin_batch(*, run: ImportRun, paths: list[Path], pool) -> Batch:
+    """Files already imported byte for byte are unchanged (one query for the whole batch);
+    the others are handed to the parsing workers."""
     contents = {path: _read(path) for path in paths}
     digests = {
         path: hashlib.sha256(data).hexdigest()
@@ -175,7 +189,7 @@ def _import_batch(
         .filter(sha256__in=set(digests.values()), article__isnull=False)
         .values_list("sha256", "article_id")
     )
-    unchanged = [
+    unchanged = ImportRecord.objects.bulk_create(
         ImportRecord(
             run=run,
             path=str(path),
@@ -185,19 +199,30 @@ def _import_batch(
         )
         for path, digest in digests.items()
         if digest in imported
-    ]
-    ImportRecord.objects.bulk_create(unchanged)
-    for record in unchanged:
-        yield FileResult(path=record.path, outcome=Outcome.UNCHANGED, article_id=record.article_id)
-
+    )
     todo = [(path, data) for path, data in contents.items() if digests.get(path) not in imported]
     read_files = (
         pool.map(read_file, [path for path, _ in todo], [data for _, data in todo], chunksize=8)
         if pool and todo
         else (read_file(path, data) for path, data in todo)
     )
-    read_files = list(read_files)
-    known.look_up_urls({read.parsed.original_url for read in read_files if read.parsed})
+    return Batch(
+        unchanged=[
+            FileResult(path=record.path, outcome=Outcome.UNCHANGED, article_id=record.article_id)
+            for record in unchanged
+        ],
+        read_files=read_files,
+    )
+
+
+def _finish_batch(
+    *, run: ImportRun, batch: Batch, options: ImportOptions, known: RunCache
+) -> Iterator[FileResult]:
+    yield from batch.unchanged
+    read_files = list(batch.read_files)
+    parsed = [read.parsed for read in read_files if read.parsed]
+    known.look_up_urls({article.original_url for article in parsed})
+    known.look_up_slugs({slug_base(article) for article in parsed})
     for read in read_files:
         yield article_import_file(run=run, read=read, options=options, known=known)
 
@@ -407,7 +432,7 @@ def _article_create(
     article = Article.objects.create(
         source=known.source(url=parsed.original_url, code=parsed.source_code),
         original_url=parsed.original_url,
-        slug=_unique_slug(parsed),
+        slug=_unique_slug(parsed, known),
         published_at=parsed.published_at or (timezone.now() if publish else None),
         status=Article.Status.PUBLISHED if publish else Article.Status.DRAFT,
         original_language=parsed.original_language,
@@ -481,7 +506,7 @@ def source_for(*, url: str, code: str = "") -> Source:
     return source
 
 
-def _unique_slug(parsed: ParsedArticle) -> str:
+def slug_base(parsed: ParsedArticle) -> str:
     """From the English headline, else from the words of the original URL's path."""
     english = parsed.translation("en")
     if english:
@@ -492,13 +517,23 @@ def _unique_slug(parsed: ParsedArticle) -> str:
     base = slugify(words)
     if len(base) > 80:
         base = base[:81].rsplit("-", 1)[0]
-    base = base.strip("-") or "story"
-    # A range on the unique index: `startswith` would be a LIKE, a full scan on SQLite.
-    taken = set(
-        Article.objects.filter(slug__gte=base, slug__lt=f"{base}~").values_list("slug", flat=True)
-    )
-    slug, n = base, 1
-    while slug in taken:
-        n += 1
-        slug = f"{base}-{n}"
+    return base.strip("-") or "story"
+
+
+def _unique_slug(parsed: ParsedArticle, known: RunCache) -> str:
+    base = slug_base(parsed)
+    if base in known.free_slugs:
+        slug = base
+    else:
+        # A range on the unique index: `startswith` would be a LIKE, a full scan on SQLite.
+        taken = set(
+            Article.objects.filter(slug__gte=base, slug__lt=f"{base}~").values_list(
+                "slug", flat=True
+            )
+        )
+        slug, n = base, 1
+        while slug in taken:
+            n += 1
+            slug = f"{base}-{n}"
+    known.free_slugs.discard(slug)
     return slug

@@ -329,3 +329,16 @@ def test_import_keeps_a_revision_an_editor_can_restore(tmp_path):
     Translation.objects.filter(language="en").update(title="A headline an editor broke")
     version.revision.revert()
     assert Translation.objects.get(language="en").title.startswith("EU and China agree")
+
+
+def test_stories_with_the_same_headline_get_their_own_slugs(tmp_path):
+    text = fixture_text("digest_english_only.txt")
+    for n in range(3):
+        write(tmp_path / f"{n}.txt", text.replace("2026-05-01/", f"2026-05-0{n + 1}/"))
+    run_import(tmp_path / "0.txt")
+    run_import(tmp_path)
+    assert sorted(Article.objects.values_list("slug", flat=True)) == [
+        "brazil-sets-out-cop-agenda-on-forests",
+        "brazil-sets-out-cop-agenda-on-forests-2",
+        "brazil-sets-out-cop-agenda-on-forests-3",
+    ]
