@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from articles.models import Article, Image, Source, Translation
+from articles.models import Article, Image, ImportRecord, ImportRun, Source, Translation
 
 _counter = itertools.count(1)
 
@@ -41,16 +41,23 @@ def make_article(
         published_at=published_at or timezone.now() - timedelta(hours=n),
     )
     defaults = {
-        "en": {"title": f"Envoys meet on climate finance {n}", "summary": "Talks resume.",
-               "body": "<p>Negotiators met in Bonn.</p>"},
-        "zh-hans": {"title": f"气候特使会谈气候融资 {n}", "summary": "谈判重启。",
-                    "body": "<p>谈判代表在波恩会面。</p>"},
+        "en": {
+            "title": f"Envoys meet on climate finance {n}",
+            "summary": "Talks resume.",
+            "body": "<p>Negotiators met in Bonn.</p>",
+        },
+        "zh-hans": {
+            "title": f"气候特使会谈气候融资 {n}",
+            "summary": "谈判重启。",
+            "body": "<p>谈判代表在波恩会面。</p>",
+        },
     }
     for language, given in (("en", en), ("zh-hans", zh)):
         if given is False:
             continue
-        Translation.objects.create(article=article, language=language,
-                                   **{**defaults[language], **(given or {})})
+        Translation.objects.create(
+            article=article, language=language, **{**defaults[language], **(given or {})}
+        )
     if tags:
         article.tags.add(*tags)
     return article
@@ -59,3 +66,12 @@ def make_article(
 def make_image(article, **fields) -> Image:
     fields.setdefault("original_url", "https://img.example.com/photo.jpg")
     return Image.objects.create(article=article, **fields)
+
+
+def make_import_record(article, *, outcome=ImportRecord.Outcome.CONFLICT, **fields) -> ImportRecord:
+    """What an import run left for `article`: by default, a conflict to resolve."""
+    fields.setdefault("path", "samples/story.md")
+    fields.setdefault("sha256", "0" * 64)
+    return ImportRecord.objects.create(
+        run=ImportRun.objects.create(), article=article, outcome=outcome, **fields
+    )

@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 from reversion.models import Version
 
-from articles.models import Article, ImportRecord, ImportRun, Translation
+from articles.models import Article, ImportRecord, Translation
 from tests.admin_forms import form_values, pane_field
-from tests.factories import make_article, make_image, make_source
+from tests.factories import make_article, make_image, make_import_record, make_source
 
 pytestmark = pytest.mark.django_db
 
@@ -33,14 +33,7 @@ def listed(client, **params):
 
 
 def make_conflict(article, conflicts):
-    return ImportRecord.objects.create(
-        run=ImportRun.objects.create(),
-        article=article,
-        path="samples/story.md",
-        sha256="0" * 64,
-        outcome=ImportRecord.Outcome.CONFLICT,
-        conflicts=conflicts,
-    )
+    return make_import_record(article, conflicts=conflicts)
 
 
 def age_translation(article, language, minutes):
@@ -202,9 +195,8 @@ def test_missing_language_gets_an_empty_pane_that_saves_when_filled(client, edit
 
 def test_change_form_shows_the_import_history_with_a_link_to_the_original(client, editor):
     article = make_article(original_url="https://www.ft.com/content/abc")
-    ImportRecord.objects.create(
-        run=ImportRun.objects.create(),
-        article=article,
+    make_import_record(
+        article,
         path="samples/ft-cop.md",
         sha256="ab" * 32,
         outcome=ImportRecord.Outcome.CREATED,

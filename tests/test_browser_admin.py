@@ -11,8 +11,8 @@ from django.utils import translation
 from PIL import Image as PILImage
 from playwright.sync_api import expect
 
-from articles.models import Article, ImportRecord, ImportRun
-from tests.factories import make_article, make_image
+from articles.models import Article
+from tests.factories import make_article, make_image, make_import_record
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -144,12 +144,9 @@ def test_screenshots_of_list_and_article_page(live_server, page, editor, languag
 
 def test_editor_takes_an_imported_value_in_one_click(live_server, page, editor, screenshot_dir):
     article = make_article(en={"title": "The editor's headline"})
-    ImportRecord.objects.create(
-        run=ImportRun.objects.create(),
-        article=article,
+    make_import_record(
+        article,
         path="samples/ft-cop30.md",
-        sha256="f" * 64,
-        outcome=ImportRecord.Outcome.CONFLICT,
         conflicts={
             "translation:en:title": {
                 "current": "The editor's headline",

@@ -6,8 +6,8 @@ from django.urls import reverse
 from django.utils import translation
 from playwright.sync_api import expect
 
-from articles.models import Article, ImportRecord, ImportRun
-from tests.factories import make_article
+from articles.models import Article
+from tests.factories import make_article, make_import_record
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -64,12 +64,9 @@ def log_in(page, live_server, user):
 
 def make_story_in_conflict():
     article = make_article(slug="bonn-talks", tags=["cop30"], en={"title": "Envoys in Bonn"})
-    ImportRecord.objects.create(
-        run=ImportRun.objects.create(),
-        article=article,
+    make_import_record(
+        article,
         path="samples/bonn.md",
-        sha256="e" * 64,
-        outcome=ImportRecord.Outcome.CONFLICT,
         conflicts={
             "translation:en:title": {
                 "current": "Envoys in Bonn",

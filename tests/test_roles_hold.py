@@ -12,9 +12,9 @@ from django.utils import translation
 from reversion.models import Version
 from taggit.models import Tag
 
-from articles.models import Article, ImportRecord, ImportRun, Source
+from articles.models import Article, ImportRecord, Source
 from tests.admin_forms import form_values
-from tests.factories import make_article, make_source
+from tests.factories import make_article, make_import_record, make_source
 
 pytestmark = pytest.mark.django_db
 
@@ -47,12 +47,9 @@ def world():
         deleted = make_article(status=DRAFT)
     deleted_version = Version.objects.get_for_object(deleted).get()
     deleted.delete()
-    conflict = ImportRecord.objects.create(
-        run=ImportRun.objects.create(),
-        article=published,
+    conflict = make_import_record(
+        published,
         path="samples/bonn.md",
-        sha256="c" * 64,
-        outcome=ImportRecord.Outcome.CONFLICT,
         conflicts={"translation:en:title": {"current": "x", "incoming": "Wire headline"}},
     )
     return {
