@@ -5,6 +5,7 @@ are filled, backed up, and restored into a new empty database and an empty media
 everything readers and editors see must be the same, down to each image file's bytes.
 """
 
+import datetime
 import hashlib
 import json
 import os
@@ -76,6 +77,17 @@ def fingerprint() -> dict:
     from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.core.serializers.json import DjangoJSONEncoder
+
+    class MillisecondEncoder(DjangoJSONEncoder):
+        """Times to the millisecond, as the backup (Django's JSON serialiser) keeps them: it
+        writes 12:00:00.000400 as "12:00:00.000", read back as 12:00:00, whose default
+        rendering drops the ".000"."""
+
+        def default(self, o):
+            if isinstance(o, datetime.datetime):
+                o = o.replace(microsecond=o.microsecond // 1000 * 1000)
+                return o.isoformat(timespec="milliseconds")
+            return super().default(o)
     from reversion.models import Version
     from taggit.models import Tag
 
@@ -123,7 +135,7 @@ def fingerprint() -> dict:
             for user in get_user_model().objects.order_by("username")
         ],
     }
-    return json.loads(json.dumps(result, cls=DjangoJSONEncoder))
+    return json.loads(json.dumps(result, cls=MillisecondEncoder))
 
 
 def print_fingerprint() -> None:
