@@ -23,7 +23,7 @@ class Source(models.Model):
         _("short codes"),
         default=list,
         blank=True,
-        help_text=_("Codes the import files use for this outlet, for example [\"ft\"]"),
+        help_text=_('Codes the import files use for this outlet, for example ["ft"]'),
     )
 
     class Meta:
@@ -37,9 +37,7 @@ class Source(models.Model):
 
 class ArticleQuerySet(models.QuerySet):
     def published(self, now=None):
-        return self.filter(
-            status=Article.Status.PUBLISHED, published_at__lte=now or timezone.now()
-        )
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=now or timezone.now())
 
     def scheduled(self, now=None):
         """Published by an editor, but public only from a later published_at."""
@@ -184,7 +182,10 @@ class Image(models.Model):
         help_text=_("Where the import found the image; empty for an editor's upload"),
     )
     file = models.ImageField(
-        _("file"), upload_to="images/%Y/%m/", blank=True, width_field="width",
+        _("file"),
+        upload_to="images/%Y/%m/",
+        blank=True,
+        width_field="width",
         height_field="height",
     )
     caption = models.TextField(_("caption"), blank=True)

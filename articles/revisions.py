@@ -32,7 +32,6 @@ def article_revision(*, comment: str, user=None):
             reversion.set_user(user)
 
 
-
 SKIPPED_FIELDS = {"id", "article", "created_at", "updated_at", "renditions", "width", "height"}
 
 

@@ -88,6 +88,7 @@ def fingerprint() -> dict:
                 o = o.replace(microsecond=o.microsecond // 1000 * 1000)
                 return o.isoformat(timespec="milliseconds")
             return super().default(o)
+
     from reversion.models import Version
     from taggit.models import Tag
 
