@@ -29,9 +29,12 @@ def changelist_url():
     return reverse("admin:articles_article_changelist")
 
 
-def post_change_form(client, article, **changes):
+def post_change_form(client, article, panes=(), **changes):
+    """The article page as shown, with `changes` and `panes` ((language, field), value) made."""
     data = form_values(client.get(change_url(article)).content.decode())
     data.update(changes)
+    for (language, field), value in dict(panes).items():
+        data[pane_field(data, language, field)] = value
     return client.post(change_url(article), data)
 
 
@@ -114,10 +117,7 @@ def test_contributor_cannot_delete(client, contributor):
 def test_contributor_edits_a_draft_and_submits_it_for_review(client, contributor):
     article = make_article(status=DRAFT)
     client.force_login(contributor)
-    data = form_values(client.get(change_url(article)).content.decode())
-    data[pane_field(data, "en", "title")] = "Envoys agree on a finance goal"
-
-    client.post(change_url(article), data)
+    post_change_form(client, article, panes={("en", "title"): "Envoys agree on a finance goal"})
     client.post(changelist_url(), {"action": "submit_for_review", "_selected_action": [article.pk]})
 
     article.refresh_from_db()
@@ -195,9 +195,6 @@ def test_demo_accounts_creates_an_editor_and_a_contributor(django_user_model):
 def test_contributor_cannot_delete_a_translation_from_the_article_page(client, contributor):
     article = make_article(status=DRAFT)
     client.force_login(contributor)
-    data = form_values(client.get(change_url(article)).content.decode())
-    data[pane_field(data, "en", "DELETE")] = "on"
-
-    client.post(change_url(article), data)
+    post_change_form(client, article, panes={("en", "DELETE"): "on"})
 
     assert article.translations.filter(language="en").exists()
