@@ -21,12 +21,13 @@ from django.utils.translation import gettext_lazy as _
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
-from . import desk, publishing
+from . import desk, languages, publishing
 from .images import check_byte_size, make_renditions, rendition_url, validate_and_clean_image
-from .merge import describe_field
-from .models import Article, Image, ImportRecord, ImportRun, Language, Source, Translation
+from .importing.fieldkeys import describe
+from .models import Article, Image, ImportRecord, ImportRun, Source, State, Translation
 from .revisions import revision_changes
 from .roles import can_edit, can_publish
+from .sanitize import sanitize_html
 
 URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
 
@@ -45,11 +46,11 @@ class StatusFilter(admin.SimpleListFilter):
     parameter_name = "status"
 
     def lookups(self, request, model_admin):
-        return desk.STATUS_LABELS.items()
+        return State.choices
 
     def queryset(self, request, queryset):
-        if self.value() in desk.STATUS_LABELS:
-            return queryset.filter(desk.status_q(self.value()))
+        if self.value() in State.values:
+            return queryset.in_state(self.value())
         return queryset
 
 
@@ -57,10 +58,10 @@ class LanguageFilter(admin.SimpleListFilter):
     condition = None  # language -> Q
 
     def lookups(self, request, model_admin):
-        return Language.choices
+        return languages.CHOICES
 
     def queryset(self, request, queryset):
-        if self.value() in Language.values:
+        if self.value() in languages.CODES:
             return queryset.filter(self.condition(self.value()))
         return queryset
 
@@ -117,6 +118,12 @@ class TranslationForm(forms.ModelForm):
             "body": forms.Textarea(attrs={"rows": 20}),
         }
 
+    def clean_body(self):
+        """Sanitised here, where the editor's HTML enters, so the editor hears what went."""
+        sanitized = sanitize_html(self.cleaned_data["body"])
+        self.sanitizer_removed = sanitized.removed
+        return sanitized.html
+
     @property
     def pane_language(self) -> str:
         return self.instance.language or self.initial.get("language", "")
@@ -124,7 +131,7 @@ class TranslationForm(forms.ModelForm):
     @property
     def pane_label(self) -> str:
         language = self.pane_language
-        return Language(language).label if language in Language.values else ""
+        return languages.name(language) if language in languages.CODES else ""
 
 
 class TranslationFormSet(forms.BaseInlineFormSet):
@@ -134,7 +141,7 @@ class TranslationFormSet(forms.BaseInlineFormSet):
         super().__init__(*args, **kwargs)
         present = {translation.language for translation in self.get_queryset()}
         self.initial_extra = [
-            {"language": language} for language in Language.values if language not in present
+            {"language": language} for language in languages.CODES if language not in present
         ]
 
 
@@ -142,13 +149,13 @@ class TranslationInline(admin.StackedInline):
     model = Translation
     form = TranslationForm
     formset = TranslationFormSet
-    max_num = len(Language.values)
+    max_num = len(languages.CODES)
     template = "admin/articles/article/translations_side_by_side.html"
     side_by_side = True  # the article's change form puts this inline first, in two columns
 
     def get_extra(self, request, obj=None, **kwargs):
         present = obj.translations.count() if obj else 0
-        return len(Language.values) - present
+        return len(languages.CODES) - present
 
 
 class ImageForm(forms.ModelForm):
@@ -213,6 +220,17 @@ class ImportRecordInline(admin.TabularInline):
         return format_html_join("", "<div><code>{}</code></div>", removed) or "—"
 
 
+class ArticleForm(forms.ModelForm):
+    def clean(self):
+        cleaned = super().clean()
+        # Before the model's checks, which require a published story to have a time.
+        if "status" in cleaned and "published_at" in cleaned:
+            cleaned["published_at"] = publishing.publication_time(
+                cleaned["status"], cleaned["published_at"]
+            )
+        return cleaned
+
+
 # -- Articles -------------------------------------------------------------------------------------
 
 
@@ -234,6 +252,7 @@ class ArticleChangeList(ChangeList):
 
 @admin.register(Article)
 class ArticleAdmin(VersionAdmin):
+    form = ArticleForm
     list_display = [
         "thumbnail",
         "headline",
@@ -298,15 +317,30 @@ class ArticleAdmin(VersionAdmin):
             ]
         return super().formfield_for_choice_field(db_field, request, **kwargs)
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_state()
+
     def save_model(self, request, obj, form, change):
-        if obj.status == Article.Status.PUBLISHED and not can_publish(request.user):
-            raise PermissionDenied
-        if obj.status == Article.Status.PUBLISHED and not obj.published_at:
-            obj.published_at = timezone.now()
+        # The one road to publishing: the same service (and rights check) as the actions.
+        publishing.article_move(
+            article=obj,
+            user=request.user,
+            status=obj.status,
+            published_at=obj.published_at,
+            save=False,
+        )
         super().save_model(request, obj, form, change)
 
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)
+        for pane in formset.forms:
+            if removed := getattr(pane, "sanitizer_removed", None):
+                self.message_user(
+                    request,
+                    _("%(language)s body: not kept, as pages cannot show it safely: %(removed)s")
+                    % {"language": pane.pane_label, "removed": "; ".join(removed)},
+                    messages.WARNING,
+                )
         if formset.model is Image:
             for image_form in formset.forms:
                 if image_form.instance.pk and "file" in image_form.changed_data:
@@ -333,26 +367,26 @@ class ArticleAdmin(VersionAdmin):
 
     @admin.display(description=_("status"), ordering="status")
     def status_label(self, article):
-        status = desk.status_of(article)
+        state = _state(article)
         return format_html(
-            '<span class="desk-badge desk-status-{}">{}</span>', status, desk.STATUS_LABELS[status]
+            '<span class="desk-badge desk-status-{}">{}</span>', state, State(state).label
         )
 
     @admin.display(description=_("for readers"))
     def workflow_state(self, article):
-        status = desk.status_of(article)
-        if status == desk.SCHEDULED:
+        status = _state(article)
+        if status == State.SCHEDULED:
             note = _("Goes live by itself at %(time)s.") % {
                 "time": formats.localize(timezone.localtime(article.published_at))
             }
-        elif status == desk.PUBLISHED:
+        elif status == State.PUBLISHED:
             note = _("Readers see this story.")
         else:
             note = _("Readers do not see this story until an editor publishes it.")
         return format_html(
             '<span class="desk-badge desk-status-{}">{}</span> {}',
             status,
-            desk.STATUS_LABELS[status],
+            State(status).label,
             note,
         )
 
@@ -363,7 +397,7 @@ class ArticleAdmin(VersionAdmin):
             " ",
             '<span class="desk-lang desk-lang-{}" title="{}">{}</span>',
             (
-                (state, desk.LANGUAGE_STATE_LABELS[state], desk.LANGUAGE_SHORT[language])
+                (state, desk.LANGUAGE_STATE_LABELS[state], languages.SHORT_NAMES[language])
                 for language, state in states.items()
             ),
         )
@@ -443,25 +477,28 @@ class ArticleAdmin(VersionAdmin):
                 "problem": problem_label,
                 "cells": [
                     {
-                        "count": counts[status],
-                        "url": changelist + "?" + urlencode({problem: language, "status": status}),
+                        "count": counts[state],
+                        "url": changelist + "?" + urlencode({problem: language, "status": state}),
                     }
-                    for status in desk.STATUS_LABELS
+                    for state in State.values
                 ],
             }
-            for language, label in Language.choices
+            for language, label in languages.CHOICES
             for problem, problem_label, counts in desk.translation_gaps(language)
         ]
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "title": _("Translation desk"),
-            "statuses": desk.STATUS_LABELS.values(),
+            "statuses": State.labels,
             "rows": rows,
         }
         return TemplateResponse(request, "admin/articles/translation_desk.html", context)
 
     def conflict_view(self, request, object_id, record_id):
+        # Rights first: a staff member without them learns nothing, not even what exists.
+        if not self.has_change_permission(request):
+            raise PermissionDenied
         article = get_object_or_404(Article, pk=object_id)
         record = get_object_or_404(ImportRecord, pk=record_id, article=article)
         change_url = reverse("admin:articles_article_change", args=[article.pk])
@@ -481,7 +518,7 @@ class ArticleAdmin(VersionAdmin):
             self.message_user(request, str(error), messages.WARNING)
         else:
             self.message_user(
-                request, _settled_message(settle, capfirst(describe_field(key))), messages.SUCCESS
+                request, _settled_message(settle, capfirst(describe(key))), messages.SUCCESS
             )
         return HttpResponseRedirect(change_url)
 
@@ -503,6 +540,15 @@ class ArticleAdmin(VersionAdmin):
         return super().render_change_form(request, context, add, change, form_url, obj)
 
 
+def _state(article: Article) -> str:
+    """The story's state as the admin's queryset annotates it (a form for a new story has none)."""
+    if hasattr(article, "state"):
+        return article.state
+    if article.pk:
+        return Article.objects.with_state().values_list("state", flat=True).get(pk=article.pk)
+    return article.status
+
+
 def _check_may_restore(request):
     """Restoring a version can publish, unpublish or drop a translation: editors only.
     Anyone who may see the story may still look at its earlier versions."""
@@ -519,7 +565,7 @@ def _settled_message(settle, field_label):
 def _preview_links(article):
     """Staff preview of the story as readers will see it, one link per language."""
     links = []
-    for language, label in Language.choices:
+    for language, label in languages.CHOICES:
         with translation.override(language):
             try:
                 url = reverse("article_preview", kwargs={"pk": article.pk})
@@ -530,7 +576,7 @@ def _preview_links(article):
 
 
 def _thumbnail(image, *, height):
-    url = rendition_url(image, max_width=480) if image else ""
+    url = rendition_url(image, width=480) if image else ""
     if not url:
         return "—"
     return format_html(

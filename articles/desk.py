@@ -7,21 +7,14 @@ on prefetched rows, so the list page costs no query per story).
 from datetime import timedelta
 
 from django.db.models import Count, Exists, OuterRef, Q
-from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from .merge import describe_field
-from .models import Article, Image, ImportRecord, Language, Translation
-from .publishing import ConflictField, conflict_open_keys
-
-DRAFT, REVIEW, SCHEDULED, PUBLISHED = "draft", "review", "scheduled", "published"
-STATUS_LABELS = {
-    DRAFT: _("Draft"),
-    REVIEW: _("In review"),
-    SCHEDULED: _("Scheduled"),
-    PUBLISHED: _("Published"),
-}
+from . import languages
+from .importing.apply import current_values
+from .importing.fieldkeys import describe
+from .models import Article, Image, ImportRecord, Translation
+from .publishing import conflict_open_keys
 
 # A translation is outdated when another language was edited later. Saves of one import or one
 # admin form land within moments of each other; the margin keeps them from counting.
@@ -33,23 +26,6 @@ LANGUAGE_STATE_LABELS = {
     MISSING: _("missing"),
     OUTDATED: _("outdated: the other language changed later"),
 }
-LANGUAGE_SHORT = {Language.CHINESE: "中", Language.ENGLISH: "EN"}
-
-
-def status_q(status: str, now=None) -> Q:
-    now = now or timezone.now()
-    if status == SCHEDULED:
-        return Q(status=Article.Status.PUBLISHED, published_at__gt=now)
-    if status == PUBLISHED:
-        return Q(status=Article.Status.PUBLISHED) & ~Q(published_at__gt=now)
-    return Q(status=status)
-
-
-def status_of(article: Article, now=None) -> str:
-    if article.status != Article.Status.PUBLISHED:
-        return article.status
-    now = now or timezone.now()
-    return SCHEDULED if article.published_at and article.published_at > now else PUBLISHED
 
 
 def missing_q(language: str) -> Q:
@@ -69,7 +45,7 @@ def language_states(article: Article) -> dict[str, str]:
     by_language = {t.language: t for t in article.translations.all()}
     latest = max((t.updated_at for t in by_language.values()), default=None)
     states = {}
-    for language in Language.values:
+    for language in languages.CODES:
         translation = by_language.get(language)
         if translation is None:
             states[language] = MISSING
@@ -82,13 +58,13 @@ def language_states(article: Article) -> dict[str, str]:
 
 def translation_gaps(language: str):
     """Per problem (missing, outdated): how many stories in each workflow state have it."""
-    now = timezone.now()
-    per_status = {status: Count("pk", filter=status_q(status, now)) for status in STATUS_LABELS}
+    conditions = Article.objects.state_conditions()
+    per_state = {state: Count("pk", filter=condition) for state, condition in conditions.items()}
     for problem, label, condition in (
         ("missing", LANGUAGE_STATE_LABELS[MISSING], missing_q(language)),
         ("outdated", _("outdated"), outdated_q(language)),
     ):
-        yield problem, label, Article.objects.filter(condition).aggregate(**per_status)
+        yield problem, label, Article.objects.filter(condition).aggregate(**per_state)
 
 
 def has_image_q() -> Q:
@@ -105,16 +81,16 @@ def open_conflict_q() -> Q:
 
 def open_conflicts(article: Article) -> list[dict]:
     """Each open conflicting field of the story: the current value beside the incoming one."""
-    rows = []
+    rows, current = [], None
     for record in ImportRecord.objects.open_conflicts().filter(article=article):
+        current = current or current_values(article)
         for key in conflict_open_keys(record):
-            target = ConflictField.parse(key)
             rows.append(
                 {
                     "record": record,
                     "key": key,
-                    "label": capfirst(describe_field(key)),
-                    "current": _display(target.current_value(article)),
+                    "label": capfirst(describe(key)),
+                    "current": _display(current.get(key)),
                     "incoming": _display(record.conflicts[key].get("incoming")),
                 }
             )

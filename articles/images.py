@@ -129,14 +129,37 @@ def delete_renditions(image: Image) -> None:
         default_storage.delete(rendition["name"])
 
 
-def rendition_url(image: Image, *, max_width: int = 480, image_format: str = "webp") -> str:
-    """The smallest rendition at least `max_width` wide (or the largest there is), else the file."""
-    candidates = sorted(
-        (r for r in image.renditions or [] if r["format"] == image_format), key=lambda r: r["width"]
-    )
-    chosen = next((r for r in candidates if r["width"] >= max_width), None) or (
+# Which renditions to serve: the one chooser the pages, the feeds and the admin use.
+WEBP = ("webp",)
+FALLBACK_FORMATS = ("jpeg", "jpg", "png")
+
+
+def renditions_in(image: Image, formats: tuple[str, ...]) -> list[dict]:
+    """The image's renditions in `formats`, narrowest first."""
+    chosen = (r for r in image.renditions or [] if r["format"] in formats)
+    return sorted(chosen, key=lambda rendition: rendition["width"])
+
+
+def rendition_url(image: Image, *, width: int | None = None, formats=WEBP) -> str:
+    """The narrowest rendition at least `width` wide, else the widest there is (the widest
+    when `width` is None); without renditions, the stored file; else ""."""
+    candidates = renditions_in(image, formats)
+    wide_enough = [r for r in candidates if width is None or r["width"] >= width]
+    chosen = (wide_enough[0] if width is not None and wide_enough else None) or (
         candidates[-1] if candidates else None
     )
     if chosen:
         return default_storage.url(chosen["name"])
     return image.file.url if image.file else ""
+
+
+def image_url(image: Image) -> str:
+    """The image at its best in a format every reader takes: for og:image and feeds; an image
+    not downloaded yet is shown from where it came."""
+    return rendition_url(image, formats=FALLBACK_FORMATS) or image.original_url
+
+
+def srcset(image: Image, formats: tuple[str, ...]) -> str:
+    return ", ".join(
+        f"{default_storage.url(r['name'])} {r['width']}w" for r in renditions_in(image, formats)
+    )

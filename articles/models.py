@@ -5,12 +5,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
-from .sanitize import sanitize_html
-
-
-class Language(models.TextChoices):
-    CHINESE = "zh-hans", _("Simplified Chinese")
-    ENGLISH = "en", _("English")
+from . import languages
+from .sanitize import SanitizedHtmlField
 
 
 class Source(models.Model):
@@ -35,13 +31,47 @@ class Source(models.Model):
         return self.name
 
 
+class State(models.TextChoices):
+    """Where a story stands for readers: its workflow status, and for a published story
+    whether its publication time has come (a later time makes it scheduled)."""
+
+    DRAFT = "draft", _("Draft")
+    REVIEW = "review", _("In review")
+    SCHEDULED = "scheduled", _("Scheduled")
+    PUBLISHED = "published", _("Published")
+
+
 class ArticleQuerySet(models.QuerySet):
+    @staticmethod
+    def state_conditions(now=None) -> dict[str, models.Q]:
+        """The one rule for each state. A published story always has a publication time
+        (a database constraint), so each story is in exactly one state."""
+        now = now or timezone.now()
+        published = models.Q(status=Article.Status.PUBLISHED)
+        return {
+            State.DRAFT: models.Q(status=Article.Status.DRAFT),
+            State.REVIEW: models.Q(status=Article.Status.REVIEW),
+            State.SCHEDULED: published & models.Q(published_at__gt=now),
+            State.PUBLISHED: published & models.Q(published_at__lte=now),
+        }
+
+    def in_state(self, state: str, now=None):
+        return self.filter(self.state_conditions(now)[state])
+
+    def with_state(self, now=None):
+        """Each story annotated with `state`, by the same rule as `in_state`."""
+        whens = [
+            models.When(q, then=models.Value(s)) for s, q in self.state_conditions(now).items()
+        ]
+        return self.annotate(state=models.Case(*whens, output_field=models.CharField()))
+
     def published(self, now=None):
-        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=now or timezone.now())
+        """What readers see."""
+        return self.in_state(State.PUBLISHED, now)
 
     def scheduled(self, now=None):
         """Published by an editor, but public only from a later published_at."""
-        return self.filter(status=Article.Status.PUBLISHED, published_at__gt=now or timezone.now())
+        return self.in_state(State.SCHEDULED, now)
 
     def for_reader(self, language, *, bodies=True):
         """What a story card or page shows: `reader_translations`, `language` first, and
@@ -115,7 +145,7 @@ class Article(models.Model):
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
     original_language = models.CharField(
-        _("original language"), max_length=10, choices=Language.choices, blank=True
+        _("original language"), max_length=10, choices=languages.CHOICES, blank=True
     )
     tags = TaggableManager(_("tags"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -128,6 +158,13 @@ class Article(models.Model):
         verbose_name = _("article")
         verbose_name_plural = _("articles")
         indexes = [models.Index(fields=["status", "-published_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="published") | models.Q(published_at__isnull=False),
+                name="published_has_time",
+                violation_error_message=_("A published story needs a publication time."),
+            )
+        ]
         permissions = [("publish_article", _("Can publish and unpublish articles"))]
 
     def __str__(self):
@@ -145,10 +182,10 @@ class Translation(models.Model):
     article = models.ForeignKey(
         Article, on_delete=models.CASCADE, related_name="translations", verbose_name=_("article")
     )
-    language = models.CharField(_("language"), max_length=10, choices=Language.choices)
+    language = models.CharField(_("language"), max_length=10, choices=languages.CHOICES)
     title = models.CharField(_("headline"), max_length=500)
     summary = models.TextField(_("summary"), blank=True, help_text=_("The dek under the headline"))
-    body = models.TextField(_("body"), blank=True, help_text=_("Sanitised HTML"))
+    body = SanitizedHtmlField(_("body"), blank=True, help_text=_("Sanitised HTML"))
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
@@ -163,12 +200,6 @@ class Translation(models.Model):
 
     def __str__(self):
         return self.title
-
-    def save(self, *args, **kwargs):
-        # Whoever writes the body (the admin, a script, a restored revision), only what the
-        # sanitiser allows is stored: the public pages render it as it is.
-        self.body = sanitize_html(self.body).html
-        super().save(*args, **kwargs)
 
 
 class Image(models.Model):

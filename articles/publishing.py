@@ -1,52 +1,81 @@
 """The editors' writes: moving stories through the workflow and settling import conflicts.
 
-Each function checks the user's rights itself, so an admin form, an action or a crafted POST
-all meet the same rule, and saves one revision so the history shows who did what.
+Every change of status goes through `article_move`, whoever asks (the admin's form, a bulk
+action, a crafted POST, a script), and it checks the user's rights once, against the story as
+the database holds it. Each write saves one revision so the history shows who did what.
 """
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
-from .models import Article, ImportRecord, Translation
+from .importing.apply import apply_values
+from .importing.fieldkeys import describe
+from .models import Article, ImportRecord
 from .revisions import article_revision
 from .roles import can_edit, can_publish
+
+STATUS_COMMENTS = {
+    Article.Status.DRAFT: _("Moved to draft"),
+    Article.Status.REVIEW: _("Submitted for review"),
+    Article.Status.PUBLISHED: _("Published"),
+}
+
+
+def article_move(
+    *, article: Article, user, status: str, published_at: datetime | None = None, save=True
+) -> Article:
+    """Give the story `status`; a published story gets `published_at`, else the time it
+    already has, else now (a future time makes it scheduled).
+
+    Publishing, unpublishing and re-timing a published story are for editors; other moves for
+    anyone who may edit the story. With save=False the caller saves (the admin's form saves
+    the story's other fields with it, in its own revision).
+    """
+    stored = Article.objects.filter(pk=article.pk).values("status", "published_at").first()
+    was_published = bool(stored) and stored["status"] == Article.Status.PUBLISHED
+    published_at = publication_time(status, published_at or article.published_at)
+    retimed = was_published and stored["published_at"] != published_at
+    if status == Article.Status.PUBLISHED or was_published or retimed:
+        if not can_publish(user):
+            raise PermissionDenied(_("Only editors can publish, unpublish or reschedule stories."))
+    elif stored and not can_edit(user, article):
+        raise PermissionDenied(_("You cannot change this story."))
+    article.status, article.published_at = status, published_at
+    if save:
+        with article_revision(comment=STATUS_COMMENTS[status], user=user):
+            article.save(update_fields=["status", "published_at", "updated_at"])
+    return article
+
+
+def publication_time(status: str, published_at: datetime | None) -> datetime | None:
+    """A published story has a publication time (a database constraint): now, if none given."""
+    if status == Article.Status.PUBLISHED and published_at is None:
+        return timezone.now()
+    return published_at
 
 
 def article_publish(*, article: Article, user, published_at: datetime | None = None) -> Article:
     """Publish now, or at `published_at` (a future time makes the story scheduled)."""
-    if not can_publish(user):
-        raise PermissionDenied(_("Only editors can publish stories."))
-    with article_revision(comment=_("Published"), user=user):
-        article.status = Article.Status.PUBLISHED
-        article.published_at = published_at or article.published_at or timezone.now()
-        article.save(update_fields=["status", "published_at", "updated_at"])
-    return article
+    return article_move(
+        article=article, user=user, status=Article.Status.PUBLISHED, published_at=published_at
+    )
 
 
 def article_unpublish(*, article: Article, user) -> Article:
-    if not can_publish(user):
-        raise PermissionDenied(_("Only editors can unpublish stories."))
-    with article_revision(comment=_("Unpublished"), user=user):
-        article.status = Article.Status.DRAFT
-        article.save(update_fields=["status", "updated_at"])
-    return article
+    return article_move(article=article, user=user, status=Article.Status.DRAFT)
 
 
 def article_submit_for_review(*, article: Article, user) -> Article:
     """A draft goes to the editors; anything further along stays where it is."""
-    if not can_edit(user, article):
-        raise PermissionDenied(_("You cannot change this story."))
-    if article.status == Article.Status.DRAFT:
-        with article_revision(comment=_("Submitted for review"), user=user):
-            article.status = Article.Status.REVIEW
-            article.save(update_fields=["status", "updated_at"])
-    return article
+    if article.status != Article.Status.DRAFT:
+        if not can_edit(user, article):
+            raise PermissionDenied(_("You cannot change this story."))
+        return article
+    return article_move(article=article, user=user, status=Article.Status.REVIEW)
 
 
 class ConflictChoice:
@@ -62,8 +91,10 @@ def conflict_open_keys(record: ImportRecord) -> list[str]:
 def conflict_take(*, record: ImportRecord, key: str, user) -> ImportRecord:
     """Write the value from the file into the field, replacing the editor's."""
     _check_conflict(record, key, user)
-    with article_revision(comment=_("Took the imported value of %s") % key, user=user):
-        ConflictField.parse(key).apply(record.article, record.conflicts[key]["incoming"])
+    with article_revision(comment=_("Took the imported value of %s") % describe(key), user=user):
+        incoming = {key: record.conflicts[key]["incoming"]}
+        if not apply_values(article=record.article, values=incoming, create_missing=False):
+            raise ValueError(_("A published story keeps its publication time."))
     return _resolve(record, key, ConflictChoice.TAKEN, user)
 
 
@@ -88,62 +119,3 @@ def _resolve(record: ImportRecord, key: str, choice: str, user) -> ImportRecord:
         record.resolved_at = now
     record.save(update_fields=["resolutions", "resolved_at"])
     return record
-
-
-@dataclass(frozen=True)
-class ConflictField:
-    """Where a conflict key points: article:published_at, translation:en:title,
-    image:<original URL>:caption (the URL may itself hold colons)."""
-
-    kind: str
-    field: str
-    qualifier: str = ""
-
-    @classmethod
-    def parse(cls, key: str) -> "ConflictField":
-        kind, rest = key.split(":", 1)
-        if kind == "article":
-            return cls(kind, rest)
-        if kind == "translation":
-            language, field = rest.split(":", 1)
-            return cls(kind, field, language)
-        if kind == "image":
-            original_url, field = rest.rsplit(":", 1)
-            return cls(kind, field, original_url)
-        raise ValueError(f"Unknown conflict key {key!r}")
-
-    def current_value(self, article: Article):
-        """The value the story holds now (an editor's, unless someone took the incoming one)."""
-        if self.kind == "article":
-            if self.field == "tags":
-                return sorted(tag.name for tag in article.tags.all())
-            return getattr(article, self.field)
-        target = self._target(article)
-        return getattr(target, self.field) if target else None
-
-    def apply(self, article: Article, value) -> None:
-        if self.kind == "article":
-            _set_article_field(article, self.field, value)
-            return
-        target = self._target(article)
-        if target is None and self.kind == "translation":
-            target = Translation(article=article, language=self.qualifier)
-        if target is None:
-            raise ValueError(_("The image this value belongs to is gone."))
-        setattr(target, self.field, "" if value is None else value)
-        target.save()
-
-    def _target(self, article: Article):
-        if self.kind == "translation":
-            return article.translations.filter(language=self.qualifier).first()
-        return article.images.filter(original_url=self.qualifier).first()
-
-
-def _set_article_field(article: Article, field: str, value) -> None:
-    if field == "tags":
-        article.tags.set(value or [], clear=True)
-        return
-    if field == "published_at" and isinstance(value, str):
-        value = parse_datetime(value)
-    setattr(article, field, value)
-    article.save(update_fields=[field, "updated_at"])

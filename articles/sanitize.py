@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 import nh3
 from bs4 import BeautifulSoup, Comment
+from django.db import models
 
 ALLOWED_TAGS = {
     "a",
@@ -49,8 +50,9 @@ class SanitizedHtml:
     removed: list[str] = field(default_factory=list)
 
 
-def sanitize_html(html: str) -> SanitizedHtml:
-    cleaned = nh3.clean(
+def clean_html(html: str) -> str:
+    """`html` with only what the allowlist keeps: the one sanitiser, on every path."""
+    return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         clean_content_tags=DROPPED_WITH_CONTENT,
@@ -58,9 +60,30 @@ def sanitize_html(html: str) -> SanitizedHtml:
         url_schemes=ALLOWED_URL_SCHEMES,
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,
-    )
-    cleaned = cleaned.strip()
+    ).strip()
+
+
+def sanitize_html(html: str) -> SanitizedHtml:
+    """`clean_html`, with a report of what it removed: for the import record and the editor."""
+    cleaned = clean_html(html)
     return SanitizedHtml(html=cleaned, removed=removals(html) + text_lost(html, kept=cleaned))
+
+
+class SanitizedHtmlField(models.TextField):
+    """HTML stored only as `clean_html` leaves it, whoever writes it: a form, the import,
+    `bulk_create`, `QuerySet.update` or a restored revision (which saves raw), because every
+    one of them turns the value into its database form through `get_db_prep_save`."""
+
+    def pre_save(self, model_instance, add):
+        # The instance holds what the database holds, for whoever reads it after the save.
+        value = clean_html(getattr(model_instance, self.attname) or "")
+        setattr(model_instance, self.attname, value)
+        return value
+
+    def get_db_prep_save(self, value, connection):
+        if isinstance(value, str):
+            value = clean_html(value)
+        return super().get_db_prep_save(value, connection)
 
 
 def text_lost(original: str, *, kept: str) -> list[str]:

@@ -2,7 +2,6 @@
 
 import json
 
-from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import permission_required
 from django.core.serializers.json import DjangoJSONEncoder
@@ -19,11 +18,12 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView, MonthArchiveView, TemplateView
 from taggit.models import Tag
 
+from . import languages
 from .bilingual import paired_blocks
 from .cache import cached_with_content
+from .images import image_url
 from .models import Article, Source
 from .search import article_search
-from .templatetags.reader import image_url
 
 PAGE_SIZE = 20
 RELATED_STORIES = 4
@@ -45,7 +45,7 @@ class ReaderPageMixin:
     page_parameters = ("q", "page")
 
     def page_languages(self):
-        return [code for code, _name in settings.LANGUAGES]
+        return list(languages.CODES)
 
     def get_context_data(self, **kwargs):
         parameters = {k: v for k, v in self.request.GET.items() if k in self.page_parameters}
@@ -185,11 +185,6 @@ class ArticleDetailView(ReaderPageMixin, DetailView):
         return self.render_to_response(self.get_context_data(object=self.object))
 
 
-def language_tag(code: str) -> str:
-    """The BCP 47 spelling of a Django language code: zh-hans -> zh-Hans."""
-    return translation.to_locale(code).replace("_", "-")
-
-
 def structured_data(context) -> SafeString:
     """JSON-LD NewsArticle for a story page, naming its original and its translation."""
     article, translation = context["article"], context["translation"]
@@ -199,7 +194,7 @@ def structured_data(context) -> SafeString:
         "@type": "NewsArticle",
         "headline": translation.title,
         "description": translation.summary,
-        "inLanguage": language_tag(translation.language),
+        "inLanguage": languages.bcp47(translation.language),
         "url": context["canonical_url"],
         "mainEntityOfPage": context["canonical_url"],
         "datePublished": article.published_at,
@@ -221,7 +216,7 @@ def structured_data(context) -> SafeString:
         data[relation] = {
             "@type": "NewsArticle",
             "headline": other.title,
-            "inLanguage": language_tag(other.language),
+            "inLanguage": languages.bcp47(other.language),
             "url": alternates.get(other.language),
         }
     json_text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
@@ -263,7 +258,7 @@ class RobotsView(TemplateView):
 
     def get_context_data(self, **kwargs):
         search_paths = []
-        for code, _name in settings.LANGUAGES:
+        for code in languages.CODES:
             with translation.override(code):
                 search_paths.append(reverse("search"))
         return super().get_context_data(

@@ -439,3 +439,18 @@ def test_admin_home_has_shortcuts_to_the_desk(client, contributor):
 
     assert "?status=review" in html and "?conflict=yes" in html
     assert reverse("admin:articles_article_translation_desk") in html
+
+
+def test_editor_is_told_what_the_sanitiser_removed_from_a_body(client, editor):
+    from tests.test_roles import post_change_form
+
+    article = make_article(status=Article.Status.DRAFT)
+    client.force_login(editor)
+    body = "<p>Talks go on</p><script>alert(1)</script>"
+
+    response = post_change_form(client, article, panes={("en", "body"): body})
+
+    assert response.status_code == 302
+    assert article.translations.get(language="en").body == "<p>Talks go on</p>"
+    shown = " ".join(str(m) for m in response.wsgi_request._messages)
+    assert "English body" in shown and "<script> with its content: alert(1)" in shown

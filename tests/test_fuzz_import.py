@@ -8,11 +8,11 @@ from django.db import connection
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from articles.importers.base import ParseError
-from articles.importers.decode import decode_bytes
-from articles.importers.detect import parse_story
+from articles.importing import ImportOptions, import_run
+from articles.importing.parsers.base import ParseError
+from articles.importing.parsers.decode import decode_bytes
+from articles.importing.parsers.detect import parse_story
 from articles.models import Article, ImportRecord
-from articles.services import ImportOptions, import_run
 from tests.helpers import FIXTURES
 
 # In CI the examples are the same on every run: a red build must come from a change, not from

@@ -197,7 +197,7 @@ def test_failure_while_saving_leaves_nothing_half_written(tmp_path, monkeypatch)
     def explode(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("articles.services.Translation.objects.bulk_create", explode)
+    monkeypatch.setattr("articles.importing.write.Translation.objects.bulk_create", explode)
     _out, err, ok = run_import(tmp_path)
     assert not ok and "disk full" in err
     assert Article.objects.count() == Translation.objects.count() == Source.objects.count() == 0

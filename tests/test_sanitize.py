@@ -51,3 +51,46 @@ def test_a_body_saved_any_way_is_sanitised():
     translation.refresh_from_db()
     assert translation.body == "<p>Talks</p>"
     assert Translation.objects.filter(body__contains="alert").count() == 0
+
+
+HOSTILE_BODY = '<p>Talks<img src=x onerror="alert(1)"><script>alert(2)</script></p>'
+
+
+@pytest.mark.django_db
+def test_every_write_path_stores_the_same_sanitised_body():
+    """save, bulk_create, QuerySet.update and bulk_update: one sanitiser, one result."""
+    saved = make_article(en={"body": HOSTILE_BODY}, zh=False).translations.get()
+    article = make_article(en=False, zh=False)
+    (bulk,) = Translation.objects.bulk_create(
+        [Translation(article=article, language="en", title="t", body=HOSTILE_BODY)]
+    )
+    updated = make_article(zh=False).translations.get()
+    Translation.objects.filter(pk=updated.pk).update(body=HOSTILE_BODY)
+    bulk_updated = make_article(zh=False).translations.get()
+    bulk_updated.body = HOSTILE_BODY
+    Translation.objects.bulk_update([bulk_updated], ["body"])
+
+    stored = Translation.objects.filter(
+        pk__in=[saved.pk, bulk.pk, updated.pk, bulk_updated.pk]
+    ).values_list("body", flat=True)
+    assert set(stored) == {"<p>Talks</p>"}
+
+
+@pytest.mark.django_db
+def test_a_restored_revision_cannot_bring_back_unsafe_html():
+    """A revert saves raw, past save(); what it writes is sanitised all the same."""
+    import reversion
+    from reversion.models import Version
+
+    article = make_article(zh=False)
+    translation = article.translations.get()
+    with reversion.create_revision():
+        translation.save()
+    version = Version.objects.get_for_object(translation).get()
+    data = version.serialized_data.replace("Negotiators met in Bonn.", "Bonn<script>x()</script>")
+    Version.objects.filter(pk=version.pk).update(serialized_data=data)
+
+    Version.objects.get(pk=version.pk).revert()
+
+    translation.refresh_from_db()
+    assert translation.body == "<p>Bonn</p>"

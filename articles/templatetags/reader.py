@@ -3,36 +3,22 @@
 from functools import lru_cache
 
 from django import template
-from django.core.files.storage import default_storage
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import get_language
 
+from ..images import FALLBACK_FORMATS, WEBP, image_url, srcset
+
 register = template.Library()
-
-FALLBACK_FORMATS = ("jpeg", "jpg", "png")
-
-
-def _srcset(renditions):
-    return ", ".join(f"{default_storage.url(r['name'])} {r['width']}w" for r in renditions)
-
-
-def image_url(image) -> str:
-    """The largest web rendition, else the stored file, else the image where it came from."""
-    fallback = [r for r in image.renditions or [] if r["format"] in FALLBACK_FORMATS]
-    if fallback:
-        return default_storage.url(max(fallback, key=lambda r: r["width"])["name"])
-    return image.file.url if image.file else image.original_url
 
 
 @register.simple_tag
 def picture(image, sizes="100vw", eager=False):
     """An image through its web renditions (WebP first) when it has them, else as it came."""
-    renditions = sorted(image.renditions or [], key=lambda rendition: rendition["width"])
     sources = [
-        (media_type, _srcset([r for r in renditions if r["format"] in formats]))
-        for media_type, formats in (("image/webp", ("webp",)), ("image/jpeg", FALLBACK_FORMATS))
+        (media_type, srcset(image, formats))
+        for media_type, formats in (("image/webp", WEBP), ("image/jpeg", FALLBACK_FORMATS))
     ]
     dimensions = (
         format_html(' width="{}" height="{}"', image.width, image.height)

@@ -7,8 +7,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from articles import languages
+from articles.importing import FileResult, ImportOptions, import_run
 from articles.models import ImportRecord
-from articles.services import FileResult, ImportOptions, import_run, story_files
 
 Outcome = ImportRecord.Outcome
 
@@ -50,13 +51,12 @@ class Command(BaseCommand):
             raise CommandError(_("No such file or directory: %s") % ", ".join(missing))
         self.as_json, self.verbosity, self.results = json, verbosity, []
         self.progress = Progress(self.stderr) if self._wants_progress() else None
-        if self.progress:
-            self.progress.total = sum(1 for _path in story_files(paths))
         counts = import_run(
             paths=paths,
             options=ImportOptions(
                 publish=publish, dry_run=dry_run, fetch_images=not no_fetch_images
             ),
+            on_start=self.progress.start if self.progress else lambda total: None,
             on_result=self.report_file,
         )
         if self.progress:
@@ -114,8 +114,8 @@ def language_of_environment() -> str:
     """Chinese for a shell whose locale is Chinese (LANGUAGE, LC_ALL, LC_MESSAGES, LANG)."""
     for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
         if value := os.environ.get(name, ""):
-            return "zh-hans" if value.lower().startswith("zh") else "en"
-    return "en"
+            return languages.from_locale_name(value)
+    return languages.ENGLISH
 
 
 class Progress:
@@ -125,6 +125,9 @@ class Progress:
 
     def __init__(self, stream):
         self.stream, self.total, self.done = stream, 0, 0
+
+    def start(self, total: int):
+        self.total = total
 
     def step(self):
         self.done += 1

@@ -10,7 +10,7 @@ class ParseError(ValueError):
 
 @dataclass
 class ParsedTranslation:
-    language: str  # "zh-hans" or "en"
+    language: str  # one of languages.CODES
     title: str
     summary: str = ""
     body: str = ""  # sanitised HTML
@@ -28,7 +28,7 @@ class ParsedImage:
 @dataclass
 class ParsedArticle:
     format: str  # "digest" or "feed"
-    original_url: str  # canonical, see importers.urls.canonical_url
+    original_url: str  # canonical, see parsers.urls.canonical_url
     published_at: datetime | None
     source_code: str = ""  # the outlet code a digest names in `author`, e.g. "ft"
     original_language: str = ""

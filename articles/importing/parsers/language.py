@@ -2,7 +2,7 @@
 
 import re
 
-from django.utils.translation import gettext as _
+from ...languages import CHINESE, ENGLISH
 
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 LATIN = re.compile(r"[A-Za-z]")
@@ -11,15 +11,10 @@ LATIN = re.compile(r"[A-Za-z]")
 HAN_WEIGHT = 3
 
 
-def language_name(code: str) -> str:
-    """ "English" or "Simplified Chinese", in the active language."""
-    return {"en": _("English"), "zh-hans": _("Simplified Chinese")}.get(code, code)
-
-
 def detect_language(text: str) -> str:
-    """ "zh-hans", "en", or "" when the text has no letters at all."""
+    """Chinese, English, or "" when the text has no letters at all."""
     han = len(HAN.findall(text))
     latin = len(LATIN.findall(text))
     if not han and not latin:
         return ""
-    return "zh-hans" if han * HAN_WEIGHT >= latin else "en"
+    return CHINESE if han * HAN_WEIGHT >= latin else ENGLISH

@@ -2,9 +2,9 @@ import codecs
 
 import pytest
 
-from articles.importers.base import ParseError
-from articles.importers.decode import decode_bytes
-from articles.importers.detect import parse_story
+from articles.importing.parsers.base import ParseError
+from articles.importing.parsers.decode import decode_bytes
+from articles.importing.parsers.detect import parse_story
 from tests.helpers import fixture_text
 
 TRADITIONAL_FEED = (

@@ -3,8 +3,8 @@
 from django.utils.translation import gettext as _
 
 from .base import ParsedArticle, ParseError
-from .digest_markdown import parse_digest
-from .feed_html import looks_like_feed_item, parse_feed_item
+from .digest import parse_digest
+from .feed import looks_like_feed_item, parse_feed_item
 
 
 def parse_story(text: str) -> ParsedArticle:

@@ -7,9 +7,10 @@ import frontmatter
 import yaml
 from django.utils.translation import gettext as _
 
-from ..sanitize import sanitize_html
+from ... import languages
+from ...sanitize import sanitize_html
 from .base import ParsedArticle, ParsedTranslation, ParseError
-from .language import detect_language, language_name
+from .language import detect_language
 from .markup import inline_text, markdown_to_html, normalize_space
 from .urls import canonical_url
 
@@ -121,7 +122,7 @@ def _add_section(article: ParsedArticle, section: str) -> None:
     if existing:
         article.warnings.append(
             _("two %(language)s sections: the second was added to the first")
-            % {"language": language_name(language)}
+            % {"language": languages.name(language)}
         )
         existing.body = f"{existing.body}\n{sanitized.html}".strip()
         existing.title = existing.title or title
@@ -148,7 +149,7 @@ def _add_front_matter_texts(article: ParsedArticle, *, title: str, description: 
                     "the description is in %(language)s but the story has no %(language)s "
                     "version: kept in the import record only"
                 )
-                % {"language": language_name(language)}
+                % {"language": languages.name(language)}
             )
         else:
             translation.summary = description
@@ -156,7 +157,7 @@ def _add_front_matter_texts(article: ParsedArticle, *, title: str, description: 
         if not translation.title:
             raise ParseError(
                 _("the %(language)s section has no # headline")
-                % {"language": language_name(translation.language)}
+                % {"language": languages.name(translation.language)}
             )
 
 

@@ -8,7 +8,8 @@ from urllib.parse import urlsplit
 from bs4 import BeautifulSoup, NavigableString, Tag
 from django.utils.translation import gettext as _
 
-from ..sanitize import removals, sanitize_html, text_lost
+from ... import languages
+from ...sanitize import removals, sanitize_html, text_lost
 from .base import ParsedArticle, ParsedImage, ParsedTranslation, ParseError
 from .language import detect_language
 from .markup import normalize_space
@@ -40,7 +41,7 @@ def parse_feed_item(text: str) -> ParsedArticle:
     body = sanitize_html(_paragraphs(soup)).html
     kept = " ".join([body, *(f"{i.caption} {i.credit}" for i in images)])
     removed += text_lost(text[header.end() :], kept=kept + " " + date_line)
-    language = detect_language(f"{title}\n{soup.get_text()}") or "zh-hans"
+    language = detect_language(f"{title}\n{soup.get_text()}") or languages.CHINESE
     return ParsedArticle(
         format=FORMAT,
         original_url=canonical_url(url),

@@ -2,8 +2,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from articles.importers.base import ParseError
-from articles.importers.detect import parse_story
+from articles.importing.parsers.base import ParseError
+from articles.importing.parsers.detect import parse_story
 from tests.helpers import fixture_text
 
 

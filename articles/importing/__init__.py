@@ -1,0 +1,77 @@
+"""The import: story files in, stories merged, one transaction per file.
+
+    paths -> pipeline.find_story_files -> pipeline.read (bytes, sha256)
+          -> write.record_unchanged (files imported before, byte for byte)
+          -> pipeline.ParsingPool (parsers/: decode, detect, digest or feed; pure)
+          -> write.story_file_import (merge.plan_merge, apply.apply_values, one transaction)
+
+`import_run` is the one entry: the management command and the tests call it.
+"""
+
+from collections.abc import Callable, Iterable
+from contextlib import nullcontext
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+
+from ..models import ImportRecord, ImportRun
+from .pipeline import BATCH_SIZE, PARALLEL_FROM, ParsingPool, find_story_files, read
+from .write import FileResult, ImportOptions, RunCache, record_unchanged, story_file_import
+
+__all__ = ["FileResult", "ImportOptions", "import_run"]
+
+
+def import_run(
+    *,
+    paths: Iterable[Path],
+    options: ImportOptions,
+    on_start: Callable[[int], None] = lambda total: None,
+    on_result: Callable[[FileResult], None] = lambda result: None,
+) -> dict[str, int]:
+    """Import every story file under `paths`; return how many files had each outcome."""
+    files = find_story_files(paths)
+    on_start(len(files))
+    counts = dict.fromkeys(ImportRecord.Outcome.values, 0)
+
+    def report(result: FileResult) -> None:
+        counts[result.outcome] += 1
+        on_result(result)
+
+    # A real run commits file by file; a dry run wraps them all in one transaction to undo.
+    with (
+        transaction.atomic() if options.dry_run else nullcontext(),
+        ParsingPool(parallel=len(files) >= PARALLEL_FROM) as pool,
+    ):
+        run = ImportRun.objects.create(
+            options={"publish": options.publish, "fetch_images": options.fetch_images}
+        )
+        known = RunCache()
+        # While this process writes one batch, the workers already parse the next.
+        batches = (
+            _begin(run, files[start : start + BATCH_SIZE], pool)
+            for start in range(0, len(files), BATCH_SIZE)
+        )
+        batch = next(batches, None)
+        while batch is not None:
+            unchanged, parsing = batch
+            batch = next(batches, None)
+            parsed = list(parsing)
+            known.look_up([f.parsed for f in parsed if f.parsed])
+            for result in unchanged:
+                report(result)
+            for story_file in parsed:
+                report(
+                    story_file_import(run=run, story_file=story_file, options=options, known=known)
+                )
+        run.finished_at = timezone.now()
+        run.counts = counts
+        run.save(update_fields=["finished_at", "counts"])
+        if options.dry_run:
+            transaction.set_rollback(True)
+    return counts
+
+
+def _begin(run: ImportRun, files, pool: ParsingPool):
+    todo, unchanged = record_unchanged(run=run, files=[read(f) for f in files])
+    return unchanged, pool.submit(todo)

@@ -1,0 +1,97 @@
+"""Field keys: the names the merge gives to each field of a story.
+
+A story is merged field by field, so each field has a flat key that survives a trip through
+JSON (an import record keeps its conflicts under these keys):
+
+    article:published_at    article:tags
+    translation:<language>:<field>      translation:en:title
+    image:<original URL>:<field>        image:https://cdn.example/a.jpg:caption
+
+`FieldKey` is the one type that formats, parses and describes them.
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from django.utils.translation import gettext as _
+
+from .. import languages
+
+ARTICLE, TRANSLATION, IMAGE = "article", "translation", "image"
+ARTICLE_FIELDS = ("published_at", "tags")
+TRANSLATION_FIELDS = ("title", "summary", "body")
+IMAGE_FIELDS = ("caption", "credit", "alt_text", "position")
+FIELDS = {ARTICLE: ARTICLE_FIELDS, TRANSLATION: TRANSLATION_FIELDS, IMAGE: IMAGE_FIELDS}
+
+
+@dataclass(frozen=True)
+class FieldKey:
+    kind: str  # ARTICLE, TRANSLATION or IMAGE
+    field: str
+    ident: str = ""  # the language of a translation, the original URL of an image
+
+    def __post_init__(self):
+        if self.field not in FIELDS.get(self.kind, ()):
+            raise ValueError(f"No field {self.field!r} of {self.kind!r} is merged")
+        if (self.kind == ARTICLE) == bool(self.ident):
+            raise ValueError(f"A {self.kind} key {'takes no' if self.ident else 'needs an'} ident")
+
+    @classmethod
+    def parse(cls, key: str) -> "FieldKey":
+        """ValueError for anything `str(FieldKey)` cannot have made."""
+        kind, _sep, rest = key.partition(":")
+        if kind == ARTICLE:
+            return cls(kind, rest)
+        # An image's URL holds colons itself: the field is what follows the last one.
+        ident, _sep, field = rest.rpartition(":")
+        return cls(kind, field, ident)
+
+    def __str__(self) -> str:
+        return ":".join(part for part in (self.kind, self.ident, self.field) if part)
+
+    def describe(self) -> str:
+        """The field as an editor would say it: "English headline", "caption of the image …"."""
+        if self.kind == TRANSLATION:
+            label = {
+                "title": _("%(language)s headline"),
+                "summary": _("%(language)s summary"),
+                "body": _("%(language)s body"),
+            }[self.field]
+            return label % {"language": languages.name(self.ident)}
+        if self.kind == IMAGE:
+            field = {
+                "caption": _("caption"),
+                "credit": _("credit"),
+                "alt_text": _("alt text"),
+                "position": _("position"),
+            }[self.field]
+            return _("%(field)s of the image %(url)s") % {"field": field, "url": self.ident}
+        return {"published_at": _("publication time"), "tags": _("tags")}[self.field]
+
+
+def describe(key: str) -> str:
+    return FieldKey.parse(key).describe()
+
+
+def parsed_values(parsed: dict) -> dict[str, object]:
+    """A ParsedArticle's JSON (as an import record keeps it) as values under field keys."""
+    values = {
+        str(FieldKey(ARTICLE, "published_at")): time_value(parsed.get("published_at")),
+        str(FieldKey(ARTICLE, "tags")): sorted(parsed.get("tags") or []),
+    }
+    for translation in parsed.get("translations", []):
+        for name in TRANSLATION_FIELDS:
+            values[str(FieldKey(TRANSLATION, name, translation["language"]))] = translation[name]
+    for image in parsed.get("images", []):
+        for name in IMAGE_FIELDS:
+            values[str(FieldKey(IMAGE, name, image["original_url"]))] = image[name]
+    return values
+
+
+def time_value(value) -> str | None:
+    """A publication time as the merge compares it: ISO 8601 in UTC, or None."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.astimezone(UTC).isoformat()

@@ -1,0 +1,54 @@
+"""Three-way merge of a story's fields: the value at the last import, the current value, and
+the incoming value, each under its field key (see fieldkeys.py). Pure: no database.
+
+One rule decides every field: nobody touched it -> take the new value; an editor changed it ->
+keep the editor's value, and if the file brings something new too, that is a conflict.
+"""
+
+from dataclasses import dataclass, field
+
+MISSING = object()
+
+
+@dataclass
+class MergePlan:
+    apply: dict = field(default_factory=dict)  # key -> incoming value to write
+    conflicts: dict = field(default_factory=dict)  # key -> {"base", "current", "incoming"}
+
+
+def plan_merge(*, base: dict, current: dict, incoming: dict) -> MergePlan:
+    plan = MergePlan()
+    for key, new in incoming.items():
+        old = base.get(key, MISSING)
+        now = current.get(key, MISSING)
+        if _same(now, new):
+            continue
+        if now is MISSING:
+            if old is MISSING:  # new in the file: a translation or image the article lacks
+                plan.apply[key] = new
+            continue  # an editor deleted what the file still has: their choice stands
+        editor_changed = not _same(now, old) if old is not MISSING else not _empty(now)
+        if not editor_changed:
+            plan.apply[key] = new
+        elif old is MISSING or not _same(new, old):
+            plan.conflicts[key] = {
+                "base": None if old is MISSING else old,
+                "current": now,
+                "incoming": new,
+            }
+    return plan
+
+
+def _same(a, b) -> bool:
+    return _comparable(a) == _comparable(b)
+
+
+def _comparable(value):
+    # A browser sends a textarea back with CRLF line endings: not an edit.
+    if isinstance(value, str):
+        return value.replace("\r\n", "\n").strip()
+    return value
+
+
+def _empty(value) -> bool:
+    return value in (None, "", [])

@@ -1,0 +1,236 @@
+"""From paths to parsed files: find the files, read and hash each once, parse in workers.
+
+Nothing here touches the database. Parsing is pure and takes most of the time of a first
+import, so worker processes parse the next batch while the import writes the current one.
+"""
+
+import ctypes
+import errno
+import hashlib
+import logging
+import os
+import signal
+import stat
+import threading
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import suppress
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.utils.translation import gettext as _
+
+from .parsers.base import ParsedArticle, ParseError
+from .parsers.decode import decode_bytes
+from .parsers.detect import parse_story
+
+logger = logging.getLogger(__name__)
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+# A file that takes longer than this to parse is refused: the limits inside the parsers
+# should stop any hostile file long before, this is the last line.
+PARSE_SECONDS = 20
+BATCH_SIZE = 500
+# Small runs are not worth starting worker processes for.
+PARALLEL_FROM = 64
+PR_SET_PDEATHSIG = 1
+
+
+@dataclass
+class StoryFile:
+    """One file on its way through the import: found, read, hashed, decoded and parsed."""
+
+    path: Path
+    name: str = ""  # the path as people read it: a name that is not UTF-8 shows U+FFFD
+    data: bytes = b""
+    sha256: str = ""
+    text: str = ""
+    encoding: str = ""
+    parsed: ParsedArticle | None = None
+    error: str = ""
+
+    def __post_init__(self):
+        self.name = self.name or display_name(self.path)
+
+
+def display_name(path: Path) -> str:
+    """`path` as text that any database and terminal takes, whatever bytes the name holds."""
+    return os.fsencode(path).decode("utf-8", "replace")
+
+
+def find_story_files(paths: Iterable[Path]) -> list[StoryFile]:
+    """Every file named and every file under the folders named, in a stable order.
+
+    Dotfiles are left out. Only regular files are read: a special file (a FIFO would block the
+    run) or a symbolic link that leads out of the folder it is in comes back with an error
+    saying why, as does a folder that cannot be read.
+    """
+    found = []
+    for path in paths:
+        if path.is_dir() and not path.is_symlink():
+            found.extend(_walk(path))
+        else:
+            found.append(_checked(path, root=path.parent))
+    return found
+
+
+def _walk(root: Path) -> Iterator[StoryFile]:
+    unreadable = []
+    walk = os.walk(root, onerror=unreadable.append)  # symbolic links to folders are not walked
+    for folder, subfolders, names in walk:
+        subfolders[:] = sorted(name for name in subfolders if not name.startswith("."))
+        for name in sorted(names):
+            if not name.startswith("."):
+                yield _checked(Path(folder, name), root=root)
+    for error in unreadable:
+        yield StoryFile(
+            path=Path(error.filename),
+            error=_("the folder cannot be read: %(reason)s") % {"reason": error.strerror},
+        )
+
+
+def _checked(path: Path, *, root: Path, name: str = "") -> StoryFile:
+    try:
+        mode = path.lstat().st_mode
+        if stat.S_ISLNK(mode):
+            target = path.resolve(strict=True)
+            if not target.is_relative_to(root.resolve()):
+                return StoryFile(
+                    path, error=_("skipped: a symbolic link to somewhere outside the folder")
+                )
+            # Read through the target, reported under the name found in the folder.
+            return _checked(target, root=root, name=display_name(path))
+    except (OSError, RuntimeError) as error:  # RuntimeError: a loop of symbolic links
+        return StoryFile(path, error=_("skipped: %(reason)s") % {"reason": _reason(error)})
+    if not stat.S_ISREG(mode):
+        return StoryFile(path, name=name, error=_("skipped: not a regular file"))
+    return StoryFile(path, name=name)
+
+
+def read(story_file: StoryFile) -> StoryFile:
+    """Read and hash the file once, without following a link or blocking on a special file
+    that took its place since it was found."""
+    if story_file.error:
+        return story_file
+    flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+    try:
+        descriptor = os.open(story_file.path, flags)
+        with os.fdopen(descriptor, "rb") as handle:
+            status = os.fstat(handle.fileno())
+            if not stat.S_ISREG(status.st_mode):
+                story_file.error = _("skipped: not a regular file")
+                return story_file
+            if status.st_size > MAX_FILE_BYTES:
+                raise OSError(errno.EFBIG, "")
+            data = handle.read(MAX_FILE_BYTES + 1)
+            if len(data) > MAX_FILE_BYTES:
+                raise OSError(errno.EFBIG, "")
+    except OSError as error:
+        story_file.error = _("cannot read the file: %(reason)s") % {"reason": _reason(error)}
+        return story_file
+    story_file.data, story_file.sha256 = data, hashlib.sha256(data).hexdigest()
+    return story_file
+
+
+def _reason(error: Exception) -> str:
+    if getattr(error, "errno", None) == errno.EFBIG:
+        return _("it is larger than %(limit)d MB") % {"limit": MAX_FILE_BYTES // 1024 // 1024}
+    if getattr(error, "errno", None) == errno.ELOOP:
+        return _("a symbolic link")
+    return getattr(error, "strerror", None) or str(error) or type(error).__name__
+
+
+def parse(story_file: StoryFile) -> StoryFile:
+    """Decode and parse one file read before: pure, so it can run in a worker process."""
+    if story_file.error:
+        return story_file
+    try:
+        with _time_limit(PARSE_SECONDS):
+            story_file.text, story_file.encoding = decode_bytes(story_file.data)
+            story_file.parsed = parse_story(story_file.text)
+    except ParseError as error:
+        story_file.error = str(error)
+    except ParseTimeout:
+        story_file.error = _("parsing took longer than %(seconds)d seconds: refused") % {
+            "seconds": PARSE_SECONDS
+        }
+    except Exception as error:  # noqa: BLE001  a parser bug fails this file, not the run
+        logger.debug("Parsing %s failed", story_file.name, exc_info=True)
+        story_file.error = _("could not be parsed: %(error)s") % {"error": error}
+    story_file.data = b""  # the text is kept; the bytes need not travel back
+    return story_file
+
+
+class ParseTimeout(Exception):
+    pass
+
+
+class _time_limit:
+    """SIGALRM after `seconds` of parsing (only where signals can be had: a main thread)."""
+
+    def __init__(self, seconds: int):
+        self.seconds = seconds
+        self.active = threading.current_thread() is threading.main_thread()
+
+    def __enter__(self):
+        if self.active:
+            self.previous = signal.signal(signal.SIGALRM, self._expired)
+            signal.setitimer(signal.ITIMER_REAL, self.seconds)
+
+    def __exit__(self, *exc_info):
+        if self.active:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, self.previous)
+
+    @staticmethod
+    def _expired(signum, frame):
+        raise ParseTimeout
+
+
+class ParsingPool:
+    """Worker processes that parse files; one that dies fails its files, not the run."""
+
+    def __init__(self, *, parallel: bool):
+        self.parallel = parallel and (os.cpu_count() or 1) > 1
+        self.executor = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        if self.executor:
+            self.executor.shutdown(cancel_futures=True)
+
+    def submit(self, files: list[StoryFile]) -> Iterator[StoryFile]:
+        """Start parsing `files`; iterating the result waits for each in order."""
+        if not self.parallel:
+            return (parse(story_file) for story_file in files)
+        futures = [self._submit(story_file) for story_file in files]
+        return (
+            self._result(story_file, future)
+            for story_file, future in zip(files, futures, strict=True)
+        )
+
+    def _submit(self, story_file: StoryFile) -> Future:
+        if self.executor is None:
+            self.executor = ProcessPoolExecutor(os.cpu_count(), initializer=_die_with_parent)
+        try:
+            return self.executor.submit(parse, story_file)
+        except BrokenProcessPool:
+            self.executor = None
+            return self._submit(story_file)
+
+    def _result(self, story_file: StoryFile, future: Future) -> StoryFile:
+        try:
+            return future.result()
+        except BrokenProcessPool:
+            self.executor = None  # a new one for the files still to come
+            story_file.error = _("the parser stopped unexpectedly on this file")
+        return story_file
+
+
+def _die_with_parent() -> None:
+    """A parsing worker ends when the import does, even one killed with SIGKILL (Linux)."""
+    with suppress(OSError, AttributeError):  # elsewhere than Linux, it may outlive a SIGKILL
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)

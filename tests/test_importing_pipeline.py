@@ -1,0 +1,124 @@
+"""Finding and reading story files: only regular files inside the folder named, each read once;
+whatever one file is or does, it fails alone and the run goes on."""
+
+import os
+import threading
+
+import pytest
+
+from articles.importing import ImportOptions, import_run
+from articles.importing.pipeline import find_story_files, read
+from articles.importing.write import RunCache
+from articles.models import Article, ImportRecord
+from tests.helpers import fixture_text
+from tests.test_import_articles import run_import, write
+
+pytestmark = pytest.mark.django_db
+
+
+def results(folder) -> dict[str, tuple[str, str]]:
+    reported = {}
+    import_run(
+        paths=[folder],
+        options=ImportOptions(fetch_images=False),
+        on_result=lambda r: reported.update({os.path.basename(r.path): (r.outcome, r.message)}),
+    )
+    return reported
+
+
+def test_a_file_name_that_is_not_utf8_imports_under_a_readable_name(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    name = os.fsdecode(b"caf\xe9-story.txt")  # Latin-1, not UTF-8
+    write(folder / name, fixture_text("digest_english_only.txt"))
+    write(folder / "other.txt", fixture_text("feed_item.txt"))
+
+    out, err, ok = run_import(folder)
+
+    assert ok and "2 created" in out, err
+    record = ImportRecord.objects.get(path__contains="caf")
+    assert record.path.endswith("caf\ufffd-story.txt") and record.outcome == "created"
+
+
+def test_a_link_out_of_the_folder_is_not_read_and_says_why(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    secret = write(tmp_path / "secret.env", "NEWSDESK_SECRET_KEY=do-not-show-me")
+    (folder / "story.txt").symlink_to(secret)
+    (folder / "passwd.txt").symlink_to("/etc/passwd")
+
+    reported = results(folder)
+
+    assert reported["story.txt"][0] == reported["passwd.txt"][0] == "failed"
+    assert "outside the folder" in reported["story.txt"][1]
+    stored = " ".join(ImportRecord.objects.values_list("raw_text", flat=True))
+    assert "do-not-show-me" not in stored and "root:" not in stored
+
+
+def test_a_link_to_a_story_inside_the_folder_is_imported(tmp_path):
+    folder = tmp_path / "in"
+    (folder / "2026").mkdir(parents=True)
+    write(folder / "2026" / "story.txt", fixture_text("digest_english_only.txt"))
+    (folder / "latest.txt").symlink_to(folder / "2026" / "story.txt")
+
+    reported = results(folder)
+
+    assert sorted([reported["story.txt"][0], reported["latest.txt"][0]]) == ["created", "unchanged"]
+    assert Article.objects.count() == 1
+
+
+def test_a_fifo_does_not_block_the_run(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    os.mkfifo(folder / "pipe.txt")
+    write(folder / "story.txt", fixture_text("feed_item.txt"))
+    found = []
+    # Finding and reading first, in a thread a test can give up on (nobody writes the pipe).
+    finder = threading.Thread(
+        target=lambda: found.extend(read(f) for f in find_story_files([folder])), daemon=True
+    )
+    finder.start()
+    finder.join(timeout=60)
+    assert not finder.is_alive(), "reading the folder blocked on a named pipe"
+
+    reported = results(folder)
+
+    assert reported["pipe.txt"] == ("failed", "skipped: not a regular file")
+    assert reported["story.txt"][0] == "created"
+
+
+def test_an_unreadable_folder_is_reported(tmp_path, monkeypatch):
+    folder = tmp_path / "in"
+    (folder / "locked").mkdir(parents=True)
+    write(folder / "story.txt", fixture_text("feed_item.txt"))
+    real_scandir = os.scandir
+
+    def scandir(path):  # the tests run as root, whom permissions do not stop
+        if str(path).endswith("locked"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    reported = results(folder)
+
+    assert reported["locked"] == ("failed", "the folder cannot be read: Permission denied")
+    assert reported["story.txt"][0] == "created"
+
+
+def test_a_story_another_import_created_meanwhile_is_merged_into(tmp_path, monkeypatch):
+    """Two imports of overlapping folders: the second finds the URL taken at insert time."""
+    story = write(tmp_path / "story.txt", fixture_text("digest_english_only.txt"))
+    run_import(story)
+    look_up = RunCache.look_up
+
+    def stale_look_up(self, parsed):  # what the other import's batch saw before this one wrote
+        look_up(self, parsed)
+        self.new_urls |= {article.original_url for article in parsed}
+
+    monkeypatch.setattr(RunCache, "look_up", stale_look_up)
+    write(story, fixture_text("digest_english_only.txt").replace("standing", "standing tall"))
+
+    out, err, ok = run_import(story)
+
+    assert ok, err
+    assert "1 updated" in out and Article.objects.count() == 1
