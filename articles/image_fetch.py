@@ -81,7 +81,7 @@ def fetch_image(url: str) -> CleanImage:
         # However the connection ended, a download cut by the clock is reported as slow.
         if data is None or deadline.expired:
             raise DownloadFailed(
-                _("failed: the image server took longer than %(seconds)g seconds")
+                _("failed: the image server was too slow (limit: %(seconds)g s)")
                 % {"seconds": seconds}
             ) from None
     return validate_and_clean_image(data)
