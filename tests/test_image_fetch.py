@@ -10,6 +10,7 @@ import subprocess
 import time
 
 import pytest
+from django.utils import translation
 from PIL import Image as PILImage
 
 from articles.image_fetch import fetch_image
@@ -264,3 +265,10 @@ def test_https_with_a_certificate_for_another_name_fails(tls_outlet):
     ):
         fetch_image("https://other.example.org/photo.jpg")
     assert tls_outlet.requests == []
+
+
+def test_refusal_speaks_chinese_to_a_chinese_editor(fake_internet, internal):
+    fake_internet.route("169.254.169.254", 80, internal)
+    with translation.override("zh-hans"), pytest.raises(ValueError) as error:
+        fetch_image("http://169.254.169.254/photo.jpg")
+    assert str(error.value) == "已拒绝：该地址指向内部网络，而不是公共互联网"
