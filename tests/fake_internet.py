@@ -7,6 +7,7 @@ still do, as the real resolver reads them), and a connection that is not routed 
 """
 
 import socket
+import ssl
 import threading
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -22,7 +23,7 @@ Answer = tuple[int, bytes] | Callable[[BaseHTTPRequestHandler], None]
 class Server:
     """A threaded HTTP server on 127.0.0.1 that remembers the paths it was asked for."""
 
-    def __init__(self, answers: dict[str, Answer]):
+    def __init__(self, answers: dict[str, Answer], tls: ssl.SSLContext | None = None):
         self.requests: list[str] = []
         server = self
 
@@ -43,6 +44,8 @@ class Server:
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
+        if tls is not None:
+            self.httpd.socket = tls.wrap_socket(self.httpd.socket, server_side=True)
         self.port = self.httpd.server_port
         threading.Thread(target=self.httpd.serve_forever, args=(0.05,), daemon=True).start()
 
@@ -81,8 +84,8 @@ class FakeInternet:
         monkeypatch.setattr(socket, "getaddrinfo", numeric_only)
         monkeypatch.setattr(socket.socket, "connect", connect)
 
-    def serve(self, answers: dict[str, Answer]) -> Server:
-        server = Server(answers)
+    def serve(self, answers: dict[str, Answer], tls: ssl.SSLContext | None = None) -> Server:
+        server = Server(answers, tls)
         self.servers.append(server)
         return server
 

@@ -6,6 +6,7 @@ found an image there.
 """
 
 import io
+import ssl
 import subprocess
 import time
 
@@ -202,7 +203,7 @@ def test_slow_drip_is_cut_off_at_the_overall_deadline(fake_internet, settings, d
     started = time.monotonic()
     with pytest.raises(ValueError, match=r"^failed: the image server was too slow \(limit: 1 s\)"):
         fetch_image("http://slow.example.org/photo.jpg")
-    assert time.monotonic() - started < 1.5
+    assert time.monotonic() - started < 2  # the server would drip on for 6 s
 
 
 def test_image_over_the_byte_limit_is_cut_off_while_streaming(fake_internet, settings):
@@ -226,9 +227,6 @@ def test_image_over_the_byte_limit_is_cut_off_while_streaming(fake_internet, set
 @pytest.fixture
 def tls_outlet(fake_internet, tmp_path, monkeypatch):
     """images.example.org over https, with a certificate the test makes and trusts."""
-    import ssl
-    from http.server import ThreadingHTTPServer
-
     cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
     subprocess.run(
         ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
@@ -239,13 +237,12 @@ def tls_outlet(fake_internet, tmp_path, monkeypatch):
         capture_output=True,
     )  # fmt: skip
     monkeypatch.setenv("SSL_CERT_FILE", str(cert))
-    server = fake_internet.serve({"/photo.jpg": (200, PHOTO)})
-    server.server_names = []
+    server_names = []
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(cert, key)
-    context.sni_callback = lambda sock, name, ctx: server.server_names.append(name)
-    httpd: ThreadingHTTPServer = server.httpd
-    httpd.socket = context.wrap_socket(httpd.socket, server_side=True)
+    context.sni_callback = lambda sock, name, ctx: server_names.append(name)
+    server = fake_internet.serve({"/photo.jpg": (200, PHOTO)}, tls=context)
+    server.server_names = server_names
     for name in ("images.example.org", "other.example.org"):
         fake_internet.host(name, server, port=443)
     return server
