@@ -264,7 +264,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("NEWSDESK_LOG_LEVEL", "WARNING")},
 }
 
-# The importer's limits on downloaded images.
+# The importer's limits on downloaded images. The timeout is one deadline for the whole
+# download of an image (connection, redirects and body), not for each read.
 NEWSDESK_IMAGE_TIMEOUT = float(os.environ.get("NEWSDESK_IMAGE_TIMEOUT", "5"))
 NEWSDESK_IMAGE_MAX_BYTES = int(os.environ.get("NEWSDESK_IMAGE_MAX_BYTES", str(15 * 1024 * 1024)))
 NEWSDESK_IMAGE_MAX_PIXELS = int(os.environ.get("NEWSDESK_IMAGE_MAX_PIXELS", str(40_000_000)))

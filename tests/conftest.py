@@ -195,3 +195,13 @@ def new_database_url(request, tmp_path):
     yield make
     for drop in drops:
         drop()
+
+
+@pytest.fixture
+def fake_internet(monkeypatch):
+    """Image downloads reach only servers of the test's own, on 127.0.0.1, under public names."""
+    from tests.fake_internet import FakeInternet
+
+    internet = FakeInternet(monkeypatch)
+    yield internet
+    internet.close()

@@ -1,8 +1,6 @@
 import io
 import json
 import shutil
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -218,7 +216,8 @@ def test_missing_path_is_a_clear_error(tmp_path):
         call_command("import_articles", str(tmp_path / "nope"))
 
 
-# Images: a small HTTP server on 127.0.0.1 stands in for the outlets' image hosts.
+# Images: a small HTTP server on 127.0.0.1 stands in for an outlet's image host. Downloads
+# only go to public addresses, so the host has a public name and the fake internet routes it.
 
 
 def png_bytes(size=(64, 48), exif=True):
@@ -233,29 +232,17 @@ def png_bytes(size=(64, 48), exif=True):
     return buffer.getvalue()
 
 
+IMAGE_ANSWERS = {
+    "/photo.jpg": (200, png_bytes()),
+    "/not-an-image.jpg": (200, b"<html>hello</html>"),
+    "/huge.png": (200, png_bytes(size=(3000, 3000), exif=False)),
+}
+
+
 @pytest.fixture
-def image_server():
-    routes = {
-        "/photo.jpg": (200, png_bytes()),
-        "/not-an-image.jpg": (200, b"<html>hello</html>"),
-        "/huge.png": (200, png_bytes(size=(3000, 3000), exif=False)),
-    }
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):
-            status, body = routes.get(self.path, (404, b"missing"))
-            self.send_response(status)
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
+def image_server(fake_internet):
+    fake_internet.host("images.example.org", fake_internet.serve(IMAGE_ANSWERS))
+    return "http://images.example.org"
 
 
 def feed_with_images(base, *paths):
@@ -291,7 +278,8 @@ def test_images_are_downloaded_validated_and_stripped(tmp_path, image_server, se
     assert photo.renditions
     for name in ("not-an-image.jpg", "missing.jpg", "huge.png"):
         assert not images[name].file  # the URL is kept for an editor to retry
-    assert "not an image" in out and "404" in out and "million pixels" in out
+    assert "not an image" in out and "did not send the image" in out
+    assert "million pixels" in out
 
 
 def test_image_over_the_byte_limit_is_refused(tmp_path, image_server, settings):
@@ -301,6 +289,24 @@ def test_image_over_the_byte_limit_is_refused(tmp_path, image_server, settings):
     out, _err, ok = run_import(path, no_fetch_images=False)
     assert ok and "1 created" in out and "limit" in out
     assert not Image.objects.get().file
+
+
+@pytest.mark.parametrize("inner", ["127.0.0.1:{port}/photo.jpg", "http://127.0.0.1/photo.jpg"])
+def test_image_proxy_wrapping_a_loopback_address_is_refused(
+    tmp_path, fake_internet, settings, inner
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    internal = fake_internet.serve(IMAGE_ANSWERS)
+    # Were loopback allowed, both forms would reach this server.
+    fake_internet.route("127.0.0.1", 80, internal)
+    fake_internet.route("127.0.0.1", internal.port, internal)
+    path = write(tmp_path / "feed.txt", feed_with_images("", inner.format(port=internal.port)))
+    out, _err, ok = run_import(path, no_fetch_images=False)
+    assert ok and "1 created" in out
+    assert "127.0.0.1" in Image.objects.get().original_url  # the parser unwrapped the proxy
+    assert "not downloaded: refused: " in out
+    assert not Image.objects.get().file
+    assert internal.requests == []
 
 
 def test_no_fetch_images_keeps_urls_without_downloading(tmp_path, image_server, settings):
