@@ -1,10 +1,14 @@
 """The reader's site, under a language prefix (see newsdesk/urls.py)."""
 
-from django.urls import path
+from django.urls import path, register_converter
 
 from . import views
 from .cache import cache_for_anonymous
+from .converters import DomainConverter, TagSlugConverter
 from .feeds import LatestStoriesAtomFeed, LatestStoriesFeed
+
+register_converter(TagSlugConverter, "tag_slug")
+register_converter(DomainConverter, "domain")
 
 urlpatterns = [
     path("", cache_for_anonymous(views.HomeView.as_view()), name="home"),
@@ -19,9 +23,13 @@ urlpatterns = [
         name="article_bilingual",
     ),
     path("preview/<int:pk>/", views.ArticlePreviewView.as_view(), name="article_preview"),
-    path("topics/<str:slug>/", cache_for_anonymous(views.TagArticleListView.as_view()), name="tag"),
     path(
-        "sources/<str:domain>/",
+        "topics/<tag_slug:slug>/",
+        cache_for_anonymous(views.TagArticleListView.as_view()),
+        name="tag",
+    ),
+    path(
+        "sources/<domain:domain>/",
         cache_for_anonymous(views.SourceArticleListView.as_view()),
         name="source",
     ),
