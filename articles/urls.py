@@ -1,6 +1,7 @@
 """The reader's site, under a language prefix (see newsdesk/urls.py)."""
 
 from django.urls import path, register_converter
+from django.views.decorators.http import require_safe
 
 from . import views
 from .cache import cache_for_anonymous
@@ -40,6 +41,11 @@ urlpatterns = [
         name="archive_month",
     ),
     path("search/", cache_for_anonymous(views.SearchView.as_view()), name="search"),
-    path("feed/rss/", cache_for_anonymous(LatestStoriesFeed()), name="feed_rss"),
-    path("feed/atom/", cache_for_anonymous(LatestStoriesAtomFeed()), name="feed_atom"),
+    # A Feed answers any method; the class-based pages above refuse what they do not serve.
+    path("feed/rss/", require_safe(cache_for_anonymous(LatestStoriesFeed())), name="feed_rss"),
+    path(
+        "feed/atom/",
+        require_safe(cache_for_anonymous(LatestStoriesAtomFeed())),
+        name="feed_atom",
+    ),
 ]
