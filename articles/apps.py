@@ -11,4 +11,5 @@ class ArticlesConfig(AppConfig):
         from . import (
             cache,  # noqa: F401  empties the readers' page cache on every edit
             revisions,  # noqa: F401  registers the models with django-reversion
+            tags,  # noqa: F401  gives every tag a slug its URL accepts
         )

@@ -1,43 +1,59 @@
 """A page cache for anonymous readers, emptied whenever editors change what readers see.
 
-Each cached page's key holds a generation token. Saving or deleting any content replaces the
-token, so every page cached before becomes unreachable at once and simply expires. The token
-also remembers when the next scheduled story falls due, and turns over at that moment.
+Each cached page's key holds a generation token. The token follows PageGeneration, one row in
+the database that every write readers could see bumps (the signals below), inside the write's
+own transaction. Every request reads that row, one query, so a change made by any process, the
+import command or another server process, is seen on the next request, with the default
+local-memory cache as with Redis. Pages cached before become unreachable and simply expire.
 
-Written against django.core.cache only. Local memory (the default backend) is per process:
-with several server processes, configure a shared cache so one editor's change reaches all.
+The bump commits with the content, never before it: a reader who sees the new number also sees
+the new content, so old content is never cached under the new generation.
+
+The token also remembers when the next scheduled story falls due, and turns over at that moment.
 """
 
 import hashlib
+import json
 from functools import wraps
 from uuid import uuid4
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
+from django.utils.translation import get_language
 from taggit.models import Tag, TaggedItem
 
-from .models import Article, Image, Source, Translation
+from .models import Article, Image, PageGeneration, Source, Translation
 
 GENERATION_KEY = "newsdesk:page-generation"
 
 
 def page_generation() -> str:
+    number = PageGeneration.objects.number()
     state = cache.get(GENERATION_KEY)
-    if state is None or (state["due"] is not None and state["due"] <= timezone.now()):
+    if (
+        state is None
+        or state["number"] != number
+        or (state["due"] is not None and state["due"] <= timezone.now())
+    ):
         next_scheduled = Article.objects.scheduled().order_by("published_at").first()
-        state = {"token": uuid4().hex, "due": next_scheduled and next_scheduled.published_at}
+        state = {
+            "number": number,
+            "token": f"{number}.{uuid4().hex}",
+            "due": next_scheduled and next_scheduled.published_at,
+        }
         cache.set(GENERATION_KEY, state, timeout=None)
     return state["token"]
 
 
-def page_cache_invalidate(**signal_kwargs) -> None:
-    """Start a new generation: no page cached so far is served again."""
-    cache.delete(GENERATION_KEY)
-    # Again after the commit: a reader between the save and the commit saw the old content.
-    transaction.on_commit(lambda: cache.delete(GENERATION_KEY))
+def page_generation_bump(**signal_kwargs) -> None:
+    """Start a new generation when the current write commits: no page cached so far is
+    served again, in any process."""
+    bumped = PageGeneration.objects.filter(pk=PageGeneration.ROW).update(number=F("number") + 1)
+    if not bumped:  # the row is made by a migration, but a flushed test database has none
+        PageGeneration.objects.get_or_create(pk=PageGeneration.ROW, defaults={"number": 1})
 
 
 def cached_with_content(name: str, compute, timeout: int = 3600):
@@ -50,16 +66,29 @@ def cached_with_content(name: str, compute, timeout: int = 3600):
     return value
 
 
-def cache_for_anonymous(view):
-    """Serve `view` from the page cache to readers who are not logged in."""
+def page_key(request, page_parameters) -> str:
+    """What makes a different page, and nothing else: `?x=1`, `?x=2`... share one entry."""
+    parameters = {name: request.GET[name] for name in page_parameters if name in request.GET}
+    page = [request.scheme, request.get_host(), request.path, get_language(), parameters]
+    digest = hashlib.sha256(json.dumps(page, sort_keys=True).encode()).hexdigest()
+    return f"newsdesk:page:{page_generation()}:{digest}"
+
+
+def cache_for_anonymous(view, *, page_parameters=None):
+    """Serve `view` from the page cache to readers who are not logged in.
+
+    The query parameters that make a different page are the view's `page_parameters`
+    (ReaderPageMixin), unless given here for a view that has none of its own.
+    """
+    if page_parameters is None:
+        page_parameters = getattr(getattr(view, "view_class", view), "page_parameters", ())
 
     @wraps(view)
     def cached_view(request, *args, **kwargs):
         timeout = settings.NEWSDESK_PAGE_CACHE_SECONDS
         if not timeout or request.method not in ("GET", "HEAD") or request.user.is_authenticated:
             return view(request, *args, **kwargs)
-        url = request.build_absolute_uri().encode()
-        key = f"newsdesk:page:{page_generation()}:{hashlib.sha256(url).hexdigest()}"
+        key = page_key(request, page_parameters)
         response = cache.get(key)
         if response is not None:
             return response
@@ -76,9 +105,11 @@ def cache_for_anonymous(view):
     return cached_view
 
 
+# bulk_create and QuerySet.update send no signal: the import creates each Article with
+# .create(), so its post_save bumps the generation in the file's transaction.
 for model in (Source, Article, Translation, Image, Tag, TaggedItem):
-    post_save.connect(page_cache_invalidate, sender=model, dispatch_uid=f"page-cache-save-{model}")
-    post_delete.connect(page_cache_invalidate, sender=model, dispatch_uid=f"page-cache-del-{model}")
+    post_save.connect(page_generation_bump, sender=model, dispatch_uid=f"page-cache-save-{model}")
+    post_delete.connect(page_generation_bump, sender=model, dispatch_uid=f"page-cache-del-{model}")
 m2m_changed.connect(
-    page_cache_invalidate, sender=Article.tags.through, dispatch_uid="page-cache-tags"
+    page_generation_bump, sender=Article.tags.through, dispatch_uid="page-cache-tags"
 )

@@ -334,3 +334,31 @@ class ImportRecord(models.Model):
 
     def __str__(self):
         return f"{self.path} ({self.get_outcome_display()})"
+
+
+class PageGenerationQuerySet(models.QuerySet):
+    def number(self) -> int:
+        """The current generation: one read of one row by primary key."""
+        row = self.filter(pk=PageGeneration.ROW).values_list("number", flat=True)
+        return row.first() or 0
+
+
+class PageGeneration(models.Model):
+    """How many times what readers see has changed: one row, the page cache's clock.
+
+    In the database, not in the cache, so that every process reads the same clock: with the
+    default local-memory cache, the import command and each server process cache apart.
+    """
+
+    ROW = 1
+
+    number = models.PositiveBigIntegerField(_("number"), default=0)
+
+    objects = PageGenerationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("page generation")
+        verbose_name_plural = _("page generations")
+
+    def __str__(self):
+        return str(self.number)

@@ -131,7 +131,8 @@ class SearchView(ArticleListView):
     template_name = "articles/article_search.html"
 
     def get_queryset(self):
-        self.query = self.request.GET.get("q", "").strip()[:200]
+        # PostgreSQL refuses NUL in a query; no reader types one.
+        self.query = self.request.GET.get("q", "").replace("\x00", "").strip()[:200]
         return article_search(self.query, language=get_language())
 
     def get_context_data(self, **kwargs):

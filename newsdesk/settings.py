@@ -236,7 +236,8 @@ NEWSDESK_TRUSTED_PROXIES = int(os.environ.get("NEWSDESK_TRUSTED_PROXIES", "0"))
 TAGGIT_CASE_INSENSITIVE = True
 
 # Local memory by default (one copy per process). REDIS_URL (redis://host:port/db) selects a
-# Redis shared by every process and app server, so one editor's change reaches them all.
+# Redis shared by every process and app server, so each page is rendered once for all. Either
+# way, an editor's change reaches every process at once (the page generation, articles/cache.py).
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
@@ -254,7 +255,7 @@ else:
         }
     }
 # How long anonymous readers may be served a cached page; 0 turns the page cache off.
-# Editors' changes empty the cache at once (articles/cache.py), so this only bounds memory.
+# Edits and imports reach readers at once (articles/cache.py), so this only bounds memory.
 NEWSDESK_PAGE_CACHE_SECONDS = int(os.environ.get("NEWSDESK_PAGE_CACHE_SECONDS", "600"))
 
 LOGGING = {

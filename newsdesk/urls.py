@@ -4,6 +4,7 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+from django.views.decorators.http import require_safe
 
 from articles.cache import cache_for_anonymous
 from articles.sitemaps import SITEMAPS
@@ -15,7 +16,8 @@ urlpatterns = [
     path("", language_root, name="root"),
     path(
         "sitemap.xml",
-        cache_for_anonymous(sitemap),
+        # Django's sitemap view answers any method, and pages its sections with ?p=.
+        require_safe(cache_for_anonymous(sitemap, page_parameters=("p",))),
         {"sitemaps": SITEMAPS},
         name="sitemap",
     ),

@@ -90,15 +90,25 @@ def test_a_page_one_server_cached_is_served_by_the_other(servers, redis_cache):
     assert redis_cache.keys(f"{PREFIX}:*newsdesk:page:*"), "the page is not in Redis"
 
     queries, content = second.get("/en/")
-    assert queries == 0
+    assert queries == 1  # the page generation
     assert "Shared story" in content
+
+
+def test_query_parameters_the_page_does_not_use_add_no_keys(servers, redis_cache):
+    first, second = servers
+    make_article()
+    first.get("/en/")
+    pages = set(redis_cache.keys(f"{PREFIX}:*newsdesk:page:*"))
+    for n in range(30):
+        assert second.get(f"/en/?x={n}")[0] == 1  # cached: only the page generation is read
+    assert set(redis_cache.keys(f"{PREFIX}:*newsdesk:page:*")) == pages
 
 
 def test_publishing_on_one_server_empties_the_cache_of_the_other(servers, editor):
     first, second = servers
     draft = make_article(status=Article.Status.DRAFT, en={"title": "Fresh news"})
     assert "Fresh news" not in second.get("/en/")[1]
-    assert second.get("/en/")[0] == 0  # cached
+    assert second.get("/en/")[0] == 1  # cached: only the page generation is read
 
     first.run(article_publish, article=Article.objects.get(pk=draft.pk), user=editor)
 
@@ -112,7 +122,7 @@ def test_editing_a_story_on_one_server_empties_the_cache_of_the_other(servers):
     story = make_article(en={"title": "First headline"})
     path = f"/en/stories/{story.slug}/"
     assert "First headline" in second.get(path)[1]
-    assert second.get(path)[0] == 0  # cached
+    assert second.get(path)[0] == 1  # cached: only the page generation is read
 
     def edit_headline():
         translation = Translation.objects.get(article=story, language="en")

@@ -85,3 +85,13 @@ def test_empty_query_shows_just_the_form(client):
     response = client.get("/en/search/")
     assert response.status_code == 200
     assert response.context["object_list"] == []
+
+
+def test_nul_in_the_query_finds_what_the_query_without_it_finds(client):
+    make_article(en={"title": "Ocean protection"})
+    nothing = client.get("/en/search/?q=%00")
+    assert nothing.status_code == 200
+    assert nothing.context["object_list"] == []
+    found = client.get("/en/search/?q=Oce%00an")
+    assert found.status_code == 200
+    assert titles(found.context["object_list"]) == ["Ocean protection"]

@@ -337,3 +337,22 @@ def test_unknown_pages_get_a_friendly_404(client):
 def test_server_errors_get_a_bilingual_page_of_their_own(client):
     html = render_to_string("500.html")
     assert "Something went wrong" in html and "出错了" in html
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/en/topics/%00/", "/zh-hans/topics/气候%00/", "/en/sources/%00/", "/en/sources/ft.com%00/"],
+)
+def test_nul_in_a_topic_or_source_url_is_not_found(client, path):
+    make_article(source=make_source(domain="ft.com"), tags=["气候"])
+    assert client.get(path).status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/en/", "/en/feed/rss/", "/zh-hans/feed/atom/", "/sitemap.xml"])
+@pytest.mark.parametrize("method", ["trace", "post", "put", "delete"])
+def test_methods_a_page_does_not_serve_are_refused_with_the_ones_it_does(client, path, method):
+    make_article()
+    response = getattr(client, method)(path)
+    assert response.status_code == 405
+    assert {"GET", "HEAD"} <= {allowed.strip() for allowed in response["Allow"].split(",")}
+    assert b"<rss" not in response.content and b"<urlset" not in response.content

@@ -19,15 +19,16 @@ PAGES = {
     "story": lambda story: reverse("article_detail", kwargs={"slug": story.slug}),
     "bilingual": lambda story: reverse("article_bilingual", kwargs={"slug": story.slug}),
 }
-# What each page costs, so that a new query anywhere is a deliberate change.
+# What each page costs, so that a new query anywhere is a deliberate change. Pages with parts
+# kept until content changes (topics, related stories) read the page generation for them.
 EXPECTED_QUERIES = {
-    "home": 4,
+    "home": 5,
     "tag": 6,  # allow_empty=False checks for stories first
     "source": 6,
     "search": 3,
     "search-english": 3,
-    "story": 4,
-    "bilingual": 4,
+    "story": 5,
+    "bilingual": 5,
 }
 
 

@@ -1,0 +1,33 @@
+"""Tags are django-taggit's model; this module owns what their slugs may be.
+
+taggit slugifies the name, which leaves nothing of `!!!`, an emoji or `！！`, and an empty slug
+has no URL. So every tag, however it is made (the import, `tags.set`, the admin's tag field),
+is saved with a slug the topic URL accepts; names that slugify to nothing get one from a hash.
+"""
+
+import hashlib
+import re
+
+from django.db.models.signals import pre_save
+from django.dispatch import receiver
+from taggit.models import Tag
+
+# What slugify(allow_unicode=True) makes, so Chinese tags keep readable slugs such as 气候.
+TAG_SLUG = re.compile(r"[-\w]+")
+TAG_SLUG_MAX_LENGTH = Tag._meta.get_field("slug").max_length
+
+
+def tag_slug_fallback(name: str) -> str:
+    """A slug for a tag whose name slugifies to nothing: unique as the name is."""
+    return "tag-" + hashlib.sha256(name.encode()).hexdigest()[:12]
+
+
+def tag_slug_is_valid(slug: str) -> bool:
+    return bool(TAG_SLUG.fullmatch(slug)) and len(slug) <= TAG_SLUG_MAX_LENGTH
+
+
+@receiver(pre_save, sender=Tag, dispatch_uid="tag-slug-valid")
+def tag_slug_ensure(sender, instance: Tag, **kwargs) -> None:
+    # taggit has slugified the name by now; NFKC can also lengthen it past the column.
+    if not tag_slug_is_valid(instance.slug):
+        instance.slug = tag_slug_fallback(instance.name)
