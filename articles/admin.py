@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import formats, timezone, translation
+from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.text import capfirst
@@ -25,7 +26,8 @@ from . import desk, languages, publishing
 from .images import check_byte_size, make_renditions, rendition_url, validate_and_clean_image
 from .importing.fieldkeys import describe
 from .models import Article, Image, ImportRecord, ImportRun, Source, State, Translation
-from .revisions import revision_changes
+from .rebase import rebase_post
+from .revisions import revision_changes, revisions_since
 from .roles import can_edit, can_publish
 from .sanitize import sanitize_html
 
@@ -221,14 +223,72 @@ class ImportRecordInline(admin.TabularInline):
 
 
 class ArticleForm(forms.ModelForm):
+    # The story as the editor loaded it: a save based on an older one is refused (optimistic
+    # concurrency), so an import or a second editor meanwhile is never silently undone.
+    loaded_version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["loaded_version"].initial = self.instance.updated_at.isoformat()
+
     def clean(self):
         cleaned = super().clean()
+        if self.instance.pk:
+            self._refuse_if_stale(cleaned.get("loaded_version") or "")
         # Before the model's checks, which require a published story to have a time.
         if "status" in cleaned and "published_at" in cleaned:
             cleaned["published_at"] = publishing.publication_time(
                 cleaned["status"], cleaned["published_at"]
             )
         return cleaned
+
+    def _refuse_if_stale(self, loaded_version: str) -> None:
+        # Locked until the admin's transaction ends: nobody saves between this check and ours.
+        current = (
+            Article.objects.select_for_update()
+            .filter(pk=self.instance.pk)
+            .values_list("updated_at", flat=True)
+            .first()
+        )
+        loaded_at = parse_datetime(loaded_version)
+        if current is None or loaded_at == current:
+            return
+        base, later = revisions_since(self.instance, loaded_at) if loaded_at else (None, [])
+        # Shown again with the editor's work on top of the story as it is now.
+        data = rebase_post(self.data, article=self.instance, base_revision=base) if base else None
+        self.data = data or self.data.copy()
+        self.data[self.add_prefix("loaded_version")] = current.isoformat()
+        # The inline panes are bound already, but build their forms only when validated next.
+        for formset_data in getattr(self.request, "formset_data", []):
+            for key in self.data:
+                formset_data.setlist(key, self.data.getlist(key))
+        changes = revision_changes(base) if base else []
+        raise ValidationError(stale_message(changes, later), code="stale")
+
+
+def stale_message(changes: list[dict], revisions: list) -> str:
+    saved_by = "; ".join(
+        f"{revision.user or revision.comment} ({_local_time(revision.date_created)})"
+        for revision in revisions
+    )
+    changed = "; ".join(
+        f"{change['object']}: {change['field']} → {_short(change['now'])}" for change in changes
+    )
+    return _(
+        "This story was saved by someone else after you opened it (%(saved_by)s). Nothing of "
+        "yours was saved, and your changes are still in the form below. Changed meanwhile: "
+        "%(changed)s. Check the form against these changes, then save again."
+    ) % {"saved_by": saved_by or _("unknown"), "changed": changed or _("not known")}
+
+
+def _local_time(moment) -> str:
+    return formats.localize(timezone.localtime(moment))
+
+
+def _short(value, limit=120) -> str:
+    text = "—" if value in (None, "") else " ".join(str(value).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 # -- Articles -------------------------------------------------------------------------------------
@@ -286,7 +346,10 @@ class ArticleAdmin(VersionAdmin):
     formfield_overrides = URL_FIELDS
     readonly_fields = ["workflow_state", "original_link", "created_at", "updated_at"]
     fieldsets = [
-        (_("Publishing"), {"fields": [("status", "published_at"), "workflow_state", "tags"]}),
+        (
+            _("Publishing"),
+            {"fields": [("status", "published_at"), "workflow_state", "tags", "loaded_version"]},
+        ),
         (
             _("Origin"),
             {"fields": ["source", ("original_url", "original_link"), "original_language", "slug"]},
@@ -319,6 +382,17 @@ class ArticleAdmin(VersionAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_state()
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.request = request  # a class made for this request: where a stale save leaves word
+        return form
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if "data" in kwargs:  # the panes' own copy of the POST, which a stale save rebases
+            request.__dict__.setdefault("formset_data", []).append(kwargs["data"])
+        return kwargs
 
     def save_model(self, request, obj, form, change):
         # The one road to publishing: the same service (and rights check) as the actions.
@@ -377,7 +451,7 @@ class ArticleAdmin(VersionAdmin):
         status = _state(article)
         if status == State.SCHEDULED:
             note = _("Goes live by itself at %(time)s.") % {
-                "time": formats.localize(timezone.localtime(article.published_at))
+                "time": _local_time(article.published_at)
             }
         elif status == State.PUBLISHED:
             note = _("Readers see this story.")

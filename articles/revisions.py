@@ -95,6 +95,17 @@ def revision_changes(revision) -> list[dict]:
     return changes
 
 
+def revisions_since(article: Article, loaded_at: datetime) -> tuple[Revision | None, list]:
+    """The revision of the story as it was saved at `loaded_at` (its updated_at then), or None
+    when history no longer has it, and the revisions saved after it, newest first."""
+    later = []
+    for version in Version.objects.get_for_object(article).select_related("revision__user")[:50]:
+        if _comparable(version.field_dict.get("updated_at")) == _comparable(loaded_at):
+            return version.revision, later
+        later.append(version.revision)
+    return None, later
+
+
 def _comparable(value):
     # Revisions are stored as JSON, which keeps datetimes to the millisecond.
     if isinstance(value, datetime):

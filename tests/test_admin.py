@@ -188,6 +188,7 @@ def test_missing_language_gets_an_empty_pane_that_saves_when_filled(client, edit
     unchanged = client.post(change_url(article), data)
     assert unchanged.status_code == 302 and not article.translations.filter(language="en")
 
+    data = form_values(client.get(change_url(article)).content.decode())  # as saved just now
     data[pane_field(data, "en", "title")] = "Envoys meet in Bonn"
     client.post(change_url(article), data)
     assert article.translations.get(language="en").title == "Envoys meet in Bonn"
@@ -454,3 +455,66 @@ def test_editor_is_told_what_the_sanitiser_removed_from_a_body(client, editor):
     assert article.translations.get(language="en").body == "<p>Talks go on</p>"
     shown = " ".join(str(m) for m in response.wsgi_request._messages)
     assert "English body" in shown and "<script> with its content: alert(1)" in shown
+
+
+# -- Optimistic concurrency -----------------------------------------------------------------------
+
+
+def test_a_save_from_a_form_opened_before_an_import_is_refused_and_loses_nothing(
+    client, editor, tmp_path
+):
+    """The editor opened the story; an import then changed it; the editor saves."""
+    from tests.helpers import fixture_text
+    from tests.test_import_articles import run_import, write
+
+    story = write(tmp_path / "story.txt", fixture_text("digest_english_only.txt"))
+    run_import(story)
+    article = Article.objects.get()
+    client.force_login(editor)
+    opened = form_values(client.get(change_url(article)).content.decode())
+    changed = fixture_text("digest_english_only.txt").replace("standing.", "standing, it says.")
+    write(story, changed)
+    run_import(story)
+
+    opened[pane_field(opened, "en", "summary")] = "The editor's new dek"
+    response = client.post(change_url(article), opened)
+
+    assert response.status_code == 200  # the form again
+    page = response.content.decode()
+    assert "saved by someone else after you opened it" in page
+    assert "Import of story.txt" in page and "it says." in page
+    assert "The editor&#x27;s new dek" in page  # the editor's work is still in the form
+    body = article.translations.get(language="en").body
+    assert "it says." in body  # the import's change stands
+    assert article.translations.get(language="en").summary == ""
+
+    # Saving again, now from the story as it is, goes through and keeps the import's change.
+    again = form_values(page)
+    assert client.post(change_url(article), again).status_code == 302
+    translation = article.translations.get(language="en")
+    assert translation.summary == "The editor's new dek" and "it says." in translation.body
+
+
+def test_the_later_of_two_editors_cannot_wipe_the_earlier_ones_paragraph(client, editor):
+    article = make_article(status=Article.Status.DRAFT)
+    with reversion.create_revision():
+        article.save()  # history holds the story as both editors open it
+    client.force_login(editor)
+    first = form_values(client.get(change_url(article)).content.decode())
+    second = dict(first)
+    first[pane_field(first, "en", "body")] = "<p>Negotiators met in Bonn.</p><p>Added by one.</p>"
+    assert client.post(change_url(article), first).status_code == 302
+
+    second[pane_field(second, "en", "title")] = "A headline by two"
+    response = client.post(change_url(article), second)
+
+    assert response.status_code == 200
+    assert "Added by one." in response.content.decode()  # shown as changed meanwhile
+    translation = article.translations.get(language="en")
+    assert "Added by one." in translation.body and translation.title != "A headline by two"
+    # The form shown again holds both: their paragraph, this editor's headline.
+    assert (
+        client.post(change_url(article), form_values(response.content.decode())).status_code == 302
+    )
+    translation.refresh_from_db()
+    assert "Added by one." in translation.body and translation.title == "A headline by two"

@@ -21,16 +21,16 @@ def plan_merge(*, base: dict, current: dict, incoming: dict) -> MergePlan:
     for key, new in incoming.items():
         old = base.get(key, MISSING)
         now = current.get(key, MISSING)
-        if _same(now, new):
+        if same(now, new):
             continue
         if now is MISSING:
             if old is MISSING:  # new in the file: a translation or image the article lacks
                 plan.apply[key] = new
             continue  # an editor deleted what the file still has: their choice stands
-        editor_changed = not _same(now, old) if old is not MISSING else not _empty(now)
+        editor_changed = not same(now, old) if old is not MISSING else not _empty(now)
         if not editor_changed:
             plan.apply[key] = new
-        elif old is MISSING or not _same(new, old):
+        elif old is MISSING or not same(new, old):
             plan.conflicts[key] = {
                 "base": None if old is MISSING else old,
                 "current": now,
@@ -39,7 +39,8 @@ def plan_merge(*, base: dict, current: dict, incoming: dict) -> MergePlan:
     return plan
 
 
-def _same(a, b) -> bool:
+def same(a, b) -> bool:
+    """Equal for the merge: text compared without line-ending and edge whitespace differences."""
     return _comparable(a) == _comparable(b)
 
 
