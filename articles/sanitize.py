@@ -10,8 +10,9 @@ from html import unescape
 from urllib.parse import urlsplit
 
 import nh3
-from bs4 import BeautifulSoup, Comment
+from bs4 import BeautifulSoup, Comment, NavigableString, PageElement, Tag
 from django.db import models
+from django.utils.translation import gettext
 
 ALLOWED_TAGS = {
     "a",
@@ -42,6 +43,9 @@ ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 DROPPED_WITH_CONTENT = {"script", "style", "template", "iframe", "object", "embed"}
 TAG = re.compile(r"<[^>]*>?")
 NOT_A_LETTER = re.compile(r"[\W_]+")
+TEXT_LOST_LENGTH = 160
+# A file with a million distinct bad attributes would otherwise store a million report lines.
+MAX_REPORT_LINES = 200
 
 
 @dataclass
@@ -94,9 +98,25 @@ def text_lost(original: str, *, kept: str) -> list[str]:
     digits only, so punctuation and spacing moved around (a caption split from its credit)
     is no loss.
     """
+    kept_words = {_letters(word) for word in _words(kept)}
     shown = _letters(" ".join(_words(kept)))
-    lost = [word for word in _words(original) if _letters(word) not in shown]
-    return [f"text lost: {_shorten(' '.join(dict.fromkeys(lost)), 160)}"] if lost else []
+    is_lost: dict[str, bool] = {}
+    lost: dict[str, None] = {}
+    length = 0
+    for word in _words(original):
+        letters = _letters(word)
+        if letters in kept_words:
+            continue
+        # Searching the letters of `kept` is slow: once per distinct word, and only until the
+        # report line is full, or a long text of lost words would take quadratic time.
+        if letters not in is_lost:
+            is_lost[letters] = letters not in shown
+        if is_lost[letters] and word not in lost:
+            lost[word] = None
+            length += len(word) + 1
+            if length > TEXT_LOST_LENGTH + 1:  # the line is cut there: more words would not show
+                break
+    return [f"text lost: {_shorten(' '.join(lost), TEXT_LOST_LENGTH)}"] if lost else []
 
 
 def _words(html: str) -> list[str]:
@@ -108,30 +128,72 @@ def _letters(text: str) -> str:
 
 
 def removals(html: str) -> list[str]:
-    """What the allowlist takes out of `html`, one short line per kind, in document order."""
-    removed: dict[str, None] = {}
+    """What the allowlist takes out of `html`, one short line per kind, in document order.
+
+    One pass over the tree and one back: asking each tag for its text or its markup would cost
+    time in proportion to what is inside it, quadratic in the nesting depth.
+    """
     soup = BeautifulSoup(html, "html.parser")
-    for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
-        removed[f"comment <!--{_shorten(str(comment))}-->"] = None
-    for tag in soup.find_all(True):
-        if tag.name in DROPPED_WITH_CONTENT:
-            removed[f"<{tag.name}> with its content: {_shorten(tag.decode_contents())}"] = None
+    nodes = list(soup.descendants)
+    string_types, sizes = _string_types_and_sizes(nodes)
+    comments: dict[str, None] = {}
+    removed: dict[str, None] = {}
+    inside_dropped_until = 0
+    for index, node in enumerate(nodes):
+        if len(comments) + len(removed) >= MAX_REPORT_LINES:
+            removed[gettext("… and more, not listed")] = None
+            break
+        if isinstance(node, Comment):
+            comments[f"comment <!--{_shorten(str(node))}-->"] = None
+        if not isinstance(node, Tag):
             continue
-        if tag.name not in ALLOWED_TAGS:
-            kept = " (its text kept)" if tag.get_text(strip=True) else ""
+        if node.name in DROPPED_WITH_CONTENT:
+            # What is inside already shows in the line of the outermost one.
+            if index >= inside_dropped_until:
+                removed[f"<{node.name}> with its content: {_shorten(node.decode_contents())}"] = (
+                    None
+                )
+                inside_dropped_until = index + sizes[id(node)]
+            continue
+        if node.name not in ALLOWED_TAGS:
+            kept = " (its text kept)" if _has_text(node, string_types) else ""
             attributes = "".join(
-                f' {name}="{_shorten(_value(v), 40)}"' for name, v in tag.attrs.items()
+                f' {name}="{_shorten(_value(v), 40)}"' for name, v in node.attrs.items()
             )
-            removed[f"<{tag.name}{attributes}>{kept}"] = None
+            removed[f"<{node.name}{attributes}>{kept}"] = None
             continue
-        allowed = ALLOWED_ATTRIBUTES.get(tag.name, set())
-        for name, value in tag.attrs.items():
+        allowed = ALLOWED_ATTRIBUTES.get(node.name, set())
+        for name, value in node.attrs.items():
             value = _value(value)
             if name not in allowed:
-                removed[f'{name}="{_shorten(value)}" on <{tag.name}>'] = None
+                removed[f'{name}="{_shorten(value)}" on <{node.name}>'] = None
             elif name == "href" and not _safe_url(value):
                 removed[f'link to "{_shorten(value)}"'] = None
-    return list(removed)
+    return [*comments, *removed]
+
+
+def _string_types_and_sizes(nodes: list[PageElement]) -> tuple[dict[int, set], dict[int, int]]:
+    """For each tag (by id): the kinds of non-blank string inside it, and how many nodes."""
+    string_types: dict[int, set] = {}
+    sizes: dict[int, int] = {}
+    for node in reversed(nodes):  # every node comes after all that is inside it
+        parent = id(node.parent)
+        if isinstance(node, NavigableString):
+            if node.strip():
+                string_types.setdefault(parent, set()).add(type(node))
+            sizes[parent] = sizes.get(parent, 1) + 1
+            continue
+        if below := string_types.get(id(node)):
+            string_types.setdefault(parent, set()).update(below)
+        sizes[parent] = sizes.get(parent, 1) + sizes.setdefault(id(node), 1)
+    return string_types, sizes
+
+
+def _has_text(tag: Tag, string_types: dict[int, set]) -> bool:
+    """tag.get_text(strip=True) != "", without reading the text."""
+    wanted = tag.interesting_string_types or Tag.MAIN_CONTENT_STRING_TYPES
+    wanted = {wanted} if isinstance(wanted, type) else wanted
+    return not string_types.get(id(tag), set()).isdisjoint(wanted)
 
 
 def _value(value: str | list[str]) -> str:

@@ -11,7 +11,7 @@ from ... import languages
 from ...sanitize import sanitize_html
 from .base import ParsedArticle, ParsedTranslation, ParseError
 from .language import detect_language
-from .markup import inline_text, markdown_to_html, normalize_space
+from .markup import check_markdown_limits, inline_text, markdown_to_html, normalize_space
 from .urls import canonical_url
 
 FORMAT = "digest"
@@ -21,6 +21,9 @@ HEADING = re.compile(r"^[ \t]*(#{1,6})[ \t]+(.*)$", re.MULTILINE)
 ESCAPED_PARAGRAPH_BREAK = "/n/n"
 TAG_PREFIX = re.compile(r"^tag\s+", re.IGNORECASE)
 MAX_FRONT_MATTER = 64 * 1024
+# The fields are text or a list of tags. PyYAML's scanner slows with every open level and its
+# composer recurses once per level, so depth is counted on the event stream, which stops early.
+MAX_FRONT_MATTER_DEPTH = 10
 
 
 class SafeYAMLHandler(frontmatter.YAMLHandler):
@@ -30,9 +33,22 @@ class SafeYAMLHandler(frontmatter.YAMLHandler):
         if len(fm) > MAX_FRONT_MATTER:
             raise ParseError(_("the front matter is larger than 64 KB"))
         try:
+            depth = 0
             for event in yaml.parse(fm, Loader=yaml.SafeLoader):
                 if isinstance(event, yaml.AliasEvent):
                     raise ParseError(_("the front matter uses YAML aliases (*name), not allowed"))
+                if isinstance(event, yaml.CollectionStartEvent):
+                    depth += 1
+                    if depth > MAX_FRONT_MATTER_DEPTH:
+                        raise ParseError(
+                            _(
+                                "the front matter has lists or fields nested more than "
+                                "%(limit)d deep"
+                            )
+                            % {"limit": MAX_FRONT_MATTER_DEPTH}
+                        )
+                elif isinstance(event, yaml.CollectionEndEvent):
+                    depth -= 1
             return yaml.load(fm, Loader=yaml.SafeLoader)
         except ParseError:
             raise
@@ -63,6 +79,7 @@ def parse_digest(text: str) -> ParsedArticle:
         raise ParseError(_("the front matter is a list or a value, not a set of fields"))
 
     content = content.replace(ESCAPED_PARAGRAPH_BREAK, "\n\n")
+    check_markdown_limits(content)
     original_url = _original_url(content)
     article = ParsedArticle(
         format=FORMAT,

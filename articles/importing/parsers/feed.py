@@ -12,12 +12,13 @@ from ... import languages
 from ...sanitize import removals, sanitize_html, text_lost
 from .base import ParsedArticle, ParsedImage, ParsedTranslation, ParseError
 from .language import detect_language
-from .markup import normalize_space
+from .markup import check_html_limits, normalize_space
 from .urls import canonical_url, unwrap_image_url
 
 FORMAT = "feed"
+# Possessive: with two greedy \s* in a row a file of blank lines took quadratic time to refuse.
 HEADER = re.compile(
-    r"\A\s*(?:<!--\s*(\d{9,14})\s*-->\s*\n)?\s*(\[.*)\n[ \t]*(?:-{2,}|={2,})[ \t]*\n"
+    r"\A\s*+(?:<!--\s*+(\d{9,14})\s*+-->[^\S\n]*+\n)?\s*+(\[.*)\n[ \t]*(?:-{2,}|={2,})[ \t]*\n"
 )
 PARAGRAPH_BREAK = re.compile(r"(?:<br\s*/?>\s*){2,}", re.IGNORECASE)
 CREDIT = re.compile(r"\s*[（(]([^（）()]{1,40})[）)]\s*$")
@@ -33,6 +34,7 @@ def parse_feed_item(text: str) -> ParsedArticle:
     if not header:
         raise ParseError(_("the feed item has no [headline](URL) line underlined with ------"))
     title, url = _title_link(header[2].strip())
+    check_html_limits(text[header.end() :])
     soup = BeautifulSoup(text[header.end() :], "html.parser")
     published_at, date_line = _take_date(soup)
     published_at = published_at or _from_epoch_ms(header[1])
