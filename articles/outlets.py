@@ -1,6 +1,8 @@
-"""Outlets the newsroom reads, so a Source found on import has a proper name from the start.
+"""Outlets the newsroom reads, so a Source found on import has a proper name from the start,
+and the host names under which one outlet serves the same stories.
 
 Editors rename sources freely in the admin; this table only names new ones.
+Pure (no Django): migration 0008 folds stored addresses with `story_host`.
 """
 
 from dataclasses import dataclass
@@ -11,6 +13,8 @@ class Outlet:
     domain: str
     name: str
     codes: tuple[str, ...]
+    # Other hosts that serve this outlet's stories at the same paths.
+    aliases: tuple[str, ...] = ()
 
 
 OUTLETS = [
@@ -27,7 +31,7 @@ OUTLETS = [
     Outlet("rfi.fr", "RFI / 法国国际广播电台", ("rfi",)),
     Outlet("bbc.com", "BBC / 英国广播公司", ("bbc",)),
     Outlet("bbc.co.uk", "BBC / 英国广播公司", ("bbcuk",)),
-    Outlet("theguardian.com", "The Guardian / 卫报", ("guardian",)),
+    Outlet("theguardian.com", "The Guardian / 卫报", ("guardian",), ("amp.theguardian.com",)),
     Outlet("apnews.com", "Associated Press / 美联社", ("ap",)),
     Outlet("afp.com", "AFP / 法新社", ("afp",)),
     Outlet("scmp.com", "South China Morning Post / 南华早报", ("scmp",)),
@@ -39,6 +43,26 @@ OUTLETS = [
 ]
 BY_DOMAIN = {outlet.domain: outlet for outlet in OUTLETS}
 BY_CODE = {code: outlet for outlet in OUTLETS for code in outlet.codes}
+BY_ALIAS = {alias: outlet.domain for outlet in OUTLETS for alias in outlet.aliases}
+# The desktop site under `www.` and the mobile sites: one host each story is also found under.
+# Other subdomains stay apart: cn.nytimes.com is its own outlet, m.cn.nytimes.com its mobile site.
+HOST_PREFIXES = ("www", "m", "mobile", "wap")
+
+
+def story_host(host: str) -> str:
+    """The one form of a host name in a story's address: lower-case, without `www.` or a mobile
+    prefix (`m.`, `mobile.`, `wap.`), an outlet's alias as the outlet's domain.
+
+    The bare host rather than each outlet's preferred one, so that identities never change when
+    the table above grows; the outlets' bare hosts redirect to their sites. Changing what this
+    folds changes stories' identities: it takes a migration like 0008 to merge what it joins.
+    """
+    host = host.lower().rstrip(".")
+    labels = host.split(".")
+    while len(labels) > 2 and labels[0] in HOST_PREFIXES:
+        labels = labels[1:]
+    host = ".".join(labels)
+    return BY_ALIAS.get(host, host)
 
 
 def outlet_for(domain: str, code: str = "") -> Outlet | None:
@@ -48,3 +72,11 @@ def outlet_for(domain: str, code: str = "") -> Outlet | None:
         if outlet := BY_DOMAIN.get(".".join(parts[start:])):
             return outlet
     return BY_CODE.get(code.lower()) if code else None
+
+
+def source_domain(host: str) -> str:
+    """The domain of the one Source of a host: a known outlet's domain for any of its hosts
+    (m.ft.com, on.ft.com -> ft.com), else the host as a story's address has it."""
+    host = story_host(host)
+    outlet = outlet_for(host)
+    return outlet.domain if outlet else host

@@ -63,7 +63,7 @@ def test_title_url_with_percent_encoding_and_brackets():
     article = parse_story(fixture_text("feed_no_date_two_images.txt"))
     assert article.translations[0].title == "欧盟与中国就[碳关税]展开磋商"
     assert article.original_url == (
-        "https://www.voachinese.com/a/eu-china-cbam-(consultation)/"
+        "https://voachinese.com/a/eu-china-cbam-(consultation)/"
         "%E7%A2%B3%E5%85%B3%E7%A8%8E-7990002.html"
     )
 

@@ -18,7 +18,7 @@ from .. import languages
 from ..image_fetch import fetch_image
 from ..images import CleanImage, make_renditions
 from ..models import Article, Image, ImportRecord, ImportRun, Source, Translation
-from ..outlets import outlet_for
+from ..outlets import outlet_for, source_domain
 from ..revisions import save_story_revision
 from .apply import apply_values, current_values
 from .fieldkeys import ARTICLE, FieldKey, describe, parsed_values
@@ -298,10 +298,12 @@ def _attach_downloads(*, article_id: int, downloads: dict[str, CleanImage]) -> N
 
 
 def source_for(*, url: str, code: str = "") -> Source:
-    """The Source of an original URL, created on first sight with the outlet's known name."""
-    host = domain_of(url)
-    outlet = outlet_for(host, code)
-    domain = outlet.domain if outlet and host.endswith(outlet.domain) else host
+    """The Source of an original URL, created on first sight with the outlet's known name.
+
+    One Source per outlet whatever host the URL has (outlets.source_domain).
+    """
+    domain = source_domain(domain_of(url))
+    outlet = outlet_for(domain, code)
     source, _created = Source.objects.get_or_create(
         domain=domain,
         defaults={

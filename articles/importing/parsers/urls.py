@@ -5,6 +5,7 @@ from urllib.parse import SplitResult, parse_qsl, quote, unquote, urlencode, urls
 
 from django.utils.translation import gettext as _
 
+from ...outlets import story_host
 from .base import ParseError
 
 TRACKING_PARAMETERS = {
@@ -47,11 +48,15 @@ def web_address(url: str) -> SplitResult | None:
 
 
 def canonical_url(url: str) -> str:
-    """https, lower-case host, no fragment, no utm_* or other tracking parameters."""
+    """https, the host without `www.` or a mobile prefix (see outlets.story_host), no fragment,
+    no utm_* or other tracking parameters.
+
+    Pure, string in and string out: migration 0008 rewrites stored addresses with it.
+    """
     parts = web_address(url)
     if parts is None:
         raise ParseError(_("the original URL is not a web address: %(url)r") % {"url": url})
-    host = parts.hostname.lower()
+    host = story_host(parts.hostname)
     if parts.port and parts.port not in (80, 443):
         host = f"{host}:{parts.port}"
     query = [
@@ -87,5 +92,5 @@ def unwrap_image_url(url: str) -> str:
 
 
 def domain_of(url: str) -> str:
-    host = (urlsplit(url).hostname or "").lower()
-    return host.removeprefix("www.")
+    """The host of a URL in the form its story's address has, so one outlet is one Source."""
+    return story_host(urlsplit(url).hostname or "")
