@@ -63,8 +63,8 @@ def merge_sources(apps) -> dict[int, int]:
                 kept.name = other.name
             kept.homepage_url = kept.homepage_url or other.homepage_url
             Article.objects.filter(source=other).update(source=kept)
-            other.delete()
             moved[other.pk] = kept.pk
+            other.delete()
         if others or kept.domain != domain:
             kept.domain = domain
             kept.save()
@@ -104,8 +104,9 @@ class Merger:
         )
         base = self.last_parsed(kept)
         for duplicate in duplicates:
+            message = self.message(duplicate)  # before the duplicate is gone
             conflicts, base = self.absorb(kept, duplicate, base)
-            self.record(kept, duplicate, conflicts, base)
+            self.record(kept, duplicate.original_url, message, conflicts, base)
         kept.original_url = url
         kept.save()
         self.history.touched.add(kept.pk)
@@ -126,13 +127,19 @@ class Merger:
                 theirs.delete()
             else:
                 self.Translation.objects.filter(pk=theirs.pk).update(article=kept)
-                base = merged_base(base, duplicate_base, "translations", "language", theirs.language)
-        ours = {i.original_url: i for i in self.Image.objects.filter(article=kept) if i.original_url}
+                base = merged_base(
+                    base, duplicate_base, "translations", "language", theirs.language
+                )
+        ours = {
+            i.original_url: i for i in self.Image.objects.filter(article=kept) if i.original_url
+        }
         for theirs in self.Image.objects.filter(article=duplicate):
             same = ours.get(theirs.original_url) if theirs.original_url else None
             if same is None:
                 self.Image.objects.filter(pk=theirs.pk).update(article=kept)
-                base = merged_base(base, duplicate_base, "images", "original_url", theirs.original_url)
+                base = merged_base(
+                    base, duplicate_base, "images", "original_url", theirs.original_url
+                )
                 continue
             ids[("image", theirs.pk)] = same.pk
             for name in IMAGE_FIELDS:
@@ -180,15 +187,9 @@ class Merger:
         )
         return (last.parsed or {}) if last else {}
 
-    def record(self, kept, duplicate, conflicts: dict, base: dict) -> None:
-        """The merge as an import record: the newest applied one, so its `parsed` is the base
-        of the story's next import; the duplicate's values as conflicts for an editor."""
-        if self.run is None:
-            ImportRun = self.apps.get_model("articles", "ImportRun")
-            self.run = ImportRun.objects.create(
-                finished_at=timezone.now(), options={"migration": __name__.rpartition(".")[2]}
-            )
-        message = _(
+    @staticmethod
+    def message(duplicate) -> str:
+        return _(
             "Merged the duplicate story %(url)s (no. %(id)s, slug %(slug)s, %(status)s) into this "
             "one: another address of the same page. Where both had a value this story kept its "
             "own; the duplicate's waits here."
@@ -198,10 +199,19 @@ class Merger:
             "slug": duplicate.slug,
             "status": duplicate.status,
         }
+
+    def record(self, kept, path: str, message: str, conflicts: dict, base: dict) -> None:
+        """The merge as an import record: the newest applied one, so its `parsed` is the base
+        of the story's next import; the duplicate's values as conflicts for an editor."""
+        if self.run is None:
+            ImportRun = self.apps.get_model("articles", "ImportRun")
+            self.run = ImportRun.objects.create(
+                finished_at=timezone.now(), options={"migration": __name__.rpartition(".")[2]}
+            )
         self.ImportRecord.objects.create(
             run=self.run,
             article=kept,
-            path=duplicate.original_url,
+            path=path,
             sha256="",
             parsed=base,
             outcome="conflict" if conflicts else "updated",
@@ -299,7 +309,9 @@ class Revisions:
                     continue
                 fields = data["fields"]
                 changed = False
-                if fields.get("original_url") != url and same_story(fields.get("original_url"), url):
+                if fields.get("original_url") != url and same_story(
+                    fields.get("original_url"), url
+                ):
                     fields["original_url"], changed = url, True
                 if fields.get("source") in moved_sources:
                     fields["source"], changed = moved_sources[fields["source"]], True
