@@ -13,6 +13,7 @@ from reversion.models import Version
 
 from articles.importing import ImportOptions, import_run
 from articles.models import Article, Image, ImportRecord, PageGeneration, Source, Translation
+from articles.publishing import conflict_take
 from articles.revisions import save_story_revision
 from tests.factories import make_article, make_image, make_import_record, make_source
 
@@ -271,3 +272,14 @@ def test_the_migration_runs_on_historical_models_and_reverses_as_a_no_op():
     executor.migrate([BEFORE])  # the reverse changes nothing and raises nothing
     executor = MigrationExecutor(connection)
     executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+def test_an_editor_takes_the_duplicates_headline_like_any_imported_value(duplicates, editor):
+    oldest, published, later = duplicates
+    migrate()
+    record = ImportRecord.objects.get(path="https://www.ft.com/content/arctic-shipping-season")
+
+    conflict_take(record=record, key="translation:en:title", user=editor)
+
+    english = Translation.objects.get(article=published, language="en")
+    assert english.title == "Arctic shipping season grows longer"
