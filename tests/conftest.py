@@ -14,6 +14,15 @@ CHROMIUM = os.environ.get("NEWSDESK_CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "var" / "screenshots"
 
 
+def pytest_configure(config):
+    """The test run hashes passwords with MD5: production's PBKDF2 spends a deliberate fraction
+    of a second on each user made or logged in, which the suite would pay hundreds of times.
+    Processes the tests start (manage.py, gunicorn) keep the production settings."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     """Debian's headless Chromium (Playwright's own browser download does not work here)."""
