@@ -22,6 +22,10 @@ from tests.conftest import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# Each test here keeps both cores busy on its own (gunicorn workers, the import's worker pool):
+# one worker runs them in turn, rather than two side by side stretching each other's timeouts.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("faults")]
+
 
 def environment(database_url: str, tmp_path: Path) -> dict:
     return {
