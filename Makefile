@@ -6,8 +6,8 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 DEMO_ENV := NEWSDESK_DEBUG=1
-# Two pytest-xdist workers: the slowest tests (gunicorn, imports, Chromium) keep a core busy
-# each, so more workers than the 2 cores measured here only add Chromium and migrations.
+# Two pytest-xdist workers, not -n auto: the heaviest tests (gunicorn with an import, Chromium)
+# keep more than a core busy by themselves, and auto counts a container's host cores.
 PYTEST_WORKERS ?= -n 2
 
 # Debian packages the tests drive for real: the browser, gettext, fonts, PostgreSQL and Redis.
