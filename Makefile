@@ -6,6 +6,9 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 DEMO_ENV := NEWSDESK_DEBUG=1
+# Two pytest-xdist workers, not -n auto: the heaviest tests (gunicorn with an import, Chromium)
+# keep more than a core busy by themselves, and auto counts a container's host cores.
+PYTEST_WORKERS ?= -n 2
 
 # Debian packages the tests drive for real: the browser, gettext, fonts, PostgreSQL and Redis.
 TEST_DEBS := chromium gettext fonts-noto-cjk postgresql redis-server
@@ -29,13 +32,13 @@ test: venv
 	bash scripts/install-test-deps $(TEST_DEBS)
 	npm ci --no-audit --no-fund
 	NEWSDESK_ALLOW_INSECURE_KEY=1 $(PY) manage.py makemigrations --check --dry-run
-	$(PY) -m pytest
+	$(PY) -m pytest $(PYTEST_WORKERS)
 
 # The same suite against a throwaway PostgreSQL on 127.0.0.1 (scripts/postgres-start), stopped after.
 test-postgres: venv
 	bash scripts/install-test-deps $(TEST_DEBS)
 	npm ci --no-audit --no-fund
-	bash scripts/with-postgres $(PY) -m pytest
+	bash scripts/with-postgres $(PY) -m pytest $(PYTEST_WORKERS)
 
 # Production: settings from the environment (README, "Production"), DEBUG off whatever it says,
 # static files collected for WhiteNoise, the database migrated, gunicorn with a sync worker a core.

@@ -425,14 +425,6 @@ def test_change_form_links_to_the_staff_preview_in_each_language(client, editor)
     assert "Draft headline" in client.get(urls["en"]).content.decode()
 
 
-def test_preview_of_a_draft_is_for_staff_only(client):
-    draft = make_article(status=Article.Status.DRAFT)
-
-    response = client.get(f"/en/preview/{draft.pk}/")
-
-    assert response.status_code == 302 and "/admin/login/" in response["Location"]
-
-
 def test_admin_home_has_shortcuts_to_the_desk(client, contributor):
     client.force_login(contributor)
 
