@@ -510,3 +510,17 @@ def test_the_later_of_two_editors_cannot_wipe_the_earlier_ones_paragraph(client,
     )
     translation.refresh_from_db()
     assert "Added by one." in translation.body and translation.title == "A headline by two"
+
+
+def test_a_body_nested_beyond_the_import_limits_is_a_form_error(client, editor):
+    from tests.test_roles import post_change_form
+
+    article = make_article(status=Article.Status.DRAFT)
+    client.force_login(editor)
+    body = "<div>" * 5000 + "Talks" + "</div>" * 5000
+
+    response = post_change_form(client, article, panes={("en", "body"): body})
+
+    assert response.status_code == 200
+    assert "nested 5,000 deep" in response.content.decode().replace("&nbsp;", " ")
+    assert article.translations.get(language="en").body == "<p>Negotiators met in Bonn.</p>"
