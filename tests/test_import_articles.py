@@ -323,7 +323,7 @@ def test_report_speaks_chinese_in_a_chinese_shell(story_dir, monkeypatch, tmp_pa
     out, err, ok = run_import(story_dir)
     assert not ok
     assert "文件为空" in err
-    assert "已创建" in out
+    assert "完成：已创建 2，已更新 0，" in out and out.rstrip().endswith("失败 1。")
 
 
 def test_import_keeps_a_revision_an_editor_can_restore(tmp_path):
