@@ -355,7 +355,9 @@ def test_nul_in_a_topic_or_source_url_is_not_found(client, path):
     assert client.get(path).status_code == 404
 
 
-@pytest.mark.parametrize("path", ["/en/", "/en/feed/rss/", "/zh-hans/feed/atom/", "/sitemap.xml"])
+@pytest.mark.parametrize(
+    "path", ["/", "/en/", "/en/feed/rss/", "/zh-hans/feed/atom/", "/sitemap.xml"]
+)
 @pytest.mark.parametrize("method", ["trace", "post", "put", "delete"])
 def test_methods_a_page_does_not_serve_are_refused_with_the_ones_it_does(client, path, method):
     make_article()
