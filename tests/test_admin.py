@@ -524,3 +524,10 @@ def test_a_body_nested_beyond_the_import_limits_is_a_form_error(client, editor):
     assert response.status_code == 200
     assert "nested 5,000 deep" in response.content.decode().replace("&nbsp;", " ")
     assert article.translations.get(language="en").body == "<p>Negotiators met in Bonn.</p>"
+
+
+def test_a_nul_in_the_admin_search_is_no_error(client, editor):
+    make_article(en={"title": "Ocean talks"})
+    client.force_login(editor)
+    response = client.get(reverse(CHANGELIST), {"q": "Oce\x00an"})
+    assert response.status_code == 200
