@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from markdown_it import MarkdownIt
 
 from .base import ParseError
+from .cjk_emphasis import cjk_friendly_emphasis
 
 # Real stories nest a few levels and hold a few hundred elements; the limits leave a wide margin
 # and keep the worst file the size limit admits to seconds and well under 300 MB.
@@ -35,7 +36,7 @@ RAW_TEXT = {"script": re.compile(r"</script", re.I), "style": re.compile(r"</sty
 ATTRIBUTE = re.compile(r"[\s/]+[^\s/>=]")
 MARKDOWN_MARK = re.compile(r"[*_\[\]<>`&\\!]")
 
-_markdown = MarkdownIt("commonmark", {"html": True})
+_markdown = MarkdownIt("commonmark", {"html": True}).use(cjk_friendly_emphasis)
 
 
 def markdown_to_html(text: str) -> str:
