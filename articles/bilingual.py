@@ -46,7 +46,7 @@ BAND = 20
 
 # Beyond this many blocks on a side the blocks are paired by position, so that a hostile
 # body of thousands of paragraphs costs linear time and memory.
-MAX_ALIGNED_BLOCKS = 1000
+MAX_ALIGNED_BLOCKS = 500
 
 # Alignments at most, each with the ratio of the rows the last one paired: the second
 # settles almost every story.
@@ -145,7 +145,7 @@ def row_lengths(first: list[Block], second: list[Block], path):
 
 
 def best_path(first: list[Block], second: list[Block], ratio: float) -> list[tuple[int, int]]:
-    """The cheapest rows for the blocks, where a first character is worth ratio second ones."""
+    """The cheapest rows, where a character of the second body is worth ratio of the first."""
     n, m = len(first), len(second)
     # Both sides in characters of the wordier language, so that one variance fits any two.
     first_scale, second_scale = (1, ratio) if ratio >= 1 else (1 / ratio, 1)
