@@ -126,19 +126,29 @@ def test_story_in_a_missing_language_shows_the_other_and_points_canonical_there(
     ]
 
 
-def test_bilingual_mode_pairs_paragraphs(client):
+def test_bilingual_mode_pairs_paragraphs_by_length_and_order(client):
     article = make_article(
-        en={"body": "<p>One.</p><p>Two.</p><p>Three.</p>"},
-        zh={"body": "<p>一。</p><p>二。</p>"},
+        en={
+            "body": "<p>Negotiators met in Bonn on Thursday to discuss a new finance goal.</p>"
+            "<p>Talks resume next week.</p>"
+        },
+        zh={
+            "body": "<p>谈判代表周四在波恩会面。</p><p>他们讨论了新的资金目标。</p>"
+            "<p>谈判下周继续。</p>"
+        },
     )
     page = soup(client.get(url("article_bilingual", slug=article.slug)))
     pairs = page.select(".bilingual .pair:not(.pair-heading)")
-    assert [[cell.get_text() for cell in pair.find_all("div")] for pair in pairs] == [
-        ["One.", "一。"],
-        ["Two.", "二。"],
-        ["Three.", ""],
+    cells = [pair.find_all("div", recursive=False) for pair in pairs]
+    # The paragraph the translator split in two is beside the whole English one, in one cell.
+    assert [[[p.get_text() for p in cell.find_all("p")] for cell in row] for row in cells] == [
+        [
+            ["Negotiators met in Bonn on Thursday to discuss a new finance goal."],
+            ["谈判代表周四在波恩会面。", "他们讨论了新的资金目标。"],
+        ],
+        [["Talks resume next week."], ["谈判下周继续。"]],
     ]
-    assert pairs[0].find_all("div")[1]["lang"] == "zh-hans"
+    assert cells[0][1]["lang"] == "zh-hans"
 
 
 def test_bilingual_mode_of_a_one_language_story_goes_to_the_story(client):
