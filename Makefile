@@ -6,17 +6,24 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 DEMO_ENV := NEWSDESK_DEBUG=1
+# Two pytest-xdist workers, not -n auto: the heaviest tests (gunicorn with an import, Chromium)
+# keep more than a core busy by themselves, and auto counts a container's host cores.
+PYTEST_WORKERS ?= -n 2
 
 # Debian packages the tests drive for real: the browser, gettext, fonts, PostgreSQL and Redis.
 TEST_DEBS := chromium gettext fonts-noto-cjk postgresql redis-server
 
-.PHONY: demo serve test test-postgres venv lint messages benchmark-import benchmark-site benchmark-load
+.PHONY: demo serve test test-postgres venv test-venv lint messages benchmark-import benchmark-site benchmark-load
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
+# The site alone; the test tools (pytest, Playwright, ruff, ...) only for the targets that use them.
 venv: $(PY)
+	$(PY) -m pip install --quiet -e .
+
+test-venv: $(PY)
 	$(PY) -m pip install --quiet -e '.[test]'
 
 demo: venv
@@ -25,17 +32,17 @@ demo: venv
 	$(DEMO_ENV) $(PY) manage.py demo_accounts
 	$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-test: venv
+test: test-venv
 	bash scripts/install-test-deps $(TEST_DEBS)
 	npm ci --no-audit --no-fund
 	NEWSDESK_ALLOW_INSECURE_KEY=1 $(PY) manage.py makemigrations --check --dry-run
-	$(PY) -m pytest
+	$(PY) -m pytest $(PYTEST_WORKERS)
 
 # The same suite against a throwaway PostgreSQL on 127.0.0.1 (scripts/postgres-start), stopped after.
-test-postgres: venv
+test-postgres: test-venv
 	bash scripts/install-test-deps $(TEST_DEBS)
 	npm ci --no-audit --no-fund
-	bash scripts/with-postgres $(PY) -m pytest
+	bash scripts/with-postgres $(PY) -m pytest $(PYTEST_WORKERS)
 
 # Production: settings from the environment (README, "Production"), DEBUG off whatever it says,
 # static files collected for WhiteNoise, the database migrated, gunicorn with a sync worker a core.
@@ -47,7 +54,7 @@ serve: $(PY)
 	NEWSDESK_DEBUG=0 exec $(PY) -m gunicorn newsdesk.wsgi:application --bind $(BIND) \
 		--workers $$(nproc) --worker-class sync --access-logfile -
 
-lint: venv
+lint: test-venv
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 

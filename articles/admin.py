@@ -25,6 +25,8 @@ from reversion.models import Version
 from . import desk, languages, publishing
 from .images import check_byte_size, make_renditions, rendition_url, validate_and_clean_image
 from .importing.fieldkeys import describe
+from .importing.parsers.base import ParseError
+from .importing.parsers.markup import check_html_limits
 from .models import Article, Image, ImportRecord, ImportRun, Source, State, Translation
 from .rebase import rebase_post
 from .revisions import revision_changes, revisions_since
@@ -122,6 +124,10 @@ class TranslationForm(forms.ModelForm):
 
     def clean_body(self):
         """Sanitised here, where the editor's HTML enters, so the editor hears what went."""
+        try:  # the import's limits, before any parser spends time on a pathological body
+            check_html_limits(self.cleaned_data["body"])
+        except ParseError as error:
+            raise ValidationError(str(error), code="too_complex") from None
         sanitized = sanitize_html(self.cleaned_data["body"])
         self.sanitizer_removed = sanitized.removed
         return sanitized.html

@@ -11,36 +11,22 @@ from .feeds import LatestStoriesAtomFeed, LatestStoriesFeed
 register_converter(TagSlugConverter, "tag_slug")
 register_converter(DomainConverter, "domain")
 
+
+def reader_page(route: str, view, name: str):
+    """A public page, served from the page cache to readers who are not logged in."""
+    return path(route, cache_for_anonymous(view.as_view()), name=name)
+
+
 urlpatterns = [
-    path("", cache_for_anonymous(views.HomeView.as_view()), name="home"),
-    path(
-        "stories/<slug:slug>/",
-        cache_for_anonymous(views.ArticleDetailView.as_view()),
-        name="article_detail",
-    ),
-    path(
-        "stories/<slug:slug>/bilingual/",
-        cache_for_anonymous(views.ArticleBilingualView.as_view()),
-        name="article_bilingual",
-    ),
+    reader_page("", views.HomeView, "home"),
+    reader_page("stories/<slug:slug>/", views.ArticleDetailView, "article_detail"),
+    reader_page("stories/<slug:slug>/bilingual/", views.ArticleBilingualView, "article_bilingual"),
     path("preview/<int:pk>/", views.ArticlePreviewView.as_view(), name="article_preview"),
-    path(
-        "topics/<tag_slug:slug>/",
-        cache_for_anonymous(views.TagArticleListView.as_view()),
-        name="tag",
-    ),
-    path(
-        "sources/<domain:domain>/",
-        cache_for_anonymous(views.SourceArticleListView.as_view()),
-        name="source",
-    ),
-    path("archive/", cache_for_anonymous(views.ArchiveView.as_view()), name="archive"),
-    path(
-        "archive/<int:year>/<int:month>/",
-        cache_for_anonymous(views.ArticleMonthArchiveView.as_view()),
-        name="archive_month",
-    ),
-    path("search/", cache_for_anonymous(views.SearchView.as_view()), name="search"),
+    reader_page("topics/<tag_slug:slug>/", views.TagArticleListView, "tag"),
+    reader_page("sources/<domain:domain>/", views.SourceArticleListView, "source"),
+    reader_page("archive/", views.ArchiveView, "archive"),
+    reader_page("archive/<int:year>/<int:month>/", views.ArticleMonthArchiveView, "archive_month"),
+    reader_page("search/", views.SearchView, "search"),
     # A Feed answers any method; the class-based pages above refuse what they do not serve.
     path("feed/rss/", require_safe(cache_for_anonymous(LatestStoriesFeed())), name="feed_rss"),
     path(

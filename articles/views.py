@@ -15,6 +15,7 @@ from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, MonthArchiveView, TemplateView
 from taggit.models import Tag
 
@@ -30,6 +31,7 @@ RELATED_STORIES = 4
 TOPICS_ON_HOME = 12
 
 
+@require_safe
 def language_root(request):
     """`/`: the home page in the browser's preferred language."""
     with translation.override(translation.get_language_from_request(request)):

@@ -14,6 +14,25 @@ CHROMIUM = os.environ.get("NEWSDESK_CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "var" / "screenshots"
 
 
+def pytest_configure(config):
+    """The test run hashes passwords with MD5: production's PBKDF2 spends a deliberate fraction
+    of a second on each user made or logged in, which the suite would pay hundreds of times.
+    Processes the tests start (manage.py, gunicorn) keep the production settings."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items):
+    """Browser tests are slow, and run on one xdist worker: one Chromium on the machine rather
+    than one a worker, and one writer of var/screenshots/ (some tests save the same file)."""
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.slow)
+            item.add_marker(pytest.mark.xdist_group("browser"))
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     """Debian's headless Chromium (Playwright's own browser download does not work here)."""

@@ -425,14 +425,6 @@ def test_change_form_links_to_the_staff_preview_in_each_language(client, editor)
     assert "Draft headline" in client.get(urls["en"]).content.decode()
 
 
-def test_preview_of_a_draft_is_for_staff_only(client):
-    draft = make_article(status=Article.Status.DRAFT)
-
-    response = client.get(f"/en/preview/{draft.pk}/")
-
-    assert response.status_code == 302 and "/admin/login/" in response["Location"]
-
-
 def test_admin_home_has_shortcuts_to_the_desk(client, contributor):
     client.force_login(contributor)
 
@@ -518,3 +510,24 @@ def test_the_later_of_two_editors_cannot_wipe_the_earlier_ones_paragraph(client,
     )
     translation.refresh_from_db()
     assert "Added by one." in translation.body and translation.title == "A headline by two"
+
+
+def test_a_body_nested_beyond_the_import_limits_is_a_form_error(client, editor):
+    from tests.test_roles import post_change_form
+
+    article = make_article(status=Article.Status.DRAFT)
+    client.force_login(editor)
+    body = "<div>" * 5000 + "Talks" + "</div>" * 5000
+
+    response = post_change_form(client, article, panes={("en", "body"): body})
+
+    assert response.status_code == 200
+    assert "nested 5,000 deep" in response.content.decode().replace("&nbsp;", " ")
+    assert article.translations.get(language="en").body == "<p>Negotiators met in Bonn.</p>"
+
+
+def test_a_nul_in_the_admin_search_is_no_error(client, editor):
+    make_article(en={"title": "Ocean talks"})
+    client.force_login(editor)
+    response = client.get(reverse(CHANGELIST), {"q": "Oce\x00an"})
+    assert response.status_code == 200

@@ -184,3 +184,38 @@ def test_on_a_narrow_screen_the_chinese_pane_comes_first_above_the_english(
     english = page.locator(".desk-pane-en").bounding_box()
     assert chinese["y"] + chinese["height"] <= english["y"]
     page.screenshot(path=screenshot_dir / "admin-article-narrow-en.png", full_page=True)
+
+
+def test_two_editors_on_one_story_lose_nothing(live_server, page, editor, screenshot_dir):
+    """Two tabs on one story: the later save is refused with what changed, and saving again
+    keeps the earlier editor's paragraph and the later one's headline."""
+    import reversion
+
+    article = make_article(status=Article.Status.DRAFT, en={"title": "Envoys meet in Bonn"})
+    with reversion.create_revision():
+        article.save()  # the history the refusal reads from, as any admin or import save leaves
+    log_in(page, live_server, editor)
+    url = f"{live_server.url}{reverse('admin:articles_article_change', args=[article.pk])}"
+    other = page.context.new_page()
+    other.set_viewport_size(WIDE)
+    page.goto(url)
+    other.goto(url)
+
+    body = other.locator(".desk-pane-en textarea[name$='-body']")
+    body.fill(body.input_value() + "\n<p>A paragraph from the first editor.</p>")
+    other.click("input[name=_save]")
+    expect(other.locator(".messagelist .success")).to_be_visible()
+
+    page.locator(".desk-pane-en input[name$='-title']").fill("Envoys agree in Bonn")
+    page.click("input[name=_save]")
+    expect(page.locator(".errornote, .errorlist").first).to_be_visible()
+    expect(page.get_by_text("saved by someone else after you opened it")).to_be_visible()
+    page.screenshot(path=screenshot_dir / "admin-stale-save-refused.png", full_page=True)
+    title = page.locator(".desk-pane-en input[name$='-title']")
+    assert title.input_value() == "Envoys agree in Bonn"  # still in the form
+    assert "first editor" in page.locator(".desk-pane-en textarea[name$='-body']").input_value()
+
+    page.click("input[name=_save]")
+    expect(page.locator(".messagelist .success")).to_be_visible()
+    english = article.translations.get(language="en")
+    assert english.title == "Envoys agree in Bonn" and "first editor" in english.body

@@ -21,6 +21,9 @@ settings.register_profile("ci", derandomize=True)
 if os.environ.get("CI"):
     settings.load_profile("ci")
 
+# Thousands of examples a run.
+pytestmark = pytest.mark.slow
+
 SEEDS = [path.read_text(encoding="utf-8") for path in sorted(FIXTURES.glob("*.txt"))]
 MARKUP = [
     "---",

@@ -323,7 +323,7 @@ def test_report_speaks_chinese_in_a_chinese_shell(story_dir, monkeypatch, tmp_pa
     out, err, ok = run_import(story_dir)
     assert not ok
     assert "文件为空" in err
-    assert "已创建" in out
+    assert "完成：已创建 2，已更新 0，" in out and out.rstrip().endswith("失败 1。")
 
 
 def test_import_keeps_a_revision_an_editor_can_restore(tmp_path):
@@ -348,3 +348,22 @@ def test_stories_with_the_same_headline_get_their_own_slugs(tmp_path):
         "brazil-sets-out-cop-agenda-on-forests-2",
         "brazil-sets-out-cop-agenda-on-forests-3",
     ]
+
+
+def test_traditional_chinese_is_stored_simplified_and_the_record_keeps_the_original(tmp_path):
+    text = (
+        "<!--1741867200000-->\n[氣候談判進入關鍵階段](https://www.voachinese.com/a/talks-1.html)\n"
+        "------\n\n<p>各國代表在波恩繼續討論氣候資金問題。<br /><br />會議將於週五結束。</p>\n"
+    )
+    (tmp_path / "big5.txt").write_bytes(text.encode("big5"))
+    _out, _err, ok = run_import(tmp_path / "big5.txt")
+    assert ok
+    translation = Translation.objects.get(language="zh-hans")
+    assert translation.title == "气候谈判进入关键阶段"
+    assert translation.body == (
+        "<p>各国代表在波恩继续讨论气候资金问题。</p>\n<p>会议将于周五结束。</p>"
+    )
+    record = ImportRecord.objects.get(article=translation.article)
+    assert (record.raw_text, record.encoding) == (text, "big5")
+    assert record.parsed["chinese_conversion"] == "OpenCC tw2s"
+    assert "Traditional Chinese converted to Simplified (OpenCC tw2s)" in record.warnings

@@ -122,3 +122,49 @@ def test_a_story_another_import_created_meanwhile_is_merged_into(tmp_path, monke
 
     assert ok, err
     assert "1 updated" in out and Article.objects.count() == 1
+
+
+def test_a_file_that_parses_too_long_is_refused_and_the_run_goes_on(tmp_path, monkeypatch):
+    from articles.importing import pipeline
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    write(folder / "slow.txt", fixture_text("feed_item.txt").replace("联合国", "SLOW 联合国"))
+    write(folder / "story.txt", fixture_text("digest_english_only.txt"))
+    parse_story = pipeline.parse_story
+
+    def parse_slowly(text):
+        while "SLOW" in text:  # a parser caught in a loop
+            pass
+        return parse_story(text)
+
+    monkeypatch.setattr(pipeline, "PARSE_SECONDS", 1)
+    monkeypatch.setattr(pipeline, "parse_story", parse_slowly)
+    reported = results(folder)
+
+    assert reported["slow.txt"] == ("failed", "parsing took longer than 1 seconds: refused")
+    assert reported["story.txt"][0] == "created"
+
+
+def test_a_file_that_kills_its_parsing_worker_fails_alone(tmp_path, monkeypatch):
+    from articles.importing import pipeline
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    text = fixture_text("digest_english_only.txt")
+    for n in range(pipeline.PARALLEL_FROM + 6):
+        write(folder / f"{n:03}.txt", text.replace("2026-05-01/", f"2026-05-01/{n}/"))
+    write(folder / "020.txt", text.replace("standing.", "standing. CRASH"))
+    parse_story = pipeline.parse_story
+
+    def parse_or_die(text):  # the workers are forked: they inherit this
+        if "CRASH" in text:
+            os._exit(9)  # as the kernel's OOM killer would end it
+        return parse_story(text)
+
+    monkeypatch.setattr(pipeline, "parse_story", parse_or_die)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    reported = results(folder)
+
+    assert reported.pop("020.txt") == ("failed", "the parser stopped unexpectedly on this file")
+    assert {outcome for outcome, _message in reported.values()} == {"created"}

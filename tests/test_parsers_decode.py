@@ -40,7 +40,8 @@ def test_gbk_feed_item():
 def test_big5_traditional_chinese_feed_item():
     decoded, encoding = decode_bytes(TRADITIONAL_FEED.encode("big5"))
     assert encoding == "big5"
-    assert parse_story(decoded).translations[0].title == "氣候談判進入關鍵階段"
+    assert decoded == TRADITIONAL_FEED
+    assert parse_story(decoded).translations[0].title == "气候谈判进入关键阶段"
 
 
 @pytest.mark.parametrize(

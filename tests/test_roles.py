@@ -177,6 +177,8 @@ def test_submit_for_review_moves_only_drafts(contributor):
     article_submit_for_review(article=draft, user=contributor)
     article_submit_for_review(article=review, user=contributor)
 
+    draft.refresh_from_db()
+    review.refresh_from_db()
     assert draft.status == REVIEW and review.status == REVIEW
 
 

@@ -12,7 +12,12 @@ import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import free_port
+
+# Every test starts manage.py or gunicorn with the production settings.
+pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -126,19 +126,29 @@ def test_story_in_a_missing_language_shows_the_other_and_points_canonical_there(
     ]
 
 
-def test_bilingual_mode_pairs_paragraphs(client):
+def test_bilingual_mode_pairs_paragraphs_by_length_and_order(client):
     article = make_article(
-        en={"body": "<p>One.</p><p>Two.</p><p>Three.</p>"},
-        zh={"body": "<p>一。</p><p>二。</p>"},
+        en={
+            "body": "<p>Negotiators met in Bonn on Thursday to discuss a new finance goal.</p>"
+            "<p>Talks resume next week.</p>"
+        },
+        zh={
+            "body": "<p>谈判代表周四在波恩会面。</p><p>他们讨论了新的资金目标。</p>"
+            "<p>谈判下周继续。</p>"
+        },
     )
     page = soup(client.get(url("article_bilingual", slug=article.slug)))
     pairs = page.select(".bilingual .pair:not(.pair-heading)")
-    assert [[cell.get_text() for cell in pair.find_all("div")] for pair in pairs] == [
-        ["One.", "一。"],
-        ["Two.", "二。"],
-        ["Three.", ""],
+    cells = [pair.find_all("div", recursive=False) for pair in pairs]
+    # The paragraph the translator split in two is beside the whole English one, in one cell.
+    assert [[[p.get_text() for p in cell.find_all("p")] for cell in row] for row in cells] == [
+        [
+            ["Negotiators met in Bonn on Thursday to discuss a new finance goal."],
+            ["谈判代表周四在波恩会面。", "他们讨论了新的资金目标。"],
+        ],
+        [["Talks resume next week."], ["谈判下周继续。"]],
     ]
-    assert pairs[0].find_all("div")[1]["lang"] == "zh-hans"
+    assert cells[0][1]["lang"] == "zh-hans"
 
 
 def test_bilingual_mode_of_a_one_language_story_goes_to_the_story(client):
@@ -288,6 +298,24 @@ def test_monthly_archive(client):
     )
 
 
+def test_preview_is_for_staff_who_may_see_stories(client):
+    preview = url("article_preview", pk=make_article(status=Article.Status.DRAFT).pk)
+    login = reverse("admin:login")
+
+    assert client.get(preview)["Location"].startswith(login)
+    client.force_login(get_user_model().objects.create_user("reader"))
+    assert client.get(preview)["Location"].startswith(login)
+    client.force_login(get_user_model().objects.create_user("no-role", is_staff=True))
+    assert client.get(preview).status_code == 403
+    client.force_login(make_staff())
+    response = client.get(preview)
+
+    assert response.status_code == 200
+    assert response["X-Robots-Tag"] == "noindex"
+    assert soup(response).find("meta", attrs={"name": "robots"})["content"] == "noindex, nofollow"
+    assert "no-cache" in response["Cache-Control"]
+
+
 def test_preview_shows_a_draft_to_staff_exactly_as_readers_will_see_it(client):
     draft = make_article(status=Article.Status.DRAFT, en={"title": "Not yet public"})
     client.force_login(make_staff())
@@ -295,7 +323,6 @@ def test_preview_shows_a_draft_to_staff_exactly_as_readers_will_see_it(client):
     page = soup(response)
     assert page.h1.get_text() == "Not yet public"
     assert page.select_one(".preview-banner")
-    assert "no-cache" in response["Cache-Control"]
     assert response.templates[0].name == "articles/article_detail.html"
 
 
@@ -307,16 +334,6 @@ def test_preview_of_a_draft_without_a_publication_time(client):
     page = soup(client.get(url("article_preview", "zh-hans", pk=draft.pk)))
     assert page.h1["lang"] == "zh-hans"
     assert len(page.select(".related .card")) == 1
-
-
-def test_preview_is_not_for_readers(client):
-    draft = make_article(status=Article.Status.DRAFT)
-    response = client.get(url("article_preview", pk=draft.pk))
-    assert response.status_code == 302
-    assert "/admin/login/" in response["Location"]
-    reader = get_user_model().objects.create_user("reader", password="x")
-    client.force_login(reader)
-    assert client.get(url("article_preview", pk=draft.pk)).status_code == 302
 
 
 def test_robots_txt_points_to_the_sitemap(client):
@@ -348,7 +365,9 @@ def test_nul_in_a_topic_or_source_url_is_not_found(client, path):
     assert client.get(path).status_code == 404
 
 
-@pytest.mark.parametrize("path", ["/en/", "/en/feed/rss/", "/zh-hans/feed/atom/", "/sitemap.xml"])
+@pytest.mark.parametrize(
+    "path", ["/", "/en/", "/en/feed/rss/", "/zh-hans/feed/atom/", "/sitemap.xml"]
+)
 @pytest.mark.parametrize("method", ["trace", "post", "put", "delete"])
 def test_methods_a_page_does_not_serve_are_refused_with_the_ones_it_does(client, path, method):
     make_article()

@@ -29,7 +29,7 @@ def hidden(request):
     story = make_article(
         source=source,
         tags=["shared", "secret-tag"],
-        en={"title": "Secret headline", "summary": "Secret dek", "body": "<p>Secret body</p>"},
+        en={"title": "Secret headline", "summary": "Secret dek", "body": "<p>Secret Bonn</p>"},
         zh={"title": "秘密标题", "summary": "秘密", "body": "<p>秘密正文</p>"},
         original_url="https://secret.example.com/scoop",
         slug="secret-story",
@@ -43,16 +43,24 @@ def get(client, name, language="en", **kwargs):
         return client.get(reverse(name, kwargs=kwargs))
 
 
-def assert_not_in(response, *markers):
+def link(story):
+    """What every page listing `story` holds, in either language and in feeds and sitemaps."""
+    return f"/stories/{story.slug}/"
+
+
+def assert_shows_only(response, shown, *markers):
+    """The page shows `shown` (so it is no empty page), and nothing of the hidden story."""
     assert response.status_code == 200
     content = response.content.decode()
+    assert shown in content
     for marker in ("Secret", "秘密", "secret-story", *markers):
         assert marker not in content
 
 
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
 def test_not_on_the_home_page(client, hidden, language):
-    assert_not_in(get(client, "home", language))
+    _, public = hidden
+    assert_shows_only(get(client, "home", language), link(public))
 
 
 def test_no_story_page(client, hidden):
@@ -62,47 +70,65 @@ def test_no_story_page(client, hidden):
 
 
 def test_not_on_tag_pages(client, hidden):
-    assert_not_in(get(client, "tag", slug="shared"))
+    _, public = hidden
+    assert_shows_only(get(client, "tag", slug="shared"), link(public))
     assert get(client, "tag", slug="secret-tag").status_code == 404
 
 
 def test_not_on_source_pages(client, hidden):
-    story, _ = hidden
-    assert_not_in(get(client, "source", domain=story.source.domain))
+    story, public = hidden
+    assert_shows_only(get(client, "source", domain=story.source.domain), link(public))
 
 
 def test_not_in_the_archive(client, hidden):
-    story, public = hidden
-    assert_not_in(get(client, "archive"))
-    now = public.published_at
-    assert_not_in(get(client, "archive_month", year=now.year, month=now.month))
+    _, public = hidden
+    month = {"year": public.published_at.year, "month": public.published_at.month}
+    with translation.override("en"):
+        month_link = reverse("archive_month", kwargs=month)
+    assert_shows_only(get(client, "archive"), f'{month_link}">')
+    assert "1 story<" in get(client, "archive").content.decode()
+    assert_shows_only(get(client, "archive_month", **month), link(public))
 
 
 def test_not_in_feeds(client, hidden):
+    _, public = hidden
     for name in ("feed_rss", "feed_atom"):
         for language in ("en", "zh-hans"):
-            assert_not_in(get(client, name, language))
+            assert_shows_only(get(client, name, language), link(public))
 
 
 def test_not_in_the_sitemap(client, hidden):
-    assert_not_in(client.get("/sitemap.xml"), "secret-tag")
+    _, public = hidden
+    assert_shows_only(client.get("/sitemap.xml"), link(public), "secret-tag")
+
+
+def search(client, query):
+    with translation.override("en"):
+        return client.get(reverse("search"), {"q": query})
 
 
 def test_not_in_search_results(client, hidden):
+    _, public = hidden
     for query in ("Secret", "秘密", "scoop"):
-        with translation.override("en"):
-            response = client.get(reverse("search"), {"q": query})
-        assert "0 stories found" in response.content.decode()
+        assert "0 stories found" in search(client, query).content.decode()
+    # Both stories' bodies name Bonn: only the public one is found.
+    response = search(client, "Bonn")
+    assert_shows_only(response, link(public))
+    assert "1 story found" in response.content.decode()
 
 
 def test_not_among_related_stories(client, hidden):
-    _, public = hidden
-    assert_not_in(get(client, "article_detail", slug=public.slug))
+    story, public = hidden
+    neighbour = make_article(source=story.source, tags=["shared"])
+    response = get(client, "article_detail", slug=public.slug)
+    assert_shows_only(response, link(neighbour))
+    assert [related.pk for related in response.context["related"]] == [neighbour.pk]
 
 
 def test_not_counted_in_topics(client, hidden):
+    _, public = hidden
     response = get(client, "home")
-    assert_not_in(response, "secret-tag")
+    assert_shows_only(response, link(public), "secret-tag")
     topics = {topic["tag_slug"]: topic["count"] for topic in response.context["topics"]}
     assert topics == {"shared": 1}
 

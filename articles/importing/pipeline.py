@@ -189,7 +189,9 @@ class _time_limit:
 
 
 class ParsingPool:
-    """Worker processes that parse files; one that dies fails its files, not the run."""
+    """Worker processes that parse files. A worker that dies (killed, out of memory) takes
+    the files in flight with it: each is parsed once more in a new pool, and only the file
+    that kills that one too fails; the run goes on."""
 
     def __init__(self, *, parallel: bool):
         self.parallel = parallel and (os.cpu_count() or 1) > 1
@@ -206,28 +208,32 @@ class ParsingPool:
         """Start parsing `files`; iterating the result waits for each in order."""
         if not self.parallel:
             return (parse(story_file) for story_file in files)
-        futures = [self._submit(story_file) for story_file in files]
-        return (
-            self._result(story_file, future)
-            for story_file, future in zip(files, futures, strict=True)
-        )
+        started = [(story_file, *self._submit(story_file)) for story_file in files]
+        return (self._result(*one) for one in started)
 
-    def _submit(self, story_file: StoryFile) -> Future:
+    def _submit(self, story_file: StoryFile) -> tuple[Future, ProcessPoolExecutor]:
         if self.executor is None:
             self.executor = ProcessPoolExecutor(os.cpu_count(), initializer=_die_with_parent)
         try:
-            return self.executor.submit(parse, story_file)
+            return self.executor.submit(parse, story_file), self.executor
         except BrokenProcessPool:
-            self.executor = None
+            self._discard(self.executor)
             return self._submit(story_file)
 
-    def _result(self, story_file: StoryFile, future: Future) -> StoryFile:
+    def _result(self, story_file, future, executor, retry=True) -> StoryFile:
         try:
             return future.result()
         except BrokenProcessPool:
-            self.executor = None  # a new one for the files still to come
-            story_file.error = _("the parser stopped unexpectedly on this file")
+            self._discard(executor)
+        if retry:
+            return self._result(story_file, *self._submit(story_file), retry=False)
+        story_file.error = _("the parser stopped unexpectedly on this file")
         return story_file
+
+    def _discard(self, executor: ProcessPoolExecutor) -> None:
+        if self.executor is executor:
+            executor.shutdown(wait=False, cancel_futures=True)
+            self.executor = None
 
 
 def _die_with_parent() -> None:

@@ -37,6 +37,7 @@ class ParsedArticle:
     tags: list[str] = field(default_factory=list)
     sanitizer_removed: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    chinese_conversion: str = ""  # e.g. "OpenCC tw2s" when Traditional became Simplified
 
     def translation(self, language: str) -> ParsedTranslation | None:
         return next((t for t in self.translations if t.language == language), None)

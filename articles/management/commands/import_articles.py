@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from articles import languages
 from articles.importing import FileResult, ImportOptions, import_run
@@ -105,9 +105,14 @@ class Command(BaseCommand):
             return
         if self.verbosity == 0:
             return
-        parts = ", ".join(f"{counts[o]} {Outcome(o).label.lower()}" for o in Outcome.values)
+        # Punctuation and word order are the language's: "Done: 2 created." / "完成：已创建 2。"
+        parts = pgettext("list separator", ", ").join(
+            _("%(count)d %(outcome)s") % {"count": counts[o], "outcome": Outcome(o).label.lower()}
+            for o in Outcome.values
+        )
         prefix = _("Dry run, nothing written") if dry_run else _("Done")
-        self.stdout.write(self.style.SUCCESS(f"{prefix}: {parts}."))
+        summary = _("%(prefix)s: %(parts)s.") % {"prefix": prefix, "parts": parts}
+        self.stdout.write(self.style.SUCCESS(summary))
 
 
 def language_of_environment() -> str:
