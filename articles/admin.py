@@ -27,6 +27,7 @@ from .images import check_byte_size, make_renditions, rendition_url, validate_an
 from .importing.fieldkeys import describe
 from .importing.parsers.base import ParseError
 from .importing.parsers.markup import check_html_limits
+from .importing.parsers.urls import canonical_url
 from .models import Article, Image, ImportRecord, ImportRun, Source, State, Translation
 from .rebase import rebase_post
 from .revisions import revision_changes, revisions_since
@@ -237,6 +238,13 @@ class ArticleForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["loaded_version"].initial = self.instance.updated_at.isoformat()
+
+    def clean_original_url(self):
+        """The form the importer gives the story's address, so a later import finds it."""
+        try:
+            return canonical_url(self.cleaned_data["original_url"])
+        except ParseError as error:
+            raise ValidationError(str(error), code="invalid") from None
 
     def clean(self):
         cleaned = super().clean()

@@ -531,3 +531,20 @@ def test_a_nul_in_the_admin_search_is_no_error(client, editor):
     client.force_login(editor)
     response = client.get(reverse(CHANGELIST), {"q": "Oce\x00an"})
     assert response.status_code == 200
+
+
+def test_an_address_typed_in_the_admin_is_the_one_an_import_finds(client, editor, tmp_path):
+    from tests.helpers import fixture_text
+    from tests.test_import_articles import run_import, write
+
+    article = make_article(status=Article.Status.DRAFT)
+    client.force_login(editor)
+    from tests.test_roles import post_change_form
+
+    typed = "http://www.reuters.com/world/brazil-cop-forests-2026-05-01/?utm_source=x"
+    assert post_change_form(client, article, original_url=typed).status_code == 302
+
+    article.refresh_from_db()
+    assert article.original_url == "https://reuters.com/world/brazil-cop-forests-2026-05-01/"
+    run_import(write(tmp_path / "story.txt", fixture_text("digest_english_only.txt")))
+    assert Article.objects.count() == 1
