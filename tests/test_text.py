@@ -1,8 +1,12 @@
 """Text as readers see it: one extraction from HTML; Chinese next to Latin in the site's lines."""
 
+import gettext
+import re
 import time
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 from articles.text import first_paragraph, plain_text, spaced_format, text_blocks
 
@@ -86,3 +90,15 @@ def test_spaced_format_adds_no_space_at_punctuation_or_in_english():
 
 def test_spaced_format_leaves_the_values_themselves_alone():
     assert spaced_format("来自%(source)s的报道", source="FT中文网") == "来自 FT中文网的报道"
+
+
+def test_the_sites_own_chinese_words_space_latin_words_and_numbers():
+    """The fixed words of every Chinese message (placeholders aside, which spaced_format and
+    {% cjk_spacing %} handle): "Newsdesk 新闻台", "第 2 页", never "RSS订阅"."""
+    [locale] = settings.LOCALE_PATHS
+    catalog = Path(locale) / "zh_Hans" / "LC_MESSAGES" / "django.mo"
+    with catalog.open("rb") as mo:
+        messages = gettext.GNUTranslations(mo)._catalog.values()
+    unspaced = re.compile(r"[\u4e00-\u9fff][A-Za-z0-9]|[A-Za-z0-9][\u4e00-\u9fff]")
+    placeholder = re.compile(r"%\(\w+\)[sdgr]|%[sd]")
+    assert [m for m in messages if unspaced.search(placeholder.sub("\x00", m))] == []
