@@ -7,6 +7,7 @@ from taggit.managers import TaggableManager
 
 from . import languages
 from .sanitize import SanitizedHtmlField
+from .text import first_paragraph
 
 
 class Source(models.Model):
@@ -72,6 +73,12 @@ class ArticleQuerySet(models.QuerySet):
     def scheduled(self, now=None):
         """Published by an editor, but public only from a later published_at."""
         return self.in_state(State.SCHEDULED, now)
+
+    def readable_in(self, language):
+        """Stories a reader of `language` can read: those with a translation in it. (There is
+        no per-language readiness yet: a translation that exists is ready.)"""
+        in_language = Translation.objects.filter(article=models.OuterRef("pk"), language=language)
+        return self.filter(models.Exists(in_language))
 
     def for_reader(self, language, *, bodies=True):
         """What a story card or page shows: `reader_translations`, `language` first, and
@@ -200,6 +207,11 @@ class Translation(models.Model):
 
     def __str__(self):
         return self.title
+
+    def description(self) -> str:
+        """What feeds, search engines and link previews show under the headline: the dek, else
+        the first paragraph of the body, else the headline itself, so that it is never empty."""
+        return self.summary.strip() or first_paragraph(self.body) or self.title
 
 
 class Image(models.Model):

@@ -5,7 +5,6 @@ words such as 气候, which have no spaces for a full-text tokenizer to split on
 Python over at most CANDIDATE_LIMIT recent matches keeps the ranking portable and bounded.
 """
 
-import html
 import re
 from dataclasses import dataclass
 
@@ -13,13 +12,13 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from .models import Article, Translation
+from .text import plain_text
 
 CANDIDATE_LIMIT = 200
 MAX_TERMS = 8
 MAX_TERM_LENGTH = 50
 EXCERPT_LENGTH = 180
 FIELD_WEIGHTS = {"title": 5, "summary": 3, "body": 1}
-MARKUP = re.compile(r"<[^>]*>")
 
 
 @dataclass
@@ -97,13 +96,11 @@ def _terms_pattern(terms: list[str]) -> re.Pattern:
 
 
 def _reader_text(translation: Translation) -> dict[str, str]:
-    """What a reader sees of each field. Bodies are sanitised HTML, so the text is what
-    lies outside the angle brackets."""
-    body = html.unescape(MARKUP.sub(" ", translation.body))
+    """What a reader sees of each field."""
     return {
         "title": translation.title,
         "summary": translation.summary,
-        "body": " ".join(body.split()),
+        "body": plain_text(translation.body, translation.language),
     }
 
 
@@ -116,11 +113,15 @@ def _score(fields: dict[str, str], folded_terms: list[str]) -> int:
 
 
 def _excerpt(fields: dict[str, str], pattern: re.Pattern) -> str:
-    """The dek if it matches, otherwise a window of the body around the first match."""
+    """The dek if it matches, otherwise a window of the body around the first match, or the
+    start of the body for a story without a dek."""
     body = fields["body"]
     first = pattern.search(body)
     if pattern.search(fields["summary"]) or not first:
-        return fields["summary"]
-    start = max(0, first.start() - EXCERPT_LENGTH // 3)
+        return fields["summary"] or _window(body, 0)
+    return _window(body, max(0, first.start() - EXCERPT_LENGTH // 3))
+
+
+def _window(body: str, start: int) -> str:
     excerpt = body[start : start + EXCERPT_LENGTH]
     return ("…" if start else "") + excerpt + ("…" if start + EXCERPT_LENGTH < len(body) else "")

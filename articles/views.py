@@ -25,6 +25,7 @@ from .cache import cached_with_content
 from .images import image_url
 from .models import Article, Source
 from .search import article_search
+from .text import spaced_format
 
 PAGE_SIZE = 20
 RELATED_STORIES = 4
@@ -97,7 +98,7 @@ class TagArticleListView(ArticleListView):
         return super().get_queryset().tagged(self.tag.slug)
 
     def get_heading(self):
-        return _("Topic: %(tag)s") % {"tag": self.tag.name}
+        return spaced_format(_("Topic: %(tag)s"), tag=self.tag.name)
 
 
 class SourceArticleListView(ArticleListView):
@@ -108,7 +109,7 @@ class SourceArticleListView(ArticleListView):
         return super().get_queryset().filter(source=self.source)
 
     def get_heading(self):
-        return _("Stories from %(source)s") % {"source": self.source.name}
+        return spaced_format(_("Stories from %(source)s"), source=self.source.name)
 
 
 class ArticleMonthArchiveView(ReaderPageMixin, MonthArchiveView):
@@ -164,6 +165,7 @@ class ArticleDetailView(ReaderPageMixin, DetailView):
         lead_image, *more_images = article.reader_images or [None]
         context = super().get_context_data(
             translation=translation,
+            description=translation.description(),
             other_translation=other,
             lead_image=lead_image,
             lead_image_url=lead_image and self.request.build_absolute_uri(image_url(lead_image)),
@@ -196,7 +198,7 @@ def structured_data(context) -> SafeString:
         "@context": "https://schema.org",
         "@type": "NewsArticle",
         "headline": translation.title,
-        "description": translation.summary,
+        "description": context["description"],
         "inLanguage": languages.bcp47(translation.language),
         "url": context["canonical_url"],
         "mainEntityOfPage": context["canonical_url"],

@@ -95,3 +95,39 @@ def test_nul_in_the_query_finds_what_the_query_without_it_finds(client):
     found = client.get("/en/search/?q=Oce%00an")
     assert found.status_code == 200
     assert titles(found.context["object_list"]) == ["Ocean protection"]
+
+
+def test_snippet_of_a_chinese_body_has_no_space_where_inline_markup_was():
+    make_article(
+        zh={
+            "title": "标题",
+            "summary": "",
+            "body": "<p>这项计划将让<strong>中国的承诺</strong>更容易<a href='/'>核实</a>。</p>"
+            "<h2>甲烷行动计划</h2><p>据<em>知情人士</em>透露，甲烷排放将下降。</p>",
+        }
+    )
+    [result] = article_search("甲烷", language="zh-hans")
+    assert result.excerpt == (
+        "这项计划将让中国的承诺更容易核实。<mark>甲烷</mark>行动计划据知情人士透露，"
+        "<mark>甲烷</mark>排放将下降。"
+    )
+
+
+def test_a_chinese_phrase_split_by_inline_markup_is_found_and_marked():
+    make_article(
+        zh={"title": "标题", "body": "<p>这将让<strong>中国</strong>的承诺更容易核实。</p>"}
+    )
+    [result] = article_search("中国", language="zh-hans")
+    assert "让<mark>中国</mark>的承诺" in result.excerpt
+
+
+def test_snippet_of_an_english_body_keeps_words_of_two_blocks_apart():
+    make_article(
+        en={
+            "title": "Plain",
+            "summary": "",
+            "body": "<h2>Methane</h2><p>Envoys <em>agreed</em>.</p>",
+        }
+    )
+    [result] = article_search("envoys", language="en")
+    assert result.excerpt == "Methane <mark>Envoys</mark> agreed."

@@ -7,6 +7,7 @@ import pytest
 from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
+from django.template import Context, Template, TemplateSyntaxError
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -375,3 +376,68 @@ def test_methods_a_page_does_not_serve_are_refused_with_the_ones_it_does(client,
     assert response.status_code == 405
     assert {"GET", "HEAD"} <= {allowed.strip() for allowed in response["Allow"].split(",")}
     assert b"<rss" not in response.content and b"<urlset" not in response.content
+
+
+def test_generated_lines_space_latin_names_apart_from_chinese(client):
+    reuters = make_article(source=make_source(name="Reuters"))
+    make_image(reuters, credit="AFP")
+    page = soup(client.get(url("article_detail", "zh-hans", slug=reuters.slug)))
+    assert (
+        page.select_one(".attribution")
+        .get_text(" ", strip=True)
+        .startswith("由 Newsdesk 新闻台编辑根据 Reuters 的报道精选和摘编。")
+    )
+    assert page.select_one(".credit").get_text() == "图片：AFP"  # no space after a colon
+    xinhua = make_article(source=make_source(name="新华社"))
+    page = soup(client.get(url("article_detail", "zh-hans", slug=xinhua.slug)))
+    assert "根据新华社的报道精选和摘编。" in page.select_one(".attribution").get_text()
+
+
+def test_generated_headings_space_latin_names_but_not_at_punctuation(client):
+    article = make_article(source=make_source(name="Carbon Brief"), tags=["COP30"])
+    page = soup(client.get(url("source", "zh-hans", domain=article.source.domain)))
+    assert page.h1.get_text() == "来自 Carbon Brief 的报道"
+    assert page.title.get_text().startswith("来自 Carbon Brief 的报道 · ")
+    page = soup(client.get(url("tag", "zh-hans", slug="cop30")))
+    assert page.h1.get_text() == "话题：COP30"
+    page = soup(client.get(url("source", "en", domain=article.source.domain)))
+    assert page.h1.get_text() == "Stories from Carbon Brief"
+
+
+def test_generated_lines_escape_the_names_they_space(client):
+    article = make_article(source=make_source(name="<b>Wire</b>"))
+    content = client.get(url("article_detail", "zh-hans", slug=article.slug)).content.decode()
+    assert "根据 &lt;b&gt;Wire&lt;/b&gt; 的报道" not in content  # "<" is not a Latin letter
+    assert "根据&lt;b&gt;Wire&lt;/b&gt;的报道" in content
+    assert "\ufdd0" not in content
+
+
+def test_story_without_a_dek_is_described_by_its_first_paragraph(client):
+    article = make_article(
+        zh={"summary": "", "body": "<h2>背景</h2><p>让<strong>中国的承诺</strong>更容易核实。</p>"}
+    )
+    head = soup(client.get(url("article_detail", "zh-hans", slug=article.slug))).head
+    assert head.select_one("meta[name=description]")["content"] == "让中国的承诺更容易核实。"
+    assert (
+        head.select_one("meta[property='og:description']")["content"] == "让中国的承诺更容易核实。"
+    )
+    data = json.loads(head.select_one("script[type='application/ld+json']").string)
+    assert data["description"] == "让中国的承诺更容易核实。"
+
+
+def test_cjk_spacing_spaces_only_where_a_value_meets_the_sentence():
+    template = Template(
+        "{% load i18n reader %}{% cjk_spacing %}{% blocktranslate with a=a b=b %}"
+        "来自{{ a }}和{{ b }}的报道{% endblocktranslate %}{% endcjk_spacing %}"
+    )
+    assert (
+        template.render(Context({"a": "AP美联社", "b": "新华社"})) == "来自 AP美联社和新华社的报道"
+    )
+
+
+def test_cjk_spacing_refuses_a_translation_it_cannot_see_rendered():
+    with pytest.raises(TemplateSyntaxError):
+        Template(
+            "{% load i18n reader %}{% cjk_spacing %}{% blocktranslate with a=a asvar line %}"
+            "来自{{ a }}{% endblocktranslate %}{% endcjk_spacing %}"
+        )

@@ -3,12 +3,16 @@
 from functools import lru_cache
 
 from django import template
+from django.template.base import render_value_in_context
+from django.templatetags.i18n import BlockTranslateNode
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
 from ..images import FALLBACK_FORMATS, WEBP, image_url, srcset
+from ..text import mark_seams, space_seams
 
 register = template.Library()
 
@@ -63,3 +67,45 @@ def local_date(value):
 @lru_cache(maxsize=4096)
 def _date_format(day, language):
     return formats.date_format(day, "DATE_FORMAT")
+
+
+@register.tag
+def cjk_spacing(parser, token):
+    """{% cjk_spacing %}{% blocktranslate with name=value %}...{% endblocktranslate %}
+    {% endcjk_spacing %}: the translation with a space wherever a Latin word of a value meets
+    a Chinese character of the sentence ("根据 Reuters 的报道", "根据新华社的报道"), as
+    `text.spaced_format` does in Python.
+
+    The sentence stays a plain {% blocktranslate %}, so makemessages still finds it; the values
+    of its `with` are marked at their edges while it renders, and nothing inside them changes.
+    """
+    nodelist = parser.parse(("endcjk_spacing",))
+    parser.delete_first_token()
+    for node in nodelist.get_nodes_by_type(BlockTranslateNode):
+        if node.asvar:
+            raise template.TemplateSyntaxError(
+                "{% cjk_spacing %} needs the translation rendered in place, not with asvar."
+            )
+        node.extra_context = {
+            name: _SeamMarkedValue(value) for name, value in node.extra_context.items()
+        }
+    return CjkSpacingNode(nodelist)
+
+
+class CjkSpacingNode(template.Node):
+    def __init__(self, nodelist):
+        self.nodelist = nodelist
+
+    def render(self, context):
+        return SafeString(space_seams(self.nodelist.render(context)))
+
+
+class _SeamMarkedValue:
+    """A `with` value of {% blocktranslate %}, rendered (escaped) as usual, between seam marks."""
+
+    def __init__(self, expression):
+        self.expression = expression
+
+    def resolve(self, context):
+        value = render_value_in_context(self.expression.resolve(context), context)
+        return SafeString(mark_seams(value))  # escaped just above, when autoescape is on
