@@ -1,9 +1,14 @@
+from functools import reduce
+from operator import or_
+
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
+from taggit.models import TaggedItem
 
 from . import languages
 from .sanitize import SanitizedHtmlField
@@ -39,6 +44,22 @@ class State(models.TextChoices):
     REVIEW = "review", _("In review")
     SCHEDULED = "scheduled", _("Scheduled")
     PUBLISHED = "published", _("Published")
+
+
+class MonthOf(TruncMonth):
+    """TruncMonth, in SQLite's own functions when months are UTC months.
+
+    SQLite has no time zones, so Django truncates there in a Python function called once per
+    row: 0.4 s for 100,000 stories. SQLite stores a UTC time as "YYYY-MM-DD HH:MM:SS", whose
+    first seven characters are its UTC month. Any other zone (and every other database) goes
+    through TruncMonth.
+    """
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        if self.get_tzname() not in ("UTC", None):
+            return super().as_sqlite(compiler, connection, **extra_context)
+        sql, params = compiler.compile(self.lhs)
+        return f"(substr({sql}, 1, 7) || '-01 00:00:00')", params
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -86,15 +107,33 @@ class ArticleQuerySet(models.QuerySet):
             models.Prefetch("images", to_attr="reader_images"),
         )
 
-    def tagged(self, slug):
-        return self.filter(tags__slug=slug)
+    def tagged(self, tag):
+        return self.filter(tags=tag)
 
-    def related_to(self, article):
-        """Stories sharing tags with `article`, the most shared tags first."""
+    def related_to(self, article, *, per_tag=200):
+        """Stories sharing tags with `article`, the most shared tags first, from the `per_tag`
+        stories that were given each of its tags last.
+
+        The candidates are bounded so that the cost stays the same however long the archive:
+        the newest taggings of a tag are the end of the tag's index (ordered by row id), where
+        "newest by publication time" would need all of the tag's stories sorted.
+        """
+        tag_pks = [tag.pk for tag in article.tags.all()]
+        if not tag_pks:
+            return self.none()
+        tagged_items = TaggedItem.objects.filter(
+            content_type=ContentType.objects.get_for_model(Article)
+        )
+        newest = [
+            models.Q(
+                pk__in=tagged_items.filter(tag_id=pk).order_by("-pk").values("object_id")[:per_tag]
+            )
+            for pk in tag_pks
+        ]
         return (
-            self.filter(tags__in=[tag.pk for tag in article.tags.all()])
+            self.filter(reduce(or_, newest))
             .exclude(pk=article.pk)
-            .annotate(shared_tags=models.Count("tags"))
+            .annotate(shared_tags=models.Count("tags", filter=models.Q(tags__in=tag_pks)))
             .order_by("-shared_tags", "-published_at", "-id")
         )
 
@@ -122,7 +161,7 @@ class ArticleQuerySet(models.QuerySet):
     def month_counts(self):
         """One row per month with stories, the latest first: month and count."""
         return (
-            self.annotate(month=TruncMonth("published_at"))
+            self.annotate(month=MonthOf("published_at"))
             .values("month")
             .annotate(count=models.Count("pk"))
             .order_by("-month")
@@ -157,7 +196,15 @@ class Article(models.Model):
         ordering = ["-published_at", "-id"]
         verbose_name = _("article")
         verbose_name_plural = _("articles")
-        indexes = [models.Index(fields=["status", "-published_at"])]
+        indexes = [
+            models.Index(fields=["status", "-published_at"]),
+            # The admin's list, newest first, whatever the status (and Meta.ordering).
+            models.Index(fields=["-published_at", "-id"], name="article_newest_idx"),
+            # A source's page: its published stories newest first, and its count.
+            models.Index(fields=["source", "status", "-published_at"], name="article_source_idx"),
+            # The sitemap's lastmod: the latest update of a published story.
+            models.Index(fields=["status", "-updated_at"], name="article_status_updated_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(status="published") | models.Q(published_at__isnull=False),

@@ -4,6 +4,7 @@ import json
 
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import permission_required
+from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -23,6 +24,7 @@ from .bilingual import paired_blocks
 from .cache import cached_with_content
 from .images import image_url
 from .models import Article, Source
+from .pagination import CappedCountPaginator
 from .search import article_search
 
 PAGE_SIZE = 20
@@ -63,6 +65,7 @@ class ReaderPageMixin:
 
 class ArticleListView(ReaderPageMixin, ListView):
     paginate_by = PAGE_SIZE
+    paginator_class = CappedCountPaginator
     template_name = "articles/article_list.html"
     heading = ""
 
@@ -92,7 +95,7 @@ class TagArticleListView(ArticleListView):
 
     def get_queryset(self):
         self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
-        return super().get_queryset().tagged(self.tag.slug)
+        return super().get_queryset().tagged(self.tag)
 
     def get_heading(self):
         return _("Topic: %(tag)s") % {"tag": self.tag.name}
@@ -113,22 +116,33 @@ class ArticleMonthArchiveView(ReaderPageMixin, MonthArchiveView):
     date_field = "published_at"
     month_format = "%m"
     paginate_by = PAGE_SIZE
+    paginator_class = CappedCountPaginator
     allow_empty = False
 
     def get_queryset(self):
         return self.published()
+
+    def get_date_list(self, queryset, date_type=None, ordering="ASC"):
+        # The page lists no days; Django's list would truncate every story's date of the
+        # month (in Python, on SQLite). An empty month is still a 404: its first page is.
+        return []
 
 
 class ArchiveView(ReaderPageMixin, TemplateView):
     template_name = "articles/article_archive.html"
 
     def get_context_data(self, **kwargs):
-        months = Article.objects.published().month_counts()
-        return super().get_context_data(months=months, **kwargs)
+        return super().get_context_data(months=month_counts(), **kwargs)
+
+
+def month_counts() -> list[dict]:
+    """Every month with public stories and how many, kept until content changes."""
+    return cached_with_content("months", lambda: list(Article.objects.published().month_counts()))
 
 
 class SearchView(ArticleListView):
     template_name = "articles/article_search.html"
+    paginator_class = Paginator  # the page says how many stories matched
 
     def get_queryset(self):
         # PostgreSQL refuses NUL in a query; no reader types one.
