@@ -29,9 +29,9 @@ class CappedCountPaginator(Paginator):
         for counted in ("count", "num_pages"):
             self.__dict__.pop(counted, None)
 
-    def validate_number(self, number):
+    def page(self, number):
         self.count_up_to(number)
-        return super().validate_number(number)
+        return super().page(number)
 
     @cached_property
     def count(self):

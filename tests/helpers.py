@@ -1,4 +1,5 @@
-"""Reading the test fixtures (story files of our own in the shapes of FORMATS.md), and the sitemap."""
+"""Reading the test fixtures (story files of our own in the shapes of FORMATS.md) and the
+sitemap."""
 
 import xml.etree.ElementTree as ET
 from pathlib import Path
