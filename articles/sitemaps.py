@@ -1,15 +1,17 @@
 """The sitemap: an index (/sitemap.xml) of sections, each paged with ?p=, listing every public
 page in each language it exists in, with hreflang alternates.
 
-Each page reads only what it lists: stories by primary key (new stories land on the last
-page, so earlier pages stay as they were), their slug, update time and which languages they
-have, never their bodies; no query per item.
+Each page reads only what it lists: stories in order of publication along the index on
+(status, published_at) (new stories land on the last page, so earlier pages stay as they
+were), their slug, update time and which languages they have, never their bodies; no query
+per item.
 """
 
 from django.contrib.sitemaps import Sitemap
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
+from django.utils import timezone
 from taggit.models import Tag
 
 from . import languages
@@ -57,7 +59,7 @@ class ArticleSitemap(MultilingualSitemap):
             Article.objects.published()
             .only("slug", "updated_at")
             .annotate(**has_language)
-            .order_by("pk")
+            .order_by("published_at", "pk")
         )
 
     @property
@@ -75,8 +77,15 @@ class ArticleSitemap(MultilingualSitemap):
         return story.updated_at
 
     def get_latest_lastmod(self):
-        latest = Article.objects.published().order_by("-updated_at")
-        return latest.values_list("updated_at", flat=True).first()
+        # Along the (status, updated_at) index until a story whose time has come: one or two
+        # rows, where asking for published() stories would read them all.
+        now = timezone.now()
+        newest = (
+            Article.objects.filter(status=Article.Status.PUBLISHED)
+            .order_by("-updated_at")
+            .values_list("updated_at", "published_at")
+        )
+        return next((u for u, published_at in newest.iterator(100) if published_at <= now), None)
 
 
 class TopicSitemap(MultilingualSitemap):

@@ -62,6 +62,10 @@ class ReaderPageMixin:
     def published(self, *, bodies=False):
         return Article.objects.published().for_reader(get_language(), bodies=bodies)
 
+    def readable(self):
+        """Cards of any stories: for reads that apply the published rule themselves."""
+        return Article.objects.for_reader(get_language(), bodies=False)
+
 
 class ArticleListView(ReaderPageMixin, ListView):
     paginate_by = PAGE_SIZE
@@ -183,7 +187,7 @@ class ArticleDetailView(ReaderPageMixin, DetailView):
             tags=article.tags.all(),
             related=cached_with_content(
                 f"related:{article.pk}:{get_language()}",
-                lambda: list(self.published().related_to(article)[:RELATED_STORIES]),
+                lambda: list(self.readable().related_to(article)[:RELATED_STORIES]),
             ),
             bilingual=self.bilingual,
             **kwargs,
