@@ -204,12 +204,14 @@ def pages() -> list[tuple[str, str, dict]]:
     ]
     index = ET.fromstring(Client().get("/sitemap.xml").content)
     if index.tag.endswith("sitemapindex"):
-        locations = [loc.text for loc in index.iter("{*}loc")]
+        locations = [loc.text for loc in index.iterfind(".//{*}loc")]
         story_pages = [loc for loc in locations if "stories" in loc]
         others = [loc for loc in locations if "stories" not in loc and "?p=" not in loc]
-        for loc in [story_pages[0], story_pages[-1], *others]:
-            path = loc.removeprefix("http://testserver")
-            found.append((f"sitemap {path.removeprefix('/sitemap-')}", path, {}))
+        named = {"sitemap stories, first page": story_pages[0]}
+        named["sitemap stories, last page"] = story_pages[-1]
+        named.update({f"sitemap {loc.split('sitemap-')[-1]}": loc for loc in others})
+        for label, loc in named.items():
+            found.append((label, loc.removeprefix("http://testserver"), {}))
     return found
 
 
@@ -257,7 +259,7 @@ def measure(size: int, repeat: int) -> None:
 def run(size: int, repeat: int) -> dict:
     command = [sys.executable, __file__, "--measure", str(size), "--repeat", str(repeat)]
     output = subprocess.run(
-        command, cwd=ROOT, env=environment(size), check=True, capture_output=True, text=True
+        command, cwd=ROOT, env=environment(size), check=True, stdout=subprocess.PIPE, text=True
     ).stdout
     rows = [json.loads(line) for line in output.splitlines() if line.startswith("{")]
     for row in rows:
