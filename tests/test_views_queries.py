@@ -47,7 +47,7 @@ EXPECTED_QUERIES = {
     "story": 5,
     "bilingual": 5,
     "archive": 1,  # month counts, kept until content changes: the page generation
-    "month": 7,  # with the months before and after, for the links
+    "month": 6,  # the months before and after come from the month counts (page generation)
     "rss": 4,
     # Per section: how many items (so how many pages), and for stories the latest update too;
     # the months are kept until content changes (the page generation).
