@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from articles.models import Article
+from articles.pagination import CappedCountPaginator
 from tests.factories import make_article, make_image, make_source
 
 pytestmark = pytest.mark.django_db
@@ -363,3 +364,19 @@ def test_methods_a_page_does_not_serve_are_refused_with_the_ones_it_does(client,
     assert response.status_code == 405
     assert {"GET", "HEAD"} <= {allowed.strip() for allowed in response["Allow"].split(",")}
     assert b"<rss" not in response.content and b"<urlset" not in response.content
+
+
+def test_a_long_topic_is_paged_without_counting_it_all(client, monkeypatch, settings):
+    settings.NEWSDESK_PAGE_CACHE_SECONDS = 0
+    monkeypatch.setattr(CappedCountPaginator, "pages_ahead", 1)  # count a page past the one shown
+    for _ in range(45):
+        make_article(tags=["finance"])
+    topic = reverse("tag", kwargs={"slug": "finance"})
+    first = soup(client.get(topic))
+    assert first.select_one(".page-number").get_text(strip=True) == "Page 1"
+    assert first.select_one("a[rel=next]")["href"] == "?page=2"
+    last = soup(client.get(topic + "?page=3"))
+    assert last.select_one(".page-number").get_text(strip=True) == "Page 3 of 3"
+    assert last.select_one("a[rel=next]") is None
+    assert len(last.select(".card")) == 5
+    assert client.get(topic + "?page=4").status_code == 404
