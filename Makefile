@@ -13,7 +13,7 @@ PYTEST_WORKERS ?= -n 2
 # Debian packages the tests drive for real: the browser, gettext, fonts, PostgreSQL and Redis.
 TEST_DEBS := chromium gettext fonts-noto-cjk postgresql redis-server
 
-.PHONY: demo serve test test-postgres venv test-venv lint messages benchmark-import benchmark-site benchmark-load
+.PHONY: demo serve test test-postgres venv test-venv lint messages benchmark-import benchmark-site benchmark-load benchmark-scale
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -65,6 +65,10 @@ messages: venv
 
 benchmark-import: venv
 	$(PY) benchmarks/import_speed.py
+
+# Each page's time at 1,000 and at 100,000 stories, and the growth (sites kept in var/).
+benchmark-scale: venv
+	$(PY) benchmarks/scale.py
 
 # Requests per second for the reader's pages (uncached and cached) against a plain Django page.
 benchmark-site: venv

@@ -1,5 +1,7 @@
 """The editors' desk: curating, translating and publishing stories in the Django admin."""
 
+from datetime import date, datetime, time
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
@@ -21,6 +23,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from reversion.admin import VersionAdmin
 from reversion.models import Version
+from taggit.models import Tag
 
 from . import desk, languages, publishing
 from .images import check_byte_size, make_renditions, rendition_url, validate_and_clean_image
@@ -56,6 +59,83 @@ class StatusFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value() in State.values:
             return queryset.in_state(self.value())
+        return queryset
+
+
+class PublishedMonthFilter(admin.SimpleListFilter):
+    """Years of publication, and the months of the year chosen, in the site's time zone.
+
+    In place of date_hierarchy, which finds the years by truncating every story's date (0.35 s
+    at 100,000 stories); here the first and last publication times are two index reads.
+    """
+
+    title = _("publication time")
+    parameter_name = "published"
+
+    def lookups(self, request, model_admin):
+        dated = Article.objects.filter(published_at__isnull=False).values_list(
+            "published_at", flat=True
+        )
+        first = dated.order_by("published_at").first()
+        last = dated.order_by("-published_at").first()
+        if first is None:
+            return []
+        first, last = timezone.localtime(first), timezone.localtime(last)
+        chosen = self.chosen_period()
+        choices = []
+        for year in range(last.year, first.year - 1, -1):
+            choices.append((str(year), str(year)))
+            if chosen and chosen[0] == year:
+                choices += [
+                    (
+                        f"{year}-{month:02d}",
+                        formats.date_format(date(year, month, 1), "YEAR_MONTH_FORMAT"),
+                    )
+                    for month in range(12, 0, -1)
+                    if (first.year, first.month) <= (year, month) <= (last.year, last.month)
+                ]
+        return choices
+
+    def chosen_period(self) -> tuple[int, int | None] | None:
+        """(year, month or None) from the value, or None when it is not one."""
+        try:
+            year, _dash, month = (self.value() or "").partition("-")
+            year, month = int(year), int(month) if month else None
+            date(year, month or 1, 1)
+        except ValueError:
+            return None
+        return year, month
+
+    def queryset(self, request, queryset):
+        chosen = self.chosen_period()
+        if chosen is None:
+            return queryset
+        year, month = chosen
+        start = date(year, month or 1, 1)
+        end = date(year + 1, 1, 1) if month in (None, 12) else date(year, month + 1, 1)
+        return queryset.filter(
+            published_at__gte=_local_midnight(start), published_at__lt=_local_midnight(end)
+        )
+
+
+def _local_midnight(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+class TagFilter(admin.SimpleListFilter):
+    """By one tag. Django's own filter for a many-to-many field makes the list DISTINCT, which
+    sorts and counts every tagged story (0.1 s for a tag on 10,000 stories); one tag matches a
+    story once, so there is nothing to make distinct."""
+
+    title = _("tags")
+    parameter_name = "tags__id__exact"
+
+    def lookups(self, request, model_admin):
+        return Tag.objects.order_by("name").values_list("pk", "name")
+
+    def queryset(self, request, queryset):
+        if self.value() and self.value().isdigit():
+            return queryset.filter(tags=self.value())
         return queryset
 
 
@@ -339,10 +419,11 @@ class ArticleAdmin(VersionAdmin):
     list_display_links = ["thumbnail", "headline"]
     list_filter = [
         StatusFilter,
+        PublishedMonthFilter,
         "source",
         MissingLanguageFilter,
         OutdatedLanguageFilter,
-        "tags",
+        TagFilter,
         HasImageFilter,
         OpenConflictFilter,
     ]
@@ -353,8 +434,8 @@ class ArticleAdmin(VersionAdmin):
         "slug",
         "original_url",
     ]
-    date_hierarchy = "published_at"
     list_per_page = 50
+    show_full_result_count = False  # a second count of every story, for "N total" in search
     actions = ["submit_for_review", "publish", "unpublish"]
     autocomplete_fields = ["source"]
     formfield_overrides = URL_FIELDS

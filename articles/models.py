@@ -1,9 +1,11 @@
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
+from taggit.models import TaggedItem
 
 from . import languages
 from .sanitize import SanitizedHtmlField
@@ -40,6 +42,22 @@ class State(models.TextChoices):
     REVIEW = "review", _("In review")
     SCHEDULED = "scheduled", _("Scheduled")
     PUBLISHED = "published", _("Published")
+
+
+class MonthOf(TruncMonth):
+    """TruncMonth, in SQLite's own functions when months are UTC months.
+
+    SQLite has no time zones, so Django truncates there in a Python function called once per
+    row: 0.4 s for 100,000 stories. SQLite stores a UTC time as "YYYY-MM-DD HH:MM:SS", whose
+    first seven characters are its UTC month. Any other zone (and every other database) goes
+    through TruncMonth.
+    """
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        if self.get_tzname() not in ("UTC", None):
+            return super().as_sqlite(compiler, connection, **extra_context)
+        sql, params = compiler.compile(self.lhs)
+        return f"(substr({sql}, 1, 7) || '-01 00:00:00')", params
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -93,15 +111,37 @@ class ArticleQuerySet(models.QuerySet):
             models.Prefetch("images", to_attr="reader_images"),
         )
 
-    def tagged(self, slug):
-        return self.filter(tags__slug=slug)
+    def tagged(self, tag):
+        return self.filter(tags=tag)
 
-    def related_to(self, article):
-        """Stories sharing tags with `article`, the most shared tags first."""
+    def related_to(self, article, *, per_tag=200):
+        """Published stories sharing tags with `article`, the most shared tags first, from
+        the `per_tag` stories that were given each of its tags last.
+
+        The candidates are bounded so that the cost stays the same however long the archive:
+        the newest taggings of a tag are the end of the tag's index (ordered by row id), where
+        "newest by publication time" would sort all of the tag's stories. Then the candidates
+        are read by primary key. The published rule goes in as `with_state`, not `published()`:
+        without statistics SQLite takes `status = ...` for selective and walks every published
+        story through the (status, published_at) index instead.
+        """
+        tag_pks = [tag.pk for tag in article.tags.all()]
+        tagged_items = TaggedItem.objects.filter(
+            content_type=ContentType.objects.get_for_model(Article)
+        ).order_by("-pk")
+        candidates = {
+            story_pk
+            for pk in tag_pks
+            for story_pk in tagged_items.filter(tag_id=pk).values_list("object_id", flat=True)[
+                :per_tag
+            ]
+        }
+        candidates.discard(article.pk)
         return (
-            self.filter(tags__in=[tag.pk for tag in article.tags.all()])
-            .exclude(pk=article.pk)
-            .annotate(shared_tags=models.Count("tags"))
+            self.filter(pk__in=candidates)
+            .with_state()
+            .filter(state=State.PUBLISHED)
+            .annotate(shared_tags=models.Count("tags", filter=models.Q(tags__in=tag_pks)))
             .order_by("-shared_tags", "-published_at", "-id")
         )
 
@@ -129,7 +169,7 @@ class ArticleQuerySet(models.QuerySet):
     def month_counts(self):
         """One row per month with stories, the latest first: month and count."""
         return (
-            self.annotate(month=TruncMonth("published_at"))
+            self.annotate(month=MonthOf("published_at"))
             .values("month")
             .annotate(count=models.Count("pk"))
             .order_by("-month")
@@ -164,7 +204,17 @@ class Article(models.Model):
         ordering = ["-published_at", "-id"]
         verbose_name = _("article")
         verbose_name_plural = _("articles")
-        indexes = [models.Index(fields=["status", "-published_at"])]
+        indexes = [
+            # What readers see, newest first (Meta.ordering); read backwards, oldest first
+            # (the sitemap).
+            models.Index(fields=["status", "-published_at", "-id"], name="article_published_idx"),
+            # The admin's list, newest first, whatever the status (and Meta.ordering).
+            models.Index(fields=["-published_at", "-id"], name="article_newest_idx"),
+            # A source's page: its published stories newest first, and its count.
+            models.Index(fields=["source", "status", "-published_at"], name="article_source_idx"),
+            # The sitemap's lastmod: the latest update of a published story.
+            models.Index(fields=["status", "-updated_at"], name="article_status_updated_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(status="published") | models.Q(published_at__isnull=False),

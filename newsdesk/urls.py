@@ -2,7 +2,7 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
+from django.contrib.sitemaps import views as sitemaps
 from django.urls import include, path
 from django.views.decorators.http import require_safe
 
@@ -14,12 +14,18 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", language_root, name="root"),
+    # Django's sitemap views answer any method; a section is paged with ?p=.
     path(
         "sitemap.xml",
-        # Django's sitemap view answers any method, and pages its sections with ?p=.
-        require_safe(cache_for_anonymous(sitemap, page_parameters=("p",))),
-        {"sitemaps": SITEMAPS},
+        require_safe(cache_for_anonymous(sitemaps.index, page_parameters=())),
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"},
         name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        require_safe(cache_for_anonymous(sitemaps.sitemap, page_parameters=("p",))),
+        {"sitemaps": SITEMAPS},
+        name="sitemap_section",
     ),
     path("robots.txt", RobotsView.as_view(), name="robots"),
 ]

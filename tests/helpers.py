@@ -1,9 +1,26 @@
-"""Reading the test fixtures: story files of our own in the shapes of FORMATS.md."""
+"""Reading the test fixtures (story files of our own in the shapes of FORMATS.md) and the
+sitemap."""
 
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
 
 def fixture_text(name: str) -> str:
     return (FIXTURES / name).read_text(encoding="utf-8")
+
+
+def sitemap_pages(client) -> list:
+    """The sitemap index and every page it lists, as responses."""
+    index = client.get("/sitemap.xml")
+    assert index.status_code == 200
+    root = ET.fromstring(index.content)
+    assert root.tag == f"{{{SITEMAP_NS}}}sitemapindex"
+    pages = [index]
+    for location in root.iter(f"{{{SITEMAP_NS}}}loc"):
+        page = client.get(location.text.removeprefix("http://testserver"))
+        assert page.status_code == 200
+        pages.append(page)
+    return pages

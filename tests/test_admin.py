@@ -1,6 +1,7 @@
 """The article list, the side-by-side change form, history and the translation desk."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 import reversion
@@ -548,3 +549,20 @@ def test_an_address_typed_in_the_admin_is_the_one_an_import_finds(client, editor
     assert article.original_url == "https://reuters.com/world/brazil-cop-forests-2026-05-01/"
     run_import(write(tmp_path / "story.txt", fixture_text("digest_english_only.txt")))
     assert Article.objects.count() == 1
+
+
+def test_list_filters_by_publication_year_and_month_in_the_site_time_zone(client, editor, settings):
+    settings.TIME_ZONE = "Asia/Shanghai"
+    client.force_login(editor)
+    shanghai = ZoneInfo("Asia/Shanghai")
+    march = make_article(published_at=datetime(2025, 3, 31, 23, 30, tzinfo=shanghai))
+    april = make_article(published_at=datetime(2025, 4, 1, 0, 30, tzinfo=shanghai))
+    older = make_article(published_at=datetime(2023, 6, 1, tzinfo=shanghai))
+    assert listed(client, published="2025-03") == [march]
+    assert listed(client, published="2025-04") == [april]
+    assert set(listed(client, published="2025")) == {march, april}
+    assert listed(client, published="2023") == [older]
+    assert len(listed(client, published="not-a-month")) == 3
+    years = client.get(reverse(CHANGELIST), {"published": "2025"}).content.decode()
+    assert "?published=2024" in years and "?published=2025-04" in years
+    assert "?published=2025-05" not in years

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from articles.models import Article
+from articles.pagination import CappedCountPaginator
 from tests.factories import make_article, make_image, make_source
 
 pytestmark = pytest.mark.django_db
@@ -441,3 +442,19 @@ def test_cjk_spacing_refuses_a_translation_it_cannot_see_rendered():
             "{% load i18n reader %}{% cjk_spacing %}{% blocktranslate with a=a asvar line %}"
             "来自{{ a }}{% endblocktranslate %}{% endcjk_spacing %}"
         )
+
+
+def test_a_long_topic_is_paged_without_counting_it_all(client, monkeypatch, settings):
+    settings.NEWSDESK_PAGE_CACHE_SECONDS = 0
+    monkeypatch.setattr(CappedCountPaginator, "pages_ahead", 1)  # count a page past the one shown
+    for _ in range(45):
+        make_article(tags=["finance"])
+    topic = reverse("tag", kwargs={"slug": "finance"})
+    first = soup(client.get(topic))
+    assert first.select_one(".page-number").get_text(strip=True) == "Page 1"
+    assert first.select_one("a[rel=next]")["href"] == "?page=2"
+    last = soup(client.get(topic + "?page=3"))
+    assert last.select_one(".page-number").get_text(strip=True) == "Page 3 of 3"
+    assert last.select_one("a[rel=next]") is None
+    assert len(last.select(".card")) == 5
+    assert client.get(topic + "?page=4").status_code == 404

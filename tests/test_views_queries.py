@@ -1,10 +1,16 @@
-"""Public pages make the same number of queries for 10 stories as for 200."""
+"""Public pages and the admin's article list make the same number of queries for 10 stories
+as for 200."""
+
+from datetime import datetime
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.http import urlencode
+from taggit.models import Tag
 
 from tests.factories import make_article, make_image, make_source
 
@@ -18,6 +24,17 @@ PAGES = {
     "search-english": lambda story: reverse("search") + "?q=climate+finance",
     "story": lambda story: reverse("article_detail", kwargs={"slug": story.slug}),
     "bilingual": lambda story: reverse("article_bilingual", kwargs={"slug": story.slug}),
+    "archive": lambda story: reverse("archive"),
+    "month": lambda story: reverse(
+        "archive_month",
+        kwargs={"year": story.published_at.year, "month": story.published_at.month},
+    ),
+    "rss": lambda story: reverse("feed_rss"),
+    "sitemap": lambda story: "/sitemap.xml",
+    **{
+        f"sitemap-{section}": lambda story, section=section: f"/sitemap-{section}.xml"
+        for section in ("pages", "stories", "topics", "sources", "months")
+    },
 }
 # What each page costs, so that a new query anywhere is a deliberate change. Pages with parts
 # kept until content changes (topics, related stories) read the page generation for them.
@@ -29,12 +46,30 @@ EXPECTED_QUERIES = {
     "search-english": 3,
     "story": 5,
     "bilingual": 5,
+    "archive": 1,  # month counts, kept until content changes: the page generation
+    "month": 6,  # the months before and after come from the month counts (page generation)
+    "rss": 4,
+    # Per section: how many items (so how many pages), and for stories the latest update too;
+    # the months are kept until content changes (the page generation).
+    "sitemap": 5,
+    "sitemap-pages": 0,
+    "sitemap-stories": 2,  # the number of stories; stories with their languages
+    "sitemap-topics": 1,
+    "sitemap-sources": 1,
+    "sitemap-months": 1,
+}
+ADMIN_LISTS = {
+    "all": {},
+    "published": {"status": "published"},
+    "month": {"published": "2025-03"},
+    "source and tag": {"source__id__exact": "{source}", "tags__id__exact": "{tag}"},
+    "page 2": {"p": "2"},
 }
 
 
-def add_stories(count, source):
+def add_stories(count, source, **fields):
     for _ in range(count):
-        story = make_article(source=source, tags=["finance", "cop30"])
+        story = make_article(source=source, tags=["finance", "cop30"], **fields)
         make_image(story, caption="Delegates", credit="Reuters")
 
 
@@ -62,3 +97,45 @@ def test_query_count_does_not_grow_with_the_number_of_stories(client, settings, 
     client.get(path)
     with_two_hundred = count_queries(client, path)
     assert with_ten == with_two_hundred == EXPECTED_QUERIES[page]
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_related_stories_cost_the_same_queries_for_10_and_200_stories(client, settings, language):
+    """A story's first view after a change computes its related stories afresh."""
+    settings.NEWSDESK_PAGE_CACHE_SECONDS = 0
+    source = make_source()
+    add_stories(10, source)
+    story = source.articles.order_by("-published_at").first()
+    with translation.override(language):
+        path = PAGES["story"](story)
+    client.get(path)
+
+    def first_view():
+        cache.clear()
+        return count_queries(client, path)
+
+    with_ten = first_view()
+    add_stories(190, source)
+    assert first_view() == with_ten
+
+
+@pytest.mark.parametrize("name", list(ADMIN_LISTS))
+def test_admin_list_query_count_does_not_grow_with_the_number_of_stories(client, editor, name):
+    client.force_login(editor)
+    source = make_source()
+    march = timezone.make_aware(datetime(2025, 3, 10))
+
+    def list_queries():
+        tag = Tag.objects.get(slug="finance")
+        params = {
+            key: value.format(source=source.pk, tag=tag.pk)
+            for key, value in ADMIN_LISTS[name].items()
+        }
+        path = reverse("admin:articles_article_changelist") + "?" + urlencode(params)
+        client.get(path)
+        return count_queries(client, path)
+
+    add_stories(60, source, published_at=march)
+    with_sixty = list_queries()
+    add_stories(140, source, published_at=march)
+    assert list_queries() == with_sixty
