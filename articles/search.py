@@ -15,6 +15,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.db import transaction
 from django.db.models import Q
 from django.db.models.signals import post_delete, post_save
 from django.utils.html import escape, format_html
@@ -144,6 +145,17 @@ def search_index_update(article_ids: Iterable[int]) -> None:
     if gone := article_ids - set(by_article):
         backend.remove(gone)
     backend.index({pk: document_fields(found) for pk, found in by_article.items()})
+
+
+def search_index_rebuild(*, batch_size: int = 1000) -> int:
+    """Index every story again, one batch a transaction, so that nobody waits for more than
+    a batch; returns how many stories there are."""
+    ids = list(Article.objects.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), batch_size):
+        with transaction.atomic():
+            search_index_update(ids[start : start + batch_size])
+    search_backend().refresh()
+    return len(ids)
 
 
 def _translation_changed(sender, instance, **kwargs):

@@ -54,6 +54,9 @@ class SearchBackend(Protocol):
     ) -> list[int]:
         """Ids of the stories of `among` in which every phrase occurs, best first."""
 
+    def refresh(self) -> None:
+        """After a rebuild: make whatever the engine derives from the documents again."""
+
 
 def search_backend() -> SearchBackend:
     return import_string(settings.SEARCH_BACKEND)()
@@ -71,6 +74,13 @@ class DatabaseBackend:
 
     def remove(self, article_ids):
         SearchDocument.objects.filter(pk__in=article_ids).delete()
+
+    def refresh(self):
+        if connection.vendor == "sqlite":
+            # The FTS5 table from SearchDocument, in case it ever lost step (a table rebuilt
+            # without its triggers, a file copied in by hand).
+            with connection.cursor() as cursor:
+                cursor.execute(SQLite.REBUILD)
 
     def matches(self, phrases):
         engine = ENGINES[connection.vendor]
@@ -113,9 +123,8 @@ class SQLite:
             INSERT INTO {TABLE}(rowid, title, summary, body)
             VALUES (new.article_id, new.title, new.summary, new.body);
             END""",
-        # Whatever the table already holds (a rebuilt table, a restored backup) is indexed.
-        f"INSERT INTO {TABLE}({TABLE}) VALUES ('rebuild')",
     ]
+    REBUILD = f"INSERT INTO {TABLE}({TABLE}) VALUES ('rebuild')"
     UNINSTALL = [
         f"DROP TRIGGER IF EXISTS {TABLE}_insert",
         f"DROP TRIGGER IF EXISTS {TABLE}_delete",
