@@ -29,7 +29,11 @@ MAX_TERM_LENGTH = 50
 EXCERPT_LENGTH = 180
 MARKUP = re.compile(r"<[^>]*>")
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+# The combining marks of Latin, Greek and Cyrillic accents; the marks other scripts write
+# their vowels with are letters to keep.
+DIACRITICS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 WORD = re.compile(f"[{HAN}]+|[^\\W_{HAN}]+")
+HAN_START = re.compile(f"[{HAN}]")
 
 
 @dataclass
@@ -205,12 +209,13 @@ def query_phrases(terms: list[str]) -> list[Phrase]:
 
 def fold(text: str) -> str:
     """Lower case without accents, full-width letters and digits as ASCII: Perú is peru."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    if text.isascii():
+        return text.lower()
+    return DIACRITICS.sub("", unicodedata.normalize("NFKD", text)).casefold()
 
 
 def _is_han(run: str) -> bool:
-    return bool(re.match(f"[{HAN}]", run))
+    return HAN_START.match(run) is not None
 
 
 def _run_tokens(run: str, *, last_in_term: bool) -> list[str]:

@@ -132,12 +132,16 @@ class SQLite:
         f"DROP TABLE IF EXISTS {TABLE}",
     ]
     MATCHING = f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s"
-    # BM25 is smaller for a better match; equal ranks show the newest first.
+    # BM25 is smaller for a better match; equal ranks show the newest first. The matches are
+    # made first (MATERIALIZED): left to itself, the planner hands the published ids to FTS5
+    # one by one as rowid lookups, 0.4 s for a rare word among 10,000 stories instead of 1 ms.
     RANKED = (
-        f"SELECT {TABLE}.rowid FROM {TABLE} JOIN articles_article AS a ON a.id = {TABLE}.rowid "
-        f"WHERE {TABLE} MATCH %s AND {TABLE}.rowid IN ({{among}}) "
-        f"ORDER BY bm25({TABLE}, {{title}}, {{summary}}, {{body}}), "
-        "a.published_at DESC, a.id DESC LIMIT %s OFFSET %s"
+        f"WITH matches AS MATERIALIZED (SELECT rowid AS id, "
+        f"bm25({TABLE}, {{title}}, {{summary}}, {{body}}) AS rank "
+        f"FROM {TABLE} WHERE {TABLE} MATCH %s) "
+        "SELECT matches.id FROM matches JOIN articles_article AS a ON a.id = matches.id "
+        "WHERE matches.id IN ({among}) "
+        "ORDER BY matches.rank, a.published_at DESC, a.id DESC LIMIT %s OFFSET %s"
     )
 
     @staticmethod
@@ -171,7 +175,11 @@ class PostgreSQL:
             || setweight(to_tsvector('{CONFIG}', summary), 'B')
             || setweight(to_tsvector('{CONFIG}', body), 'D')
         ) STORED""",
-        "CREATE INDEX articles_searchdocument_vector ON articles_searchdocument USING gin (vector)",
+        # Without a pending list (fastupdate) the planner sees the index as it is: with one, a
+        # freshly imported batch made it scan every (TOASTed) vector instead, 20 ms for a rare
+        # word among 3,000 stories against 0.05 ms. Writes pay a little more.
+        "CREATE INDEX articles_searchdocument_vector ON articles_searchdocument "
+        "USING gin (vector) WITH (fastupdate = off)",
     ]
     UNINSTALL = [
         "ALTER TABLE articles_searchdocument DROP COLUMN IF EXISTS vector",
@@ -181,13 +189,17 @@ class PostgreSQL:
     MATCHING = (
         f"SELECT article_id FROM articles_searchdocument WHERE vector @@ to_tsquery('{CONFIG}', %s)"
     )
+    # As on SQLite, the matches first: without fresh statistics (just after a large import)
+    # the planner otherwise walks every published story and unpacks its vector, 250 ms for a
+    # rare word among 10,000 stories instead of 3 ms.
     RANKED = (
-        "SELECT d.article_id FROM articles_searchdocument AS d "
-        "JOIN articles_article AS a ON a.id = d.article_id, "
-        f"to_tsquery('{CONFIG}', %s) AS query "
-        "WHERE d.vector @@ query AND d.article_id IN ({among}) "
-        "ORDER BY ts_rank_cd('{{{body}, 0, {summary}, {title}}}', d.vector, query) DESC, "
-        "a.published_at DESC, a.id DESC LIMIT %s OFFSET %s"
+        "WITH matches AS MATERIALIZED (SELECT article_id AS id, "
+        "ts_rank_cd('{{{body}, 0, {summary}, {title}}}', vector, query) AS rank "
+        f"FROM articles_searchdocument, to_tsquery('{CONFIG}', %s) AS query "
+        "WHERE vector @@ query) "
+        "SELECT matches.id FROM matches JOIN articles_article AS a ON a.id = matches.id "
+        "WHERE matches.id IN ({among}) "
+        "ORDER BY matches.rank DESC, a.published_at DESC, a.id DESC LIMIT %s OFFSET %s"
     )
 
     @staticmethod
