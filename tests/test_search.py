@@ -1,12 +1,14 @@
 """Search over both languages through the index: Chinese words, English stems, ranking, every
 match counted and reachable, the index in step with every write, highlighting."""
 
+import importlib
 import io
 import re
 import shutil
 from datetime import timedelta
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.management import call_command
 from django.utils import timezone, translation
 
@@ -252,6 +254,15 @@ def test_rebuild_command_indexes_every_story_again():
     assert SearchDocument.objects.count() == 2
     assert found("methane") == ["Methane pledge"]
     assert "2 stories" in out.getvalue()
+
+
+def test_the_migration_indexes_the_stories_already_there():
+    migration = importlib.import_module("articles.migrations.0008_search_index")
+    make_article(en={"title": "Methane pledge"}, zh={"title": "甲烷承诺"})
+    SearchDocument.objects.all().delete()
+    migration.index_existing_stories(django_apps, schema_editor=None)
+    assert found("methane") == ["Methane pledge"]
+    assert found("甲烷", "zh-hans") == ["甲烷承诺"]
 
 
 # -- Showing a match --------------------------------------------------------------------------
