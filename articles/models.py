@@ -359,7 +359,8 @@ class SearchDocument(models.Model):
     The engine's own index follows this table: on SQLite an FTS5 table fed by triggers, on
     PostgreSQL a generated tsvector column with a GIN index (`search_backends.py`). SQLite
     rebuilds a table to alter it, which drops its triggers: a migration that alters this model
-    must install them again (`search_backends.database_index_install`).
+    must install them again (`search_backends.database_index_install`; `rebuild_search_index`
+    also does).
     """
 
     article = models.OneToOneField(

@@ -154,11 +154,11 @@ def search_index_update(article_ids: Iterable[int]) -> None:
 def search_index_rebuild(*, batch_size: int = 1000) -> int:
     """Index every story again, one batch a transaction, so that nobody waits for more than
     a batch; returns how many stories there are."""
+    search_backend().repair()
     ids = list(Article.objects.order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(ids), batch_size):
         with transaction.atomic():
             search_index_update(ids[start : start + batch_size])
-    search_backend().refresh()
     return len(ids)
 
 

@@ -54,8 +54,9 @@ class SearchBackend(Protocol):
     ) -> list[int]:
         """Ids of the stories of `among` in which every phrase occurs, best first."""
 
-    def refresh(self) -> None:
-        """After a rebuild: make whatever the engine derives from the documents again."""
+    def repair(self) -> None:
+        """Before a rebuild: bring whatever the engine derives from the documents back in step
+        with them, so that replacing each document works."""
 
 
 def search_backend() -> SearchBackend:
@@ -75,12 +76,14 @@ class DatabaseBackend:
     def remove(self, article_ids):
         SearchDocument.objects.filter(pk__in=article_ids).delete()
 
-    def refresh(self):
+    def repair(self):
         if connection.vendor == "sqlite":
-            # The FTS5 table from SearchDocument, in case it ever lost step (a table rebuilt
-            # without its triggers, a file copied in by hand).
+            # The triggers and the FTS5 table again from SearchDocument, in case they lost
+            # step: a migration that rebuilds the table drops its triggers, and then an FTS5
+            # 'delete' of a row it never indexed finds the index "malformed".
             with connection.cursor() as cursor:
-                cursor.execute(SQLite.REBUILD)
+                for statement in [*SQLite.INSTALL, SQLite.REBUILD]:
+                    cursor.execute(statement)
 
     def matches(self, phrases):
         engine = ENGINES[connection.vendor]
