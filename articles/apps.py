@@ -11,5 +11,6 @@ class ArticlesConfig(AppConfig):
         from . import (
             cache,  # noqa: F401  empties the readers' page cache on every edit
             revisions,  # noqa: F401  registers the models with django-reversion
+            search,  # noqa: F401  keeps the search index in step with every translation
             tags,  # noqa: F401  gives every tag a slug its URL accepts
         )

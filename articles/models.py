@@ -145,18 +145,6 @@ class ArticleQuerySet(models.QuerySet):
             .order_by("-shared_tags", "-published_at", "-id")
         )
 
-    def matching(self, terms):
-        """Stories with every term in the headline, dek or body of either translation."""
-        queryset = self
-        for term in terms:
-            translations = Translation.objects.filter(
-                models.Q(title__icontains=term)
-                | models.Q(summary__icontains=term)
-                | models.Q(body__icontains=term)
-            )
-            queryset = queryset.filter(pk__in=translations.values("article_id"))
-        return queryset
-
     def tag_counts(self):
         """One row per tag in use: tag_name, tag_slug and how many of these stories carry it."""
         return (
@@ -424,3 +412,33 @@ class PageGeneration(models.Model):
 
     def __str__(self):
         return str(self.number)
+
+
+class SearchDocument(models.Model):
+    """One story as the search index reads it: the tokens of its translations' headlines, deks
+    and bodies (`search.document_fields`), written only by `search.search_index_update`.
+
+    The engine's own index follows this table: on SQLite an FTS5 table fed by triggers, on
+    PostgreSQL a generated tsvector column with a GIN index (`search_backends.py`). SQLite
+    rebuilds a table to alter it, which drops its triggers: a migration that alters this model
+    must install them again (`search_backends.database_index_install`; `rebuild_search_index`
+    also does).
+    """
+
+    article = models.OneToOneField(
+        Article,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="search_document",
+        verbose_name=_("article"),
+    )
+    title = models.TextField(_("headline tokens"), blank=True)
+    summary = models.TextField(_("summary tokens"), blank=True)
+    body = models.TextField(_("body tokens"), blank=True)
+
+    class Meta:
+        verbose_name = _("search document")
+        verbose_name_plural = _("search documents")
+
+    def __str__(self):
+        return self.title[:60]

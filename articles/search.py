@@ -1,24 +1,39 @@
-"""Search over both languages: a bounded candidate set from the database, ranked here.
+"""Search over both languages, through an index kept with every write of a story.
 
-Substring matching (icontains) behaves the same on SQLite and PostgreSQL and finds Chinese
-words such as 气候, which have no spaces for a full-text tokenizer to split on. Scoring in
-Python over at most CANDIDATE_LIMIT recent matches keeps the ranking portable and bounded.
+Words are made into tokens here, the same way for the index and for the query, whatever the
+engine: text is folded (case, accents, full-width forms), runs of Han characters become their
+overlapping bigrams (as Lucene's CJK analyser does, so 气候 is found in 气候变化 but not in a
+text with 气 and 候 apart), and English words are left whole for the engine to stem
+(`search_backends.py`, which holds the index and its SQL). Only published stories are found:
+the rule is applied when searching, so a scheduled story is found from its publication time on
+without any write.
 """
 
 import re
+import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.db import transaction
+from django.db.models import Q
+from django.db.models.signals import post_delete, post_save
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from .models import Article, Translation
+from .search_backends import FIELD_WEIGHTS, Phrase, QueryToken, search_backend
 from .text import plain_text
 
-CANDIDATE_LIMIT = 200
 MAX_TERMS = 8
 MAX_TERM_LENGTH = 50
 EXCERPT_LENGTH = 180
-FIELD_WEIGHTS = {"title": 5, "summary": 3, "body": 1}
+MARKUP = re.compile(r"<[^>]*>")
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+# The combining marks of Latin, Greek and Cyrillic accents; the marks other scripts write
+# their vowels with are letters to keep.
+DIACRITICS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+WORD = re.compile(f"[{HAN}]+|[^\\W_{HAN}]+")
+HAN_START = re.compile(f"[{HAN}]")
 
 
 @dataclass
@@ -40,43 +55,178 @@ def search_terms(query: str) -> list[str]:
     return terms[:MAX_TERMS]
 
 
-def article_search(query: str, *, language: str) -> list[SearchResult]:
+def article_search(query: str, *, language: str) -> "SearchResults":
     """Published stories containing every word of `query`, best match first."""
-    terms = search_terms(query)
-    if not terms:
-        return []
-    candidates = (
-        Article.objects.published()
-        .matching(terms)
-        .for_reader(language)
-        .order_by("-published_at", "-id")[:CANDIDATE_LIMIT]
-    )
-    pattern = _terms_pattern(terms)
-    folded_terms = [term.casefold() for term in terms]
-    results = []
-    for article in candidates:
-        texts = [
-            (translation, _reader_text(translation)) for translation in article.reader_translations
-        ]
-        everything = " ".join(text for _, fields in texts for text in fields.values()).casefold()
-        if not all(term in everything for term in folded_terms):
-            continue  # the database matched markup only, not the text a reader sees
-        # The reader's language comes first in reader_translations, so it wins ties.
-        score, translation, fields = max(
-            ((_score(fields, folded_terms), translation, fields) for translation, fields in texts),
-            key=lambda scored: scored[0],
+    return SearchResults(search_terms(query), language=language)
+
+
+def article_search_match(query: str) -> Q:
+    """A filter on Article: stories containing every word of `query`, in any state (the
+    admin's search)."""
+    phrases = query_phrases(search_terms(query))
+    return search_backend().matches(phrases) if phrases else Q(pk__in=[])
+
+
+class SearchResults:
+    """Every match, counted in the database and fetched a page at a time, as a paginator
+    slices a QuerySet: `count()`, then `results[start:stop]`."""
+
+    def __init__(self, terms: list[str], *, language: str):
+        self.terms, self.language = terms, language
+        self.phrases = query_phrases(terms)
+        self.among = Article.objects.published()
+        self._count = None
+
+    def count(self) -> int:
+        if self._count is None:
+            self._count = 0
+            if self.phrases:
+                matching = self.among.filter(search_backend().matches(self.phrases))
+                self._count = matching.count()
+        return self._count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        start, stop, _step = index.indices(self.count())
+        if start >= stop:
+            return []
+        ids = search_backend().ranked(
+            self.phrases, among=self.among, offset=start, limit=stop - start
         )
-        results.append(
-            SearchResult(
-                article=article,
-                translation=translation,
-                score=score,
-                title=highlight(translation.title, pattern),
-                excerpt=highlight(_excerpt(fields, pattern), pattern),
+        return self._results(ids)
+
+    def _results(self, ids: list[int]) -> list[SearchResult]:
+        articles = Article.objects.filter(pk__in=ids).for_reader(self.language).in_bulk()
+        pattern = _terms_pattern(self.terms)
+        folded_terms = [term.casefold() for term in self.terms]
+        results = []
+        for article in (articles[pk] for pk in ids if pk in articles):
+            texts = [
+                (translation, _reader_text(translation))
+                for translation in article.reader_translations
+            ]
+            if not texts:
+                continue
+            # The reader's language comes first in reader_translations, so it wins ties.
+            score, translation, fields = max(
+                ((_score(fields, folded_terms), t, fields) for t, fields in texts),
+                key=lambda scored: scored[0],
             )
-        )
-    results.sort(key=lambda result: (result.score, result.article.published_at), reverse=True)
-    return results
+            results.append(
+                SearchResult(
+                    article=article,
+                    translation=translation,
+                    score=score,
+                    title=highlight(translation.title, pattern),
+                    excerpt=highlight(_excerpt(fields, pattern), pattern),
+                )
+            )
+        return results
+
+
+# -- The index --------------------------------------------------------------------------------
+
+
+def search_index_update(article_ids: Iterable[int]) -> None:
+    """Index these stories as they are now, in the caller's transaction; a story without
+    translations (or gone) leaves the index. The one writer of the index: signals call it
+    for each save and delete of a translation, the import and "take imported" for the
+    translations they create in bulk, `rebuild_search_index` for all."""
+    article_ids = set(article_ids)
+    if not article_ids:
+        return
+    translations = Translation.objects.filter(article_id__in=article_ids).order_by(
+        "article_id", "language"
+    )
+    by_article: dict[int, list[Translation]] = {}
+    for translation in translations:
+        by_article.setdefault(translation.article_id, []).append(translation)
+    backend = search_backend()
+    if gone := article_ids - set(by_article):
+        backend.remove(gone)
+    backend.index({pk: document_fields(found) for pk, found in by_article.items()})
+
+
+def search_index_rebuild(*, batch_size: int = 1000) -> int:
+    """Index every story again, one batch a transaction, so that nobody waits for more than
+    a batch; returns how many stories there are."""
+    search_backend().repair()
+    ids = list(Article.objects.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), batch_size):
+        with transaction.atomic():
+            search_index_update(ids[start : start + batch_size])
+    return len(ids)
+
+
+def _translation_changed(sender, instance, **kwargs):
+    search_index_update([instance.article_id])
+
+
+# Raw saves too: a restored revision and a loaded backup write translations raw. A story's
+# delete takes its SearchDocument with it (the foreign key cascades).
+post_save.connect(_translation_changed, sender=Translation, dispatch_uid="search-index-save")
+post_delete.connect(_translation_changed, sender=Translation, dispatch_uid="search-index-delete")
+
+
+def document_fields(translations: Iterable) -> dict[str, str]:
+    """What the index holds of a story: the tokens of each field of all its translations,
+    from what a reader sees of them (no markup)."""
+    fields = {"title": [], "summary": [], "body": []}
+    for translation in translations:
+        for field, text in _reader_text(translation).items():
+            fields[field].extend(index_tokens(text))
+    return {field: " ".join(tokens) for field, tokens in fields.items()}
+
+
+def index_tokens(text: str) -> list[str]:
+    """Folded words; each run of Han characters as its bigrams, then its last character
+    alone, so that every character begins a token (a one-character query is a prefix)."""
+    tokens = []
+    for run in WORD.findall(fold(text)):
+        tokens.extend(_run_tokens(run, last_in_term=False))
+    return tokens
+
+
+def query_phrases(terms: list[str]) -> list[Phrase]:
+    """Each term as a phrase of the index's tokens: 气候变化 is 气候 候变 变化, next to one
+    another; a single Han character is a prefix, found at the start of any token."""
+    phrases = []
+    for term in terms:
+        runs = WORD.findall(fold(term))
+        phrase = [
+            QueryToken(token, prefix=_is_han(run) and len(run) == 1 and n == len(runs) - 1)
+            for n, run in enumerate(runs)
+            for token in _run_tokens(run, last_in_term=n == len(runs) - 1)
+        ]
+        if phrase:
+            phrases.append(phrase)
+    return phrases
+
+
+def fold(text: str) -> str:
+    """Lower case without accents, full-width letters and digits as ASCII: Perú is peru."""
+    if text.isascii():
+        return text.lower()
+    return DIACRITICS.sub("", unicodedata.normalize("NFKD", text)).casefold()
+
+
+def _is_han(run: str) -> bool:
+    return HAN_START.match(run) is not None
+
+
+def _run_tokens(run: str, *, last_in_term: bool) -> list[str]:
+    if not _is_han(run) or len(run) == 1:
+        return [run]
+    bigrams = [run[i : i + 2] for i in range(len(run) - 1)]
+    # A query's word may go on past its last character in the text: 气候 in 气候变化.
+    return bigrams if last_in_term else [*bigrams, run[-1]]
+
+
+# -- Showing a match --------------------------------------------------------------------------
 
 
 def highlight(text: str, pattern: re.Pattern) -> SafeString:

@@ -258,6 +258,12 @@ else:
 # Edits and imports reach readers at once (articles/cache.py), so this only bounds memory.
 NEWSDESK_PAGE_CACHE_SECONDS = int(os.environ.get("NEWSDESK_PAGE_CACHE_SECONDS", "600"))
 
+# The class that keeps the search index: by default in the database (SQLite FTS5 or
+# PostgreSQL full-text search, articles/search_backends.py); another engine is another class.
+SEARCH_BACKEND = os.environ.get(
+    "NEWSDESK_SEARCH_BACKEND", "articles.search_backends.DatabaseBackend"
+)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

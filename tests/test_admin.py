@@ -155,6 +155,18 @@ def test_search_finds_titles_and_bodies_in_both_languages_once(client, editor, q
     assert listed(client, q=query) == [article]
 
 
+def test_search_uses_the_index_in_every_state_and_finds_a_slug_or_url_exactly(client, editor):
+    draft = make_article(status=Article.Status.DRAFT, en={"title": "Envoys deliberated"})
+    by_slug = make_article(slug="cop30-opens", en={"title": "Opening"})
+    by_url = make_article(original_url="https://example.org/a?id=7", en={"title": "Elsewhere"})
+    client.force_login(editor)
+
+    assert listed(client, q="deliberations") == [draft]
+    assert listed(client, q="cop30-opens") == [by_slug]
+    assert listed(client, q="https://example.org/a?id=7") == [by_url]
+    assert listed(client, q="!!!") == []
+
+
 # -- The change form ----------------------------------------------------------------------------
 
 

@@ -42,8 +42,8 @@ EXPECTED_QUERIES = {
     "home": 5,
     "tag": 6,  # allow_empty=False checks for stories first
     "source": 6,
-    "search": 3,
-    "search-english": 3,
+    "search": 5,  # the count, the page's ranked ids, then the stories as on "home"
+    "search-english": 5,
     "story": 5,
     "bilingual": 5,
     "archive": 1,  # month counts, kept until content changes: the page generation

@@ -5,6 +5,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from ..models import Article, Image, Translation
+from ..search import search_index_update
 from .fieldkeys import (
     ARTICLE,
     IMAGE,
@@ -67,6 +68,8 @@ def apply_values(*, article: Article, values: dict[str, object], create_missing:
                 new_images.append(Image(article=article, original_url=ident, **fields))
         written.update({str(FieldKey(kind, name, ident)): v for name, v in fields.items()})
     Translation.objects.bulk_create(new_translations)
+    if new_translations:
+        search_index_update([article.pk])  # bulk_create sends no post_save
     Image.objects.bulk_create(new_images)
     if written:
         article.save()  # after its translations and images, so listeners see the whole story

@@ -20,6 +20,7 @@ from ..images import CleanImage, make_renditions
 from ..models import Article, Image, ImportRecord, ImportRun, Source, Translation
 from ..outlets import outlet_for, source_domain
 from ..revisions import save_story_revision
+from ..search import search_index_update
 from .apply import apply_values, current_values
 from .fieldkeys import ARTICLE, FieldKey, describe, parsed_values
 from .merge import plan_merge
@@ -256,6 +257,7 @@ def _article_create(
     translations = Translation.objects.bulk_create(
         Translation(article=article, **vars(translation)) for translation in parsed.translations
     )
+    search_index_update([article.pk])  # bulk_create sends no post_save
     images = Image.objects.bulk_create(
         Image(article=article, **vars(image)) for image in parsed.images
     )
