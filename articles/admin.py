@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 from taggit.models import Tag
+from taggit.utils import edit_string_for_tags
 
 from . import desk, languages, publishing
 from .images import check_byte_size, make_renditions, rendition_url, validate_and_clean_image
@@ -314,11 +315,14 @@ class ArticleForm(forms.ModelForm):
     # The story as the editor loaded it: a save based on an older one is refused (optimistic
     # concurrency), so an import or a second editor meanwhile is never silently undone.
     loaded_version = forms.CharField(widget=forms.HiddenInput, required=False)
+    loaded_tags = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["loaded_version"].initial = self.instance.updated_at.isoformat()
+            tags = self.instance.tags.all()
+            self.fields["loaded_tags"].initial = edit_string_for_tags(list(tags))
 
     def clean_original_url(self):
         """The form the importer gives the story's address, so a later import finds it."""
@@ -346,23 +350,29 @@ class ArticleForm(forms.ModelForm):
             .values_list("updated_at", flat=True)
             .first()
         )
-        loaded_at = parse_datetime(loaded_version)
+        try:
+            loaded_at = parse_datetime(loaded_version)
+        except ValueError:  # a tampered form: treated as one loaded at an unknown time
+            loaded_at = None
         if current is None or loaded_at == current:
             return
         base, later = revisions_since(self.instance, loaded_at) if loaded_at else (None, [])
         # Shown again with the editor's work on top of the story as it is now.
-        data = rebase_post(self.data, article=self.instance, base_revision=base) if base else None
+        data, not_kept = (
+            rebase_post(self.data, form=self, base_revision=base) if base else (None, [])
+        )
         self.data = data or self.data.copy()
         self.data[self.add_prefix("loaded_version")] = current.isoformat()
         # The inline panes are bound already, but build their forms only when validated next.
         for formset_data in getattr(self.request, "formset_data", []):
+            formset_data.clear()
             for key in self.data:
                 formset_data.setlist(key, self.data.getlist(key))
         changes = revision_changes(base) if base else []
-        raise ValidationError(stale_message(changes, later), code="stale")
+        raise ValidationError(stale_message(changes, later, not_kept), code="stale")
 
 
-def stale_message(changes: list[dict], revisions: list) -> str:
+def stale_message(changes: list[dict], revisions: list, not_kept: list[str]) -> str:
     saved_by = "; ".join(
         f"{revision.user or revision.comment} ({_local_time(revision.date_created)})"
         for revision in revisions
@@ -370,11 +380,17 @@ def stale_message(changes: list[dict], revisions: list) -> str:
     changed = "; ".join(
         f"{change['object']}: {change['field']} → {_short(change['now'])}" for change in changes
     )
-    return _(
+    message = _(
         "This story was saved by someone else after you opened it (%(saved_by)s). Nothing of "
         "yours was saved, and your changes are still in the form below. Changed meanwhile: "
         "%(changed)s. Check the form against these changes, then save again."
     ) % {"saved_by": saved_by or _("unknown"), "changed": changed or _("not known")}
+    if not_kept:
+        message += " " + _(
+            "Images were added or removed meanwhile, so the image rows show them as they are "
+            "now; make these changes of yours again: %(changes)s."
+        ) % {"changes": "; ".join(_short(value) for value in not_kept)}
+    return message
 
 
 def _local_time(moment) -> str:
@@ -439,7 +455,14 @@ class ArticleAdmin(VersionAdmin):
     fieldsets = [
         (
             _("Publishing"),
-            {"fields": [("status", "published_at"), "workflow_state", "tags", "loaded_version"]},
+            {
+                "fields": [
+                    ("status", "published_at"),
+                    "workflow_state",
+                    "tags",
+                    ("loaded_version", "loaded_tags"),
+                ]
+            },
         ),
         (
             _("Origin"),

@@ -32,7 +32,11 @@ CHUNK_BYTES = 64 * 1024
 
 # IPv6 forms that carry an IPv4 address which the kernel or a NAT64 gateway delivers to:
 # ::ffff:127.0.0.1 is 127.0.0.1, so the IPv4 address is the one judged.
-IPV4_CARRIERS = tuple(ipaddress.ip_network(n) for n in ("::ffff:0:0/96", "::/96", "64:ff9b::/96"))
+IPV4_CARRIERS = tuple(
+    ipaddress.ip_network(n) for n in ("::ffff:0:0/96", "::ffff:0:0:0/96", "::/96", "64:ff9b::/96")
+)
+# Deprecated site-local addresses: not private to Python, but some networks still route them.
+SITE_LOCAL = ipaddress.ip_network("fec0::/10")
 # Python calls it global, but it is a network's own NAT64 prefix, whose IPv4 part can be anything.
 LOCAL_NAT64 = ipaddress.ip_network("64:ff9b:1::/48")
 
@@ -54,13 +58,13 @@ def is_public(address: str) -> bool:
     """Whether `address` is on the public internet, not this machine or a private network."""
     ip = ipaddress.ip_address(address.split("%", 1)[0])
     if ip.version == 6:
-        if ip in LOCAL_NAT64:
+        if ip in LOCAL_NAT64 or ip in SITE_LOCAL:
             return False
         if any(ip in carrier for carrier in IPV4_CARRIERS):
             ip = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
         elif ip.sixtofour:
             ip = ip.sixtofour
-    return ip.is_global and not ip.is_multicast
+    return ip.is_global and not ip.is_multicast and not ip.is_reserved
 
 
 def fetch_image(url: str) -> CleanImage:

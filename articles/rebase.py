@@ -1,46 +1,151 @@
 """An editor's form that was opened before someone else saved the story, put on top of the
 story as it is now: what the editor left as it was takes the current value, what the editor
-changed keeps the editor's value. Nothing of either side is lost."""
+changed keeps the editor's value. Nothing of either side is lost.
+
+Translation panes are matched by language, so a translation added or deleted meanwhile gives
+a form that saves: the other editor's new translation appears in its pane (with this editor's
+changes on top, if they typed in it), a deleted one comes back only if this editor changed it.
+Image rows are matched by id; when images were added or removed meanwhile, the rows show the
+images as they are now, and this editor's changes to them are listed for them to make again.
+"""
+
+from datetime import datetime
 
 from django.http import QueryDict
+from django.utils import timezone
+from taggit.utils import edit_string_for_tags, parse_tags
 
+from . import languages
 from .importing.merge import same
 from .models import Article, Image, Translation
 
-# The admin form's plain fields, and each inline's prefix, model and plain fields.
 ARTICLE_FIELDS = ("status", "source", "original_url", "original_language", "slug")
-INLINES = (
-    ("translations", Translation, ("title", "summary", "body")),
-    ("images", Image, ("caption", "credit", "alt_text", "position")),
-)
+TRANSLATION_FIELDS = ("title", "summary", "body")
+IMAGE_FIELDS = ("caption", "credit", "alt_text", "position")
 MAX_FORMS = 50
 
 
-def rebase_post(data: QueryDict, *, article: Article, base_revision) -> QueryDict:
-    """`data` (the editor's POST) with every field the editor did not change since
-    `base_revision` (the story as the editor loaded it) set to its current value."""
+def rebase_post(data: QueryDict, *, form, base_revision) -> tuple[QueryDict, list[str]]:
+    """`data` (the editor's POST, validated by `form`) with every field the editor did not
+    change since `base_revision` (the story as they loaded it) set to its current value. Also
+    returns the image changes that could not be carried over."""
     rebased = data.copy()
-    then = {(v._model, str(v.object_id)): v.field_dict for v in base_revision.version_set.all()}
-    current = Article.objects.get(pk=article.pk)
+    versions = list(base_revision.version_set.all())
+    then = {(v._model, str(v.object_id)): v.field_dict for v in versions}
+    current = Article.objects.prefetch_related("tags").get(pk=form.instance.pk)
+    base = then.get((Article, str(current.pk)), {})
     for name in ARTICLE_FIELDS:
-        _rebase(rebased, name, then.get((Article, str(article.pk))), current, name)
-    for prefix, model, fields in INLINES:
-        objects = {str(obj.pk): obj for obj in model.objects.filter(article=article)}
-        forms = min(int(data.get(f"{prefix}-TOTAL_FORMS") or 0), MAX_FORMS)
-        for index in range(forms):
-            pk = data.get(f"{prefix}-{index}-id", "")
-            for name in fields:
-                key = f"{prefix}-{index}-{name}"
-                _rebase(rebased, key, then.get((model, pk)), objects.get(pk), name)
-    return rebased
+        _rebase(rebased, name, base, current, name)
+    _rebase_publication_time(rebased, form, base, current)
+    _rebase_tags(rebased, form, current)
+    translations = Translation.objects.filter(article=current).order_by("language")
+    _rebase_translations(rebased, data, then, list(translations), current)
+    images = list(Image.objects.filter(article=current).order_by("position", "id"))
+    return rebased, _rebase_images(rebased, data, then, images)
 
 
 def _rebase(rebased: QueryDict, key: str, then: dict | None, now, name: str) -> None:
-    if then is None or now is None or key not in rebased:
+    if not then or now is None or key not in rebased:
         return
     field = now._meta.get_field(name)
     if same(rebased[key], _text(then.get(field.attname))):
         rebased[key] = _text(field.value_from_object(now))
+
+
+def _rebase_publication_time(rebased: QueryDict, form, base: dict, current: Article) -> None:
+    posted = form.cleaned_data.get("published_at")
+    if "published_at" not in base or _seconds(posted) != _seconds(base["published_at"]):
+        return
+    widget = form.fields["published_at"].widget
+    for index, (part, value) in enumerate(
+        zip(widget.widgets, widget.decompress(current.published_at), strict=True)
+    ):
+        rebased[f"published_at_{index}"] = part.format_value(value) or ""
+
+
+def _rebase_tags(rebased: QueryDict, form, current: Article) -> None:
+    # Revisions do not hold tags: the form carries the ones it was loaded with.
+    loaded = form.cleaned_data.get("loaded_tags")
+    if loaded is None or "tags" not in form.cleaned_data:
+        return
+    if set(form.cleaned_data["tags"]) == set(parse_tags(loaded)):
+        rebased["tags"] = edit_string_for_tags(list(current.tags.all()))
+
+
+def _rebase_translations(rebased, data, then, translations, article) -> None:
+    prefix = "translations"
+    panes = {
+        data.get(f"{prefix}-{index}-language"): index
+        for index in range(_count(data, prefix))
+        if data.get(f"{prefix}-{index}-language") in languages.CODES
+    }
+    existing = {t.language: t for t in translations}
+    order = [*existing, *(code for code in languages.CODES if code not in existing)]
+    _drop_panes(rebased, prefix)
+    for slot, language in enumerate(order):
+        now, pane = existing.get(language), panes.get(language)
+        loaded = then.get((Translation, data.get(f"{prefix}-{pane}-id", ""))) or {}
+        for name in TRANSLATION_FIELDS:
+            posted = data.get(f"{prefix}-{pane}-{name}") if pane is not None else None
+            current = getattr(now, name) if now else ""
+            edited = posted is not None and not same(posted, loaded.get(name, ""))
+            rebased[f"{prefix}-{slot}-{name}"] = posted if edited else current
+        rebased[f"{prefix}-{slot}-language"] = language
+        rebased[f"{prefix}-{slot}-id"] = str(now.pk) if now else ""
+        rebased[f"{prefix}-{slot}-article"] = str(article.pk)
+        if now and pane is not None and data.get(f"{prefix}-{pane}-DELETE"):
+            rebased[f"{prefix}-{slot}-DELETE"] = data[f"{prefix}-{pane}-DELETE"]
+    rebased[f"{prefix}-TOTAL_FORMS"] = str(len(order))
+    rebased[f"{prefix}-INITIAL_FORMS"] = str(len(existing))
+
+
+def _rebase_images(rebased, data, then, images) -> list[str]:
+    prefix = "images"
+    rows = {data.get(f"{prefix}-{i}-id", ""): i for i in range(_count(data, prefix))}
+    rows.pop("", None)
+    now = {str(image.pk): image for image in images}
+    if set(rows) == set(now):  # the same images: row by row, as for any field
+        for pk, index in rows.items():
+            for name in IMAGE_FIELDS:
+                _rebase(rebased, f"{prefix}-{index}-{name}", then.get((Image, pk)), now[pk], name)
+        return []
+    # Images came or went: the rows show them as they are; this editor's edits are listed.
+    lost = [
+        f"{data.get(f'{prefix}-{index}-{name}')}"
+        for pk, index in rows.items()
+        for name in IMAGE_FIELDS
+        if not same(
+            data.get(f"{prefix}-{index}-{name}", ""), _text((then.get((Image, pk)) or {}).get(name))
+        )
+    ]
+    _drop_panes(rebased, prefix)
+    for slot, image in enumerate(images):
+        rebased[f"{prefix}-{slot}-id"] = str(image.pk)
+        rebased[f"{prefix}-{slot}-article"] = str(image.article_id)
+        for name in IMAGE_FIELDS:
+            rebased[f"{prefix}-{slot}-{name}"] = _text(getattr(image, name))
+    rebased[f"{prefix}-TOTAL_FORMS"] = rebased[f"{prefix}-INITIAL_FORMS"] = str(len(images))
+    return lost
+
+
+def _drop_panes(rebased: QueryDict, prefix: str) -> None:
+    for key in [k for k in rebased if k.startswith(f"{prefix}-") and k[len(prefix) + 1].isdigit()]:
+        del rebased[key]
+
+
+def _count(data: QueryDict, prefix: str) -> int:
+    try:
+        return max(0, min(int(data.get(f"{prefix}-TOTAL_FORMS") or 0), MAX_FORMS))
+    except ValueError:
+        return 0
+
+
+def _seconds(value):
+    if isinstance(value, datetime):
+        return (
+            timezone.localtime(value).replace(microsecond=0) if timezone.is_aware(value) else None
+        )
+    return value
 
 
 def _text(value) -> str:

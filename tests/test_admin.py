@@ -578,3 +578,81 @@ def test_list_filters_by_publication_year_and_month_in_the_site_time_zone(client
     years = client.get(reverse(CHANGELIST), {"published": "2025"}).content.decode()
     assert "?published=2024" in years and "?published=2025-04" in years
     assert "?published=2025-05" not in years
+
+
+def _opened_twice(client, article):
+    """The change form as two editors loaded it, from a story history already holds."""
+    with reversion.create_revision():
+        article.save()
+    page = client.get(change_url(article)).content.decode()
+    return form_values(page), form_values(page)
+
+
+def test_a_stale_save_keeps_the_other_editors_tags_and_time(client, editor):
+    article = make_article(status=Article.Status.DRAFT, tags=["old"])
+    client.force_login(editor)
+    first, second = _opened_twice(client, article)
+    first.update(tags="old, newtag", published_at_0="2020-01-01", published_at_1="10:00:00")
+    assert client.post(change_url(article), first).status_code == 302
+
+    second[pane_field(second, "en", "title")] = "A headline by two"
+    refused = client.post(change_url(article), second)
+    assert refused.status_code == 200
+    assert (
+        client.post(change_url(article), form_values(refused.content.decode())).status_code == 302
+    )
+
+    article.refresh_from_db()
+    assert sorted(article.tags.names()) == ["newtag", "old"]
+    assert article.published_at.year == 2020
+    assert article.translations.get(language="en").title == "A headline by two"
+
+
+def test_two_editors_adding_the_same_missing_translation_lose_neither(client, editor):
+    article = make_article(status=Article.Status.DRAFT, zh=False)
+    client.force_login(editor)
+    first, second = _opened_twice(client, article)
+    first[pane_field(first, "zh-hans", "title")] = "第一位编辑的标题"
+    assert client.post(change_url(article), first).status_code == 302
+
+    second[pane_field(second, "zh-hans", "body")] = "<p>第二位编辑的正文。</p>"
+    refused = client.post(change_url(article), second)
+    assert refused.status_code == 200
+    again = form_values(refused.content.decode())
+    assert client.post(change_url(article), again).status_code == 302
+
+    chinese = article.translations.get(language="zh-hans")
+    assert chinese.title == "第一位编辑的标题" and chinese.body == "<p>第二位编辑的正文。</p>"
+
+
+def test_a_translation_deleted_meanwhile_leaves_a_form_that_saves(client, editor):
+    article = make_article(status=Article.Status.DRAFT)
+    client.force_login(editor)
+    first, second = _opened_twice(client, article)
+    index = pane_field(first, "zh-hans", "title").split("-")[1]
+    first[f"translations-{index}-DELETE"] = "on"
+    assert client.post(change_url(article), first).status_code == 302
+    assert not article.translations.filter(language="zh-hans").exists()
+
+    second[pane_field(second, "en", "title")] = "A headline by two"
+    refused = client.post(change_url(article), second)
+    assert refused.status_code == 200
+    assert (
+        client.post(change_url(article), form_values(refused.content.decode())).status_code == 302
+    )
+
+    assert article.translations.get(language="en").title == "A headline by two"
+    assert not article.translations.filter(language="zh-hans").exists()
+
+
+@pytest.mark.parametrize(
+    "tampered",
+    [{"loaded_version": "2024-02-30T10:00:00"}, {"translations-TOTAL_FORMS": "abc"}],
+)
+def test_a_tampered_stale_form_is_refused_not_a_server_error(client, editor, tampered):
+    article = make_article(status=Article.Status.DRAFT)
+    client.force_login(editor)
+    first, second = _opened_twice(client, article)
+    assert client.post(change_url(article), first).status_code == 302
+    second.update(tampered)
+    assert client.post(change_url(article), second).status_code == 200

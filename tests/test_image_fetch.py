@@ -269,3 +269,10 @@ def test_refusal_speaks_chinese_to_a_chinese_editor(fake_internet, internal):
     with translation.override("zh-hans"), pytest.raises(ValueError) as error:
         fetch_image("http://169.254.169.254/photo.jpg")
     assert str(error.value) == "已拒绝：该地址指向内部网络，而不是公共互联网"
+
+
+@pytest.mark.parametrize("address", ["::ffff:0:7f00:1", "fec0::1", "240.0.0.1"])
+def test_translated_site_local_and_reserved_addresses_are_not_public(address):
+    from articles.image_fetch import is_public
+
+    assert not is_public(address)

@@ -168,3 +168,32 @@ def test_a_file_that_kills_its_parsing_worker_fails_alone(tmp_path, monkeypatch)
 
     assert reported.pop("020.txt") == ("failed", "the parser stopped unexpectedly on this file")
     assert {outcome for outcome, _message in reported.values()} == {"created"}
+
+
+def test_a_folder_swapped_for_a_link_after_the_walk_is_not_read_through(tmp_path):
+    folder, outside = tmp_path / "in", tmp_path / "outside"
+    (folder / "sub").mkdir(parents=True)
+    outside.mkdir()
+    write(folder / "sub" / "story.txt", fixture_text("feed_item.txt"))
+    write(outside / "story.txt", "SECRET-CONTENT")
+    [found] = find_story_files([folder])
+    (folder / "sub" / "story.txt").unlink()
+    (folder / "sub").rmdir()
+    (folder / "sub").symlink_to(outside)
+
+    story_file = read(found)
+
+    assert story_file.data == b"" and "outside the folder" in story_file.error
+
+
+def test_control_characters_in_a_name_cannot_forge_a_report_line(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    write(folder / "evil\ncreated fake.txt (Forged)", fixture_text("feed_item.txt"))
+    write(folder / "x\x1b[31mred.txt", fixture_text("digest_english_only.txt"))
+
+    out, _err, ok = run_import(folder)
+
+    assert ok
+    assert "\x1b" not in out and "\ncreated fake.txt" not in out
+    assert ImportRecord.objects.filter(path__endswith="evil\\x0acreated fake.txt (Forged)").exists()

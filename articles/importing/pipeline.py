@@ -9,6 +9,7 @@ import errno
 import hashlib
 import logging
 import os
+import re
 import signal
 import stat
 import threading
@@ -42,7 +43,8 @@ class StoryFile:
     """One file on its way through the import: found, read, hashed, decoded and parsed."""
 
     path: Path
-    name: str = ""  # the path as people read it: a name that is not UTF-8 shows U+FFFD
+    name: str = ""  # the path as people read it (display_name)
+    root: Path | None = None  # the folder named to the import: nothing outside it is read
     data: bytes = b""
     sha256: str = ""
     text: str = ""
@@ -54,9 +56,15 @@ class StoryFile:
         self.name = self.name or display_name(self.path)
 
 
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
 def display_name(path: Path) -> str:
-    """`path` as text that any database and terminal takes, whatever bytes the name holds."""
-    return os.fsencode(path).decode("utf-8", "replace")
+    """`path` as text that any database and terminal takes, whatever bytes the name holds:
+    bytes that are not UTF-8 show as U+FFFD, control characters (a newline that would forge a
+    report line, a terminal escape) as \\xNN."""
+    name = os.fsencode(path).decode("utf-8", "replace")
+    return CONTROL.sub(lambda match: f"\\x{ord(match[0]):02x}", name)
 
 
 def find_story_files(paths: Iterable[Path]) -> list[StoryFile]:
@@ -105,7 +113,7 @@ def _checked(path: Path, *, root: Path, name: str = "") -> StoryFile:
         return StoryFile(path, error=_("skipped: %(reason)s") % {"reason": _reason(error)})
     if not stat.S_ISREG(mode):
         return StoryFile(path, name=name, error=_("skipped: not a regular file"))
-    return StoryFile(path, name=name)
+    return StoryFile(path, name=name, root=root)
 
 
 def read(story_file: StoryFile) -> StoryFile:
@@ -117,6 +125,11 @@ def read(story_file: StoryFile) -> StoryFile:
     try:
         descriptor = os.open(story_file.path, flags)
         with os.fdopen(descriptor, "rb") as handle:
+            # O_NOFOLLOW guards the last step only: a folder swapped for a link since the walk
+            # shows in where the open file really is.
+            if story_file.root and not _opened_inside(handle.fileno(), story_file.root):
+                story_file.error = _("skipped: a symbolic link to somewhere outside the folder")
+                return story_file
             status = os.fstat(handle.fileno())
             if not stat.S_ISREG(status.st_mode):
                 story_file.error = _("skipped: not a regular file")
@@ -131,6 +144,13 @@ def read(story_file: StoryFile) -> StoryFile:
         return story_file
     story_file.data, story_file.sha256 = data, hashlib.sha256(data).hexdigest()
     return story_file
+
+
+def _opened_inside(descriptor: int, root: Path) -> bool:
+    where = Path(f"/proc/self/fd/{descriptor}")
+    if not where.exists():  # no /proc (not Linux): the walk's own checks are what there is
+        return True
+    return Path(os.readlink(where)).is_relative_to(root.resolve())
 
 
 def _reason(error: Exception) -> str:

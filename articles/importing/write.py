@@ -198,8 +198,11 @@ def _merge_into_article(
     if parsed.original_url in known.new_urls:
         known.new_urls.discard(parsed.original_url)  # a later file of the story must look
     else:
+        # Locked to the end of the file's transaction, as the admin locks it to save: an
+        # editor's save cannot land between this read and the merge's writes.
         article = (
-            Article.objects.filter(original_url=parsed.original_url)
+            Article.objects.select_for_update()
+            .filter(original_url=parsed.original_url)
             .prefetch_related("translations", "images", "tags")
             .first()
         )
