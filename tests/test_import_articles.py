@@ -367,3 +367,19 @@ def test_traditional_chinese_is_stored_simplified_and_the_record_keeps_the_origi
     assert (record.raw_text, record.encoding) == (text, "big5")
     assert record.parsed["chinese_conversion"] == "OpenCC tw2s"
     assert "Traditional Chinese converted to Simplified (OpenCC tw2s)" in record.warnings
+
+
+def test_a_file_downloads_a_bounded_number_of_images(
+    tmp_path, image_server, monkeypatch, media_root
+):
+    monkeypatch.setattr("articles.importing.write.MAX_DOWNLOADS_PER_FILE", 1)
+
+    out, _err, ok = run_import(
+        write(tmp_path / "feed.txt", feed_with_images(image_server, "/photo.jpg", "/second.jpg")),
+        no_fetch_images=False,
+    )
+
+    assert ok
+    assert Image.objects.exclude(file="").count() == 1
+    assert Image.objects.filter(file="").count() == 1  # kept with its address
+    assert "1 images at most" in out

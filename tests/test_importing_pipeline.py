@@ -3,6 +3,7 @@ whatever one file is or does, it fails alone and the run goes on."""
 
 import os
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -197,3 +198,19 @@ def test_control_characters_in_a_name_cannot_forge_a_report_line(tmp_path):
     assert ok
     assert "\x1b" not in out and "\ncreated fake.txt" not in out
     assert ImportRecord.objects.filter(path__endswith="evil\\x0acreated fake.txt (Forged)").exists()
+
+
+def test_batches_are_bounded_in_files_and_in_bytes(monkeypatch):
+    from articles.importing import pipeline
+    from articles.importing.pipeline import StoryFile, batches
+
+    monkeypatch.setattr(pipeline, "BATCH_SIZE", 3)
+    monkeypatch.setattr(pipeline, "BATCH_BYTES", 100)
+    files = [
+        StoryFile(path=Path(f"{n}.txt"), size=size)
+        for n, size in enumerate([10] * 4 + [60, 60, 200, 5])
+    ]
+
+    assert [[f.size for f in batch] for batch in batches(files)] == [
+        [10, 10, 10], [10, 60], [60], [200], [5]
+    ]  # fmt: skip

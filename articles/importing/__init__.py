@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..models import ImportRecord, ImportRun
-from .pipeline import BATCH_SIZE, PARALLEL_FROM, ParsingPool, find_story_files, read
+from .pipeline import PARALLEL_FROM, ParsingPool, batches, find_story_files, read
 from .write import FileResult, ImportOptions, RunCache, record_unchanged, story_file_import
 
 __all__ = ["FileResult", "ImportOptions", "import_run"]
@@ -48,14 +48,11 @@ def import_run(
         )
         known = RunCache()
         # While this process writes one batch, the workers already parse the next.
-        batches = (
-            _begin(run, files[start : start + BATCH_SIZE], pool)
-            for start in range(0, len(files), BATCH_SIZE)
-        )
-        batch = next(batches, None)
+        started = (_begin(run, batch, pool) for batch in batches(files))
+        batch = next(started, None)
         while batch is not None:
             unchanged, parsing = batch
-            batch = next(batches, None)
+            batch = next(started, None)
             parsed = list(parsing)
             known.look_up([f.parsed for f in parsed if f.parsed])
             for result in unchanged:

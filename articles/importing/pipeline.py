@@ -33,6 +33,7 @@ MAX_FILE_BYTES = 5 * 1024 * 1024
 # should stop any hostile file long before, this is the last line.
 PARSE_SECONDS = 20
 BATCH_SIZE = 500
+BATCH_BYTES = 64 * 1024 * 1024
 # Small runs are not worth starting worker processes for.
 PARALLEL_FROM = 64
 PR_SET_PDEATHSIG = 1
@@ -45,6 +46,7 @@ class StoryFile:
     path: Path
     name: str = ""  # the path as people read it (display_name)
     root: Path | None = None  # the folder named to the import: nothing outside it is read
+    size: int = 0  # bytes, as found
     data: bytes = b""
     sha256: str = ""
     text: str = ""
@@ -100,7 +102,8 @@ def _walk(root: Path) -> Iterator[StoryFile]:
 
 def _checked(path: Path, *, root: Path, name: str = "") -> StoryFile:
     try:
-        mode = path.lstat().st_mode
+        status = path.lstat()
+        mode = status.st_mode
         if stat.S_ISLNK(mode):
             target = path.resolve(strict=True)
             if not target.is_relative_to(root.resolve()):
@@ -113,7 +116,21 @@ def _checked(path: Path, *, root: Path, name: str = "") -> StoryFile:
         return StoryFile(path, error=_("skipped: %(reason)s") % {"reason": _reason(error)})
     if not stat.S_ISREG(mode):
         return StoryFile(path, name=name, error=_("skipped: not a regular file"))
-    return StoryFile(path, name=name, root=root)
+    return StoryFile(path, name=name, root=root, size=status.st_size)
+
+
+def batches(files: list[StoryFile]) -> Iterator[list[StoryFile]]:
+    """The files in batches of at most BATCH_SIZE files and BATCH_BYTES bytes (a batch is
+    held in memory while the one before it is written)."""
+    batch, size = [], 0
+    for story_file in files:
+        if batch and (len(batch) == BATCH_SIZE or size + story_file.size > BATCH_BYTES):
+            yield batch
+            batch, size = [], 0
+        batch.append(story_file)
+        size += story_file.size
+    if batch:
+        yield batch
 
 
 def read(story_file: StoryFile) -> StoryFile:
@@ -242,7 +259,9 @@ class ParsingPool:
 
     def _result(self, story_file, future, executor, retry=True) -> StoryFile:
         try:
-            return future.result()
+            parsed = future.result()
+            story_file.data = b""  # the worker's copy came back: this one's bytes can go
+            return parsed
         except BrokenProcessPool:
             self._discard(executor)
         if retry:

@@ -31,6 +31,9 @@ from .pipeline import StoryFile
 logger = logging.getLogger(__name__)
 Outcome = ImportRecord.Outcome
 PUBLISHED_AT = str(FieldKey(ARTICLE, "published_at"))
+# Each download may take the whole image deadline and hold an image in memory until the file's
+# transaction: a bound on both per file.
+MAX_DOWNLOADS_PER_FILE = 20
 
 
 @dataclass
@@ -101,6 +104,8 @@ def record_unchanged(*, run: ImportRun, files: list[StoryFile]) -> tuple[list, l
         .values_list("sha256", "article_id")
     )
     unchanged = [f for f in files if f.sha256 in imported]
+    for story_file in unchanged:
+        story_file.data = b""  # nothing more to do with its bytes
     ImportRecord.objects.bulk_create(
         ImportRecord(
             run=run,
@@ -280,6 +285,12 @@ def _download_images(parsed: ParsedArticle) -> dict[str, CleanImage]:
     downloads = {}
     for image in parsed.images:
         if image.original_url in stored:
+            continue
+        if len(downloads) == MAX_DOWNLOADS_PER_FILE:
+            parsed.warnings.append(
+                _("image %(url)s not downloaded: a file may bring %(limit)d images at most")
+                % {"url": image.original_url, "limit": MAX_DOWNLOADS_PER_FILE}
+            )
             continue
         try:
             downloads[image.original_url] = fetch_image(image.original_url)
