@@ -22,6 +22,7 @@ from django.core.cache import cache
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
 from taggit.models import Tag, TaggedItem
 
@@ -74,6 +75,19 @@ def page_key(request, page_parameters) -> str:
     return f"newsdesk:page:{page_generation()}:{digest}"
 
 
+def patch_shared_caching(response) -> None:
+    """A public page: browsers ask again each time (and get a 304 while its ETag holds), a
+    shared cache or CDN may keep it NEWSDESK_SHARED_CACHE_SECONDS and serve it a little
+    longer while it fetches the new one."""
+    patch_cache_control(
+        response,
+        public=True,
+        max_age=0,
+        s_maxage=settings.NEWSDESK_SHARED_CACHE_SECONDS,
+        stale_while_revalidate=settings.NEWSDESK_STALE_WHILE_REVALIDATE_SECONDS,
+    )
+
+
 def cache_for_anonymous(view, *, page_parameters=None):
     """Serve `view` from the page cache to readers who are not logged in.
 
@@ -85,15 +99,23 @@ def cache_for_anonymous(view, *, page_parameters=None):
 
     @wraps(view)
     def cached_view(request, *args, **kwargs):
-        timeout = settings.NEWSDESK_PAGE_CACHE_SECONDS
-        if not timeout or request.method not in ("GET", "HEAD") or request.user.is_authenticated:
+        if request.method not in ("GET", "HEAD"):
             return view(request, *args, **kwargs)
-        key = page_key(request, page_parameters)
-        response = cache.get(key)
+        if request.user.is_authenticated:
+            # What a logged-in reader sees is theirs: no shared cache may keep it.
+            response = view(request, *args, **kwargs)
+            patch_cache_control(response, private=True, no_cache=True)
+            return response
+        timeout = settings.NEWSDESK_PAGE_CACHE_SECONDS
+        key = page_key(request, page_parameters) if timeout else None
+        response = cache.get(key) if key else None
         if response is not None:
             return response
         response = view(request, *args, **kwargs)
         if response.status_code == 200 and not response.streaming and not response.cookies:
+            patch_shared_caching(response)
+            if not timeout:
+                return response
             if hasattr(response, "add_post_render_callback"):
                 response.add_post_render_callback(
                     lambda rendered: cache.set(key, rendered, timeout)

@@ -55,6 +55,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # An ETag for every page that may be cached, and 304 for a browser that has it already.
+    "django.middleware.http.ConditionalGetMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -257,6 +259,12 @@ else:
 # How long anonymous readers may be served a cached page; 0 turns the page cache off.
 # Edits and imports reach readers at once (articles/cache.py), so this only bounds memory.
 NEWSDESK_PAGE_CACHE_SECONDS = int(os.environ.get("NEWSDESK_PAGE_CACHE_SECONDS", "600"))
+# HTTP caching of public pages by a shared cache or CDN (Cache-Control s-maxage and
+# stale-while-revalidate): how long a published change may take to reach readers through one.
+NEWSDESK_SHARED_CACHE_SECONDS = int(os.environ.get("NEWSDESK_SHARED_CACHE_SECONDS", "10"))
+NEWSDESK_STALE_WHILE_REVALIDATE_SECONDS = int(
+    os.environ.get("NEWSDESK_STALE_WHILE_REVALIDATE_SECONDS", "60")
+)
 
 # The class that keeps the search index: by default in the database (SQLite FTS5 or
 # PostgreSQL full-text search, articles/search_backends.py); another engine is another class.

@@ -239,3 +239,39 @@ def test_an_import_or_a_save_in_another_process_shows_on_the_next_request(
         for server, _base in servers:
             server.terminate()
             server.wait(timeout=30)
+
+
+# -- HTTP caching ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("page_cache_seconds", [600, 0])
+def test_public_pages_may_be_held_briefly_by_a_shared_cache(client, settings, page_cache_seconds):
+    settings.NEWSDESK_PAGE_CACHE_SECONDS = page_cache_seconds
+    article = make_article()
+    for path in ("/en/", f"/en/stories/{article.slug}/", "/zh-hans/archive/"):
+        control = client.get(path)["Cache-Control"]
+        assert {"public", "max-age=0", "s-maxage=10", "stale-while-revalidate=60"} <= {
+            part.strip() for part in control.split(",")
+        }, (path, control)
+
+
+def test_a_browser_that_has_the_page_gets_304_until_it_changes(client):
+    article = make_article(en={"title": "Envoys meet"})
+    first = client.get("/en/")
+    etag = first["ETag"]
+
+    again = client.get("/en/", HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304 and again.content == b""
+
+    Translation.objects.filter(article=article, language="en").update(title="Envoys agree")
+    article.save()  # a save tells the page cache; the page, and its ETag, change
+    changed = client.get("/en/", HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200 and b"Envoys agree" in changed.content
+
+
+def test_no_shared_cache_may_keep_what_a_logged_in_reader_sees(client, admin_user):
+    article = make_article()
+    client.force_login(admin_user)
+    for path in ("/en/", f"/en/stories/{article.slug}/", f"/en/preview/{article.pk}/"):
+        control = client.get(path)["Cache-Control"]
+        assert "public" not in control and ("private" in control or "no-store" in control)
