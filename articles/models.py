@@ -92,6 +92,18 @@ class ArticleQuerySet(models.QuerySet):
         """Published by an editor, but public only from a later published_at."""
         return self.in_state(State.SCHEDULED, now)
 
+    def latest_public_change(self, now=None):
+        """When a published story last changed. The published rule, walked along the
+        (status, updated_at) index newest first until a story whose time has come: one or two
+        rows, where published().order_by("-updated_at") sorts every published story."""
+        now = now or timezone.now()
+        newest = (
+            self.filter(status=Article.Status.PUBLISHED)
+            .order_by("-updated_at")
+            .values_list("updated_at", "published_at")
+        )
+        return next((updated for updated, time in newest.iterator(100) if time <= now), None)
+
     def readable_in(self, language):
         """Stories a reader of `language` can read: those with a translation in it. (There is
         no per-language readiness yet: a translation that exists is ready.)"""

@@ -73,3 +73,19 @@ def test_reimport_of_a_published_story_whose_file_lost_its_date_keeps_it_live(
     client.force_login(admin_user)
     page = client.get(reverse("admin:articles_article_change", args=[article.pk]))
     assert "Readers see this story." in page.content.decode()
+
+
+def test_the_latest_public_change_ignores_what_readers_cannot_see():
+    now = timezone.now()
+    public = make_article(published_at=now - timedelta(days=2))
+    make_article(published_at=now + timedelta(days=1))  # scheduled, saved later
+    make_article(status=Article.Status.DRAFT)
+    assert (
+        Article.objects.latest_public_change()
+        == (
+            Article.objects.published()
+            .order_by("-updated_at")
+            .values_list("updated_at", flat=True)[0]
+        )
+    )
+    assert Article.objects.latest_public_change() == Article.objects.get(pk=public.pk).updated_at
