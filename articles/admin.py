@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
 from django.db.models import Count, Prefetch, Q
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
@@ -26,7 +26,7 @@ from reversion.models import Version
 from taggit.models import Tag
 from taggit.utils import edit_string_for_tags
 
-from . import desk, languages, publishing
+from . import desk, languages, presence, publishing
 from .images import check_byte_size, make_renditions, rendition_url, validate_and_clean_image
 from .importing.fieldkeys import describe
 from .importing.parsers.base import ParseError
@@ -662,6 +662,11 @@ class ArticleAdmin(VersionAdmin):
                 self.admin_site.admin_view(self.conflict_view),
                 name="articles_article_conflict",
             ),
+            path(
+                "<path:object_id>/presence/",
+                self.admin_site.admin_view(self.presence_view),
+                name="articles_article_presence",
+            ),
         ] + super().get_urls()
 
     def translation_desk_view(self, request):
@@ -718,6 +723,35 @@ class ArticleAdmin(VersionAdmin):
                 request, _settled_message(settle, capfirst(describe(key))), messages.SUCCESS
             )
         return HttpResponseRedirect(change_url)
+
+    def presence_view(self, request, object_id):
+        """The change form's heartbeat (POST, CSRF-checked by admin_view): who else has the
+        story open. `action=leave` when the page goes away."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = self.get_object(request, unquote(object_id))
+        if article is None or not self.has_change_permission(request, article):
+            raise PermissionDenied
+        if request.POST.get("action") == "leave":
+            presence.presence_leave(article=article, user=request.user)
+            return JsonResponse({"others": []})
+        presence.presence_beat(article=article, user=request.user)
+        return JsonResponse(
+            {"others": presence.presence_others(article=article, user=request.user)}
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        article = self.get_object(request, unquote(object_id))
+        if article is not None and self.has_change_permission(request, article):
+            extra_context = {
+                "presence": {
+                    "url": reverse("admin:articles_article_presence", args=[article.pk]),
+                    "heartbeat": presence.HEARTBEAT_SECONDS,
+                    "others": presence.presence_others(article=article, user=request.user),
+                },
+                **(extra_context or {}),
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
         """Reversion's restore page, with what restoring would change listed on top."""
