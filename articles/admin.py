@@ -34,7 +34,7 @@ from .importing.parsers.markup import check_html_limits
 from .importing.parsers.urls import canonical_url
 from .models import Article, Image, ImportRecord, ImportRun, Source, State, Translation
 from .rebase import rebase_post
-from .revisions import revision_changes, revisions_since
+from .revisions import revision_changes, revision_compare, revisions_since
 from .roles import can_edit, can_publish
 from .sanitize import sanitize_html
 from .search import article_search_match
@@ -473,6 +473,8 @@ class ArticleAdmin(VersionAdmin):
     inlines = [TranslationInline, ImageInline, ImportRecordInline]
     change_form_template = "admin/articles/article/change_form.html"
     change_list_template = "admin/articles/article/change_list.html"
+    object_history_template = "reversion/articles/article/object_history.html"
+    history_latest_first = True
 
     def get_changelist(self, request, **kwargs):
         return ArticleChangeList
@@ -663,6 +665,11 @@ class ArticleAdmin(VersionAdmin):
                 name="articles_article_conflict",
             ),
             path(
+                "<path:object_id>/history/<int:version_id>/changes/",
+                self.admin_site.admin_view(self.revision_compare_view),
+                name="articles_article_revision_changes",
+            ),
+            path(
                 "<path:object_id>/presence/",
                 self.admin_site.admin_view(self.presence_view),
                 name="articles_article_presence",
@@ -752,6 +759,31 @@ class ArticleAdmin(VersionAdmin):
                 **(extra_context or {}),
             }
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def revision_compare_view(self, request, object_id, version_id):
+        """What one save changed: this revision of the story against the one before it."""
+        article = self.get_object(request, unquote(object_id))
+        if article is None or not self.has_view_or_change_permission(request, article):
+            raise PermissionDenied
+        versions = Version.objects.get_for_object(article).select_related("revision__user")
+        version = get_object_or_404(versions, pk=version_id)
+        earlier = versions.filter(pk__lt=version.pk).order_by("-pk").first()
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": article,
+            "object_id": article.pk,
+            "title": _("Changes saved %(time)s")
+            % {"time": _local_time(version.revision.date_created)},
+            "revision": version.revision,
+            "revision_changes": revision_compare(
+                version.revision, earlier.revision if earlier else None
+            ),
+            "restore_url": reverse(
+                "admin:articles_article_revision", args=[article.pk, version.pk]
+            ),
+        }
+        return TemplateResponse(request, "admin/articles/article/revision_changes.html", context)
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
         """Reversion's restore page, with what restoring would change listed on top."""

@@ -80,10 +80,8 @@ def revision_changes(revision) -> list[dict]:
         model = version._model
         current = model._default_manager.filter(pk=version.object_id).first()
         seen.add((model, str(version.object_id)))
-        for field in model._meta.concrete_fields:
-            if field.name in SKIPPED_FIELDS:
-                continue
-            then = version.field_dict.get(field.attname, version.field_dict.get(field.name))
+        for field in _compared_fields(model):
+            then = _version_value(version, field)
             now = field.value_from_object(current) if current else None
             if _comparable(then) != _comparable(now):
                 changes.append(_change(version.object_repr, model, field, then, now))
@@ -103,6 +101,30 @@ def revision_changes(revision) -> list[dict]:
     return changes
 
 
+def revision_compare(revision, earlier) -> list[dict]:
+    """What `revision` changed from `earlier` (the story's revision before it, or None for
+    the first): per field, the value before and after. An object that is in only one of them
+    (a translation added or deleted) shows as none on the other side."""
+    before = (
+        {(v.content_type_id, v.object_id): v for v in earlier.version_set.all()} if earlier else {}
+    )
+    changes = []
+    for version in revision.version_set.all():
+        model = version._model
+        old = before.pop((version.content_type_id, version.object_id), None)
+        for field in _compared_fields(model):
+            then = _version_value(old, field) if old else None
+            now = _version_value(version, field)
+            if _comparable(then) != _comparable(now):
+                changes.append(_change(version.object_repr, model, field, then, now))
+    for gone in before.values():
+        model = gone._model
+        for field in _compared_fields(model):
+            if (then := _version_value(gone, field)) not in (None, ""):
+                changes.append(_change(gone.object_repr, model, field, then, None))
+    return changes
+
+
 def revisions_since(article: Article, loaded_at: datetime) -> tuple[Revision | None, list]:
     """The revision of the story as it was saved at `loaded_at` (its updated_at then), or None
     when history no longer has it, and the revisions saved after it, newest first."""
@@ -112,6 +134,14 @@ def revisions_since(article: Article, loaded_at: datetime) -> tuple[Revision | N
             return version.revision, later
         later.append(version.revision)
     return None, later
+
+
+def _compared_fields(model):
+    return [field for field in model._meta.concrete_fields if field.name not in SKIPPED_FIELDS]
+
+
+def _version_value(version, field):
+    return version.field_dict.get(field.attname, version.field_dict.get(field.name))
 
 
 def _comparable(value):

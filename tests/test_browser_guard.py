@@ -241,19 +241,31 @@ def test_history_shows_what_changed_highlighted(live_server, page, editor, watch
     )
     with reversion.create_revision():
         article.save()
-    Translation.objects.filter(article=article, language="en").update(
-        body="<p>Negotiators met in Berlin on Tuesday.</p>"
-    )
-    Translation.objects.filter(article=article, language="zh-hans").update(
-        body="<p>谈判代表周二在柏林会面。</p>"
-    )
+    english = Translation.objects.get(article=article, language="en")
+    chinese = Translation.objects.get(article=article, language="zh-hans")
+    with reversion.create_revision():
+        reversion.set_comment("Moved to Berlin")
+        english.body = "<p>Negotiators met in Berlin on Tuesday.</p>"
+        english.save()
+        chinese.body = "<p>谈判代表周二在柏林会面。</p>"
+        chinese.save()
     watch(page)
     log_in(page, live_server, editor)
+    history = f"{live_server.url}{reverse('admin:articles_article_history', args=[article.pk])}"
 
-    page.goto(f"{live_server.url}{reverse('admin:articles_article_history', args=[article.pk])}")
-    page.locator("#change-history a").first.click()
+    page.goto(history)
+    page.locator("#change-history tbody tr").first.get_by_role("link", name="What changed").click()
+    assert_highlighted(page.locator(".desk-revision-changes"))
+    page.screenshot(path=screenshot_dir / "admin-guard-history-what-changed.png", full_page=True)
 
+    page.goto(history)
+    page.locator("#change-history tbody tr").last.locator("th a").click()  # restore the first
     changes = page.locator(".desk-revision-changes")
+    assert_highlighted(changes)
+    changes.screenshot(path=screenshot_dir / "admin-guard-history-diff.png")
+
+
+def assert_highlighted(changes):
     expect(changes.locator("del", has_text="Bonn")).to_be_visible()
     expect(changes.locator("ins", has_text="Berlin")).to_be_visible()
     expect(changes.locator("del", has_text="波恩")).to_be_visible()
@@ -263,5 +275,3 @@ def test_history_shows_what_changed_highlighted(live_server, page, editor, watch
     assert "underline" in styles
     styles = changes.locator("del").first.evaluate("el => getComputedStyle(el).textDecorationLine")
     assert "line-through" in styles
-    changes.scroll_into_view_if_needed()
-    changes.screenshot(path=screenshot_dir / "admin-guard-history-diff.png")

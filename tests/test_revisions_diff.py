@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import translation
 from reversion.models import Version
 
-from articles.models import Translation
+from articles.models import Article, Translation
 from articles.revisions import diff_text, diff_tokens, highlighted_diff
 from tests.factories import make_article
 
@@ -154,3 +154,75 @@ def test_restore_page_highlights_what_changed_in_the_body(client, editor):
     changes = changes.split("</section>")[0]
     assert sorted(marked(changes)) == sorted(["Bonn", "Berlin", "波恩", "柏林"])
     assert "&lt;p&gt;" not in changes  # the text of the body, not its markup
+
+
+def save_revision(article, comment="Saved"):
+    with reversion.create_revision():
+        reversion.set_comment(comment)
+        article.save()
+        for translation_row in article.translations.all():
+            translation_row.save()
+    return Version.objects.get_for_object(article).first()
+
+
+@pytest.mark.django_db
+def test_what_a_save_changed_against_the_save_before_it(client, contributor):
+    article = make_article(
+        status=Article.Status.DRAFT,
+        en={"title": "Envoys meet in Bonn", "body": "<p>Talks resumed on Monday.</p>"},
+    )
+    save_revision(article)
+    Translation.objects.filter(article=article, language="en").update(
+        body="<p>Talks resumed on Tuesday.</p>"
+    )
+    second = save_revision(article, "Corrected the day")
+    Translation.objects.filter(article=article, language="en").update(title="Later, unsaved")
+    client.force_login(contributor)
+
+    history = client.get(reverse("admin:articles_article_history", args=[article.pk]))
+    url = reverse("admin:articles_article_revision_changes", args=[article.pk, second.pk])
+    assert url in history.content.decode()
+    page = client.get(url)
+
+    assert page.status_code == 200
+    changes = page.context["revision_changes"]
+    assert [(c["field"], c["then"], c["now"]) for c in changes] == [
+        ("body", "<p>Talks resumed on Monday.</p>", "<p>Talks resumed on Tuesday.</p>")
+    ]  # not the title changed after this save
+    assert marked(page.content.decode()) == ["Monday", "Tuesday"]
+    assert "Corrected the day" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_first_save_shows_everything_as_added_and_a_deleted_translation_as_gone(client, editor):
+    article = make_article(zh={"title": "气候特使会谈"})
+    first = save_revision(article)
+    Translation.objects.filter(article=article, language="zh-hans").delete()
+    second = save_revision(article)
+    client.force_login(editor)
+
+    def changes(version):
+        url = reverse("admin:articles_article_revision_changes", args=[article.pk, version.pk])
+        return client.get(url).context["revision_changes"]
+
+    assert ("headline", None, "气候特使会谈") in [
+        (c["field"], c["then"], c["now"]) for c in changes(first)
+    ]
+    assert ("headline", "气候特使会谈", None) in [
+        (c["field"], c["then"], c["now"]) for c in changes(second)
+    ]
+
+
+@pytest.mark.django_db
+def test_what_changed_is_for_those_who_may_see_the_story(client, django_user_model):
+    article = make_article()
+    version = save_revision(article)
+    url = reverse("admin:articles_article_revision_changes", args=[article.pk, version.pk])
+    assert client.get(url).status_code == 302  # to the login
+    clerk = django_user_model.objects.create_user("clerk", password="pw-clerk", is_staff=True)
+    client.force_login(clerk)
+    assert client.get(url).status_code == 403
+    other = make_article()
+    client.force_login(django_user_model.objects.create_superuser("root", password="pw-root"))
+    wrong = reverse("admin:articles_article_revision_changes", args=[other.pk, version.pk])
+    assert client.get(wrong).status_code == 404  # a version of another story
