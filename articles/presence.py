@@ -1,5 +1,6 @@
 """Who else has a story open in the admin: each open change form sends a heartbeat, and an
-editor counts as present until a minute passes without one (a closed tab says goodbye at once).
+editor counts as present until a minute or so passes without one (a closed tab says goodbye
+at once).
 
 Kept in a small table, so that every server process sees every editor (the default cache is
 local to each process), written by an upsert, so two heartbeats at once are one row.
@@ -15,7 +16,8 @@ from .models import Article, EditingPresence
 from .text import spaced_format
 
 HEARTBEAT_SECONDS = 25
-PRESENCE_EXPIRES = timedelta(seconds=60)
+# A little over a minute: Chrome runs the timers of a tab hidden for long once a minute.
+PRESENCE_EXPIRES = timedelta(seconds=75)
 # Heartbeats closer together than this (a reload, two tabs, a script) are answered unwritten.
 MIN_WRITE_INTERVAL = timedelta(seconds=5)
 

@@ -48,6 +48,11 @@ document.addEventListener("DOMContentLoaded", () => {
   beat();
   window.setInterval(beat, Number(box.dataset.heartbeat) * 1000);
   window.addEventListener("pagehide", () => navigator.sendBeacon(box.dataset.url, payload("leave")));
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "visible") {
+      beat(); // a tab in the background beats slowly: bring the list up to date at once
+    }
+  });
   window.addEventListener("pageshow", (event) => {
     if (event.persisted) {
       beat(); // back from the browser's page cache: present again
