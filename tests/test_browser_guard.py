@@ -180,6 +180,22 @@ def test_no_question_when_nothing_changed_or_after_saving(live_server, page, edi
     assert Translation.objects.get(article=article, language="en").title == "Envoys agree in Bonn"
 
 
+def test_a_change_a_widget_writes_to_its_hidden_field_counts(live_server, page, editor, watch):
+    """The rich-text editor keeps the body in a hidden textarea, which it writes itself (no
+    typing in it): what counts is the form's values, however they changed."""
+    article = make_article(status=Article.Status.DRAFT)
+    watch(page)
+    log_in(page, live_server, editor)
+    page.goto(change_url(live_server, article))
+    body = page.locator(".desk-pane-en textarea[name$='-body']")
+    body.evaluate("el => { el.hidden = true; }")
+    body.evaluate("el => { el.value = '<p>Written by the editor widget.</p>'; }")
+
+    page.locator(LIST_LINK).click()
+
+    expect(page.locator("#desk-unsaved-dialog")).to_be_visible()
+
+
 def test_closing_the_tab_with_unsaved_changes_gets_the_browsers_question(
     live_server, page, editor, watch
 ):
