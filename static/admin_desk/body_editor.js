@@ -1,0 +1,105 @@
+// The story body editor: ProseMirror, through django-prose-editor's build of Tiptap, in place
+// of every textarea marked data-desk-editor (articles/editing.py), which it keeps up to date
+// as HTML. The build is imported by its path, so no import map (an inline script the
+// Content-Security-Policy refuses) is needed, and Tiptap's own <style> is not injected
+// (body_editor.css holds its rules). Composition (Chinese input methods) is ProseMirror's:
+// nothing here listens to keys.
+//
+// The schema is the sanitiser's allowlist (articles/sanitize.py): what an editor can make
+// survives it, and a paste from Word or a web page is reduced to it here, before the server
+// cleans it again. Figures are not offered: the site shows a story's images from its own
+// records, and a pasted <img> would be dropped.
+import {
+  Blockquote,
+  Bold,
+  BulletList,
+  Code,
+  CodeBlock,
+  Document,
+  Dropcursor,
+  Editor,
+  Gapcursor,
+  HardBreak,
+  Heading,
+  History,
+  HorizontalRule,
+  Italic,
+  Link,
+  ListItem,
+  Menu,
+  OrderedList,
+  Paragraph,
+  Subscript,
+  Superscript,
+  Text,
+} from "../django_prose_editor/editor.js";
+
+const EXTENSIONS = [
+  Document,
+  Paragraph,
+  Text,
+  HardBreak,
+  Heading.configure({ levels: [2, 3, 4] }),
+  Bold,
+  Italic,
+  Link.configure({ enableTarget: false, defaultProtocol: "https" }),
+  BulletList,
+  OrderedList.configure({ enableListAttributes: false }),
+  ListItem,
+  Blockquote,
+  HorizontalRule,
+  Subscript,
+  Superscript,
+  Code,
+  CodeBlock,
+  History,
+  Dropcursor,
+  Gapcursor,
+  Menu,
+];
+
+function labelButtons(element, labels) {
+  // The menu's own titles are English words; these come translated from the server.
+  for (const button of element.querySelectorAll(".prose-menubar [data-name]")) {
+    const label = labels[button.dataset.name];
+    if (!label) continue;
+    button.title = label;
+    button.setAttribute("aria-label", label);
+    if (button.closest(".prose-menubar__picker")) button.textContent = label;
+  }
+}
+
+function createEditor(textarea) {
+  const { labels } = JSON.parse(textarea.dataset.deskEditor);
+  const label = document.querySelector(`label[for="${textarea.id}"]`);
+  const element = document.createElement("div");
+  element.className = "prose-editor";
+  textarea.before(element);
+  element.append(textarea);
+  const editor = new Editor({
+    element,
+    extensions: EXTENSIONS,
+    content: textarea.value,
+    injectCSS: false,
+    editorProps: {
+      attributes: {
+        "aria-label": label ? label.textContent.replace(/:$/, "") : "",
+        lang: textarea.closest("[lang]")?.lang || "",
+      },
+    },
+    onUpdate() {
+      // Only an edit writes the field: a body nobody touched goes back as it came.
+      textarea.value = editor.getHTML();
+      textarea.dispatchEvent(new Event("input", { bubbles: true }));
+    },
+  });
+  labelButtons(element, labels);
+  editor.on("transaction", () => labelButtons(element, labels));
+  if (label) label.addEventListener("click", () => editor.commands.focus());
+  element.deskEditor = editor; // for tests and for whatever else on the page needs it
+  return editor;
+}
+
+for (const textarea of document.querySelectorAll("textarea[data-desk-editor]")) {
+  if (!textarea.id.includes("__prefix__")) createEditor(textarea);
+}
