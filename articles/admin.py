@@ -210,7 +210,8 @@ class TranslationForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name in ("title", "summary", "body"):
-            self.fields[name].help_text = count_help(self, name, html=name == "body")
+            help_text = count_help(self, name, html=name == "body")
+            self.fields[name].help_text = self[name].help_text = help_text
 
     def clean_body(self):
         """Sanitised here, where the editor's HTML enters, so the editor hears what went.
@@ -541,9 +542,11 @@ class ArticleAdmin(VersionAdmin):
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
         if not change or form.has_changed():
-            return
+            return super().save_related(request, form, formsets, change)
+        # Not the tags either: writing them again unchanged still records a revision.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
         if any(fs.new_objects or fs.changed_objects or fs.deleted_objects for fs in formsets):
             form.instance.save()  # the story changed: a new updated_at, and one revision of it
         else:
