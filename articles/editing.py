@@ -39,6 +39,10 @@ MENU_LABELS = {
     "orderedList": _("Numbered list"),
     "blockquote": _("Quotation"),
     "horizontalRule": _("Dividing line"),
+    "subscript": _("Subscript"),
+    "superscript": _("Superscript"),
+    "code": _("Code"),
+    "codeBlock": _("Code block"),
     "history:undo": _("Undo"),
     "history:redo": _("Redo"),
 }
@@ -97,16 +101,15 @@ def count_help(form: forms.BaseForm, name: str, *, html: bool = False) -> str:
     value = bound.value() or ""
     counted = html_word_count(value) if html else word_count(value)
     bound.field.widget.attrs["data-word-count"] = "html" if html else "text"
+    numbers = {
+        kind: format_html('<b data-count="{}">{}</b>', kind, getattr(counted, kind))
+        for kind in ("words", "characters")
+    }
+    message = _("English words: %(words)s · Chinese characters: %(characters)s")
     count = format_html(
-        '<span class="desk-count" data-count-for="{}" aria-live="polite">{} · {}</span>',
+        '<span class="desk-count" data-count-for="{}" aria-live="polite">{}</span>',
         bound.auto_id,
-        _number(_("English words: %(count)s"), "words", counted.words),
-        _number(_("Chinese characters: %(count)s"), "characters", counted.characters),
+        mark_safe(conditional_escape(message) % numbers),
     )
     help_text = bound.field.help_text
     return format_html("{}<br>{}", help_text, count) if help_text else count
-
-
-def _number(message, kind: str, number: int) -> str:
-    value = format_html('<b data-count="{}">{}</b>', kind, number)
-    return mark_safe(conditional_escape(message) % {"count": value})

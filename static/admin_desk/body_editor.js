@@ -34,14 +34,71 @@ import {
   Text,
 } from "../django_prose_editor/editor.js";
 
+// Pasted HTML is parsed by the browser before ProseMirror reads it, in a document that shares
+// this page's policy: its style attributes, event handlers and images would each be refused
+// there, and reported. They are renamed to inert data attributes first, and bold and italic
+// are read from the renamed style.
+const PASTED_STYLE_ELEMENT = /<style[\s\S]*?<\/style\s*>/gi;
+const PASTED_TAG = /<[a-zA-Z][^>]*>/g;
+const RISKY_ATTRIBUTE = /(\s)(style|on[a-z]+|src|srcset)(\s*=)/gi;
+
+function inertPaste(html) {
+  return html
+    .replace(PASTED_STYLE_ELEMENT, "")
+    .replace(PASTED_TAG, (tag) => tag.replace(RISKY_ATTRIBUTE, "$1data-desk-$2$3"));
+}
+
+const styled = (element, pattern) => pattern.test(element.getAttribute("data-desk-style") || "");
+
+const PastedBold = Bold.extend({
+  parseHTML() {
+    return [
+      { tag: "strong" },
+      { tag: "b", getAttrs: (e) => !styled(e, /font-weight\s*:\s*(normal|[1-4]00)/i) && null },
+      {
+        tag: "[data-desk-style]",
+        consuming: false,
+        getAttrs: (e) => styled(e, /font-weight\s*:\s*(bold|[6-9]00)/i) && null,
+      },
+    ];
+  },
+});
+
+const PastedItalic = Italic.extend({
+  parseHTML() {
+    return [
+      { tag: "em" },
+      { tag: "i", getAttrs: (e) => !styled(e, /font-style\s*:\s*normal/i) && null },
+      {
+        tag: "[data-desk-style]",
+        consuming: false,
+        getAttrs: (e) => styled(e, /font-style\s*:\s*italic/i) && null,
+      },
+    ];
+  },
+});
+
 const EXTENSIONS = [
   Document,
   Paragraph,
   Text,
   HardBreak,
-  Heading.configure({ levels: [2, 3, 4] }),
-  Bold,
-  Italic,
+  // A page's top heading is the story's headline, which has its own field; pasted, it is a
+  // heading of the body like the others.
+  Heading.configure({ levels: [2, 3, 4] }).extend({
+    parseHTML() {
+      return [
+        { tag: "h1", attrs: { level: 2 } },
+        { tag: "h2", attrs: { level: 2 } },
+        { tag: "h3", attrs: { level: 3 } },
+        { tag: "h4", attrs: { level: 4 } },
+        { tag: "h5", attrs: { level: 4 } },
+        { tag: "h6", attrs: { level: 4 } },
+      ];
+    },
+  }),
+  PastedBold,
+  PastedItalic,
   Link.configure({ enableTarget: false, defaultProtocol: "https" }),
   BulletList,
   OrderedList.configure({ enableListAttributes: false }),
@@ -82,6 +139,7 @@ function createEditor(textarea) {
     content: textarea.value,
     injectCSS: false,
     editorProps: {
+      transformPastedHTML: inertPaste,
       attributes: {
         "aria-label": label ? label.textContent.replace(/:$/, "") : "",
         lang: textarea.closest("[lang]")?.lang || "",
