@@ -54,7 +54,7 @@ SPACES = re.compile(r"\s+")
 # Typed text is HTML when it has a tag of the allowlist or of what pages and Word are made of.
 MARKUP_TAGS = ALLOWED_TAGS | DROPPED_WITH_CONTENT | {"body", "div", "font", "html", "img", "span"}
 MARKUP_TAGS |= {"meta", "section", "svg", "table", "td", "th", "tr", "u"}
-MARKUP = re.compile(r"</?(?:%s)(?:\s[^<>]*)?/?>" % "|".join(sorted(MARKUP_TAGS)), re.IGNORECASE)
+MARKUP = re.compile(rf"</?(?:{'|'.join(sorted(MARKUP_TAGS))})(?:\s[^<>]*)?/?>", re.IGNORECASE)
 BLANK_LINES = re.compile(r"\n[ \t]*\n\s*")
 TAG = re.compile(r"<[^>]*>?")
 NOT_A_LETTER = re.compile(r"[\W_]+")

@@ -12,7 +12,7 @@ from reversion.models import Revision
 from articles.models import Article, Translation
 from articles.text import html_word_count
 from tests.factories import make_article
-from tests.test_browser_csp import assert_clean, log_in, watched  # noqa: F401 (a fixture)
+from tests.test_browser_csp import assert_clean, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -22,8 +22,9 @@ WEB_PAGE_FRAGMENT = """
 <meta charset="utf-8"><div style="font-family: Georgia; color: rgb(200, 0, 0)">
 <h1 style="font-size: 40px">Ministers meet in Baku</h1>
 <p style="margin: 0 0 12px" class="story-para" onclick="window.__pasteRan = 'onclick'">
-Delegates <span style="font-weight: bold">agreed</span> on a <a href="javascript:window.__pasteRan='href'">finance</a>
-goal <a href="https://example.org/report" target="_blank" style="color: red">in the report</a>.</p>
+Delegates <span style="font-weight: bold">agreed</span> on a
+<a href="javascript:window.__pasteRan='href'">finance</a> goal
+<a href="https://example.org/report" target="_blank" style="color: red">in the report</a>.</p>
 <script>window.__pasteRan = 'script'</script>
 <img src="https://example.org/x.png" onerror="window.__pasteRan = 'onerror'">
 <style>p { color: red }</style>
@@ -40,6 +41,15 @@ def open_story(page, live_server, article):
     page.goto(f"{live_server.url}{change_url(article)}")
     page.wait_for_load_state("networkidle")
     expect(page.locator(".desk-pane-en .ProseMirror[contenteditable]")).to_be_visible()
+
+
+def open_new_story(page, live_server, user, **translations) -> Article:
+    """A draft with these translations, open in the admin for `user`."""
+    article = make_article(status=Article.Status.DRAFT, **translations)
+    page.set_viewport_size(WIDE)
+    log_in(page, live_server, user)
+    open_story(page, live_server, article)
+    return article
 
 
 def body_editor(page, language):
@@ -63,10 +73,7 @@ def save(page):
 def test_an_editor_writes_a_story_with_paragraphs_and_a_bold_word(
     live_server, watched, editor, screenshot_dir
 ):
-    article = make_article(status=Article.Status.DRAFT, en={"body": ""})
-    watched.set_viewport_size(WIDE)
-    log_in(watched, live_server, editor)
-    open_story(watched, live_server, article)
+    article = open_new_story(watched, live_server, editor, en={"body": ""})
 
     english = body_editor(watched, "en")
     english.click()
@@ -98,10 +105,7 @@ def test_an_editor_writes_a_story_with_paragraphs_and_a_bold_word(
 def test_a_pasted_web_page_keeps_its_text_and_loses_its_script_and_styles(
     live_server, watched, editor, screenshot_dir
 ):
-    article = make_article(status=Article.Status.DRAFT, en={"body": "<p>Before.</p>"})
-    watched.set_viewport_size(WIDE)
-    log_in(watched, live_server, editor)
-    open_story(watched, live_server, article)
+    article = open_new_story(watched, live_server, editor, en={"body": "<p>Before.</p>"})
 
     english = body_editor(watched, "en")
     english.click()
@@ -138,10 +142,7 @@ def test_a_pasted_web_page_keeps_its_text_and_loses_its_script_and_styles(
 def test_chinese_typed_through_an_input_method_is_saved_and_counted(
     live_server, watched, editor, screenshot_dir
 ):
-    article = make_article(status=Article.Status.DRAFT, zh={"body": ""})
-    watched.set_viewport_size(WIDE)
-    log_in(watched, live_server, editor)
-    open_story(watched, live_server, article)
+    article = open_new_story(watched, live_server, editor, zh={"body": ""})
 
     chinese = body_editor(watched, "zh-hans")
     chinese.click()
@@ -169,19 +170,19 @@ def test_chinese_typed_through_an_input_method_is_saved_and_counted(
 def test_saving_an_untouched_story_in_the_browser_changes_nothing(
     live_server, watched, editor, screenshot_dir
 ):
-    article = make_article(
-        status=Article.Status.DRAFT,
+    article = open_new_story(
+        watched,
+        live_server,
+        editor,
         en={
             "summary": "Talks resume.\nIn Bonn.",
-            "body": "<p>Negotiators met.</p>\n<ul>\n<li>Finance</li>\n</ul>\n<p>Then <b>left</b>.</p>",
+            "body": "<p>Negotiators met.</p>\n<ul>\n<li>Finance</li>\n</ul>\n"
+            "<p>Then <b>left</b>.</p>",
         },
         zh={"body": "<p>谈判代表在波恩会面。</p>\n<p>第二段。</p>"},
     )
     before = {t.language: (t.updated_at, t.body) for t in Translation.objects.all()}
     revisions = Revision.objects.count()
-    watched.set_viewport_size(WIDE)
-    log_in(watched, live_server, editor)
-    open_story(watched, live_server, article)
     for language in ("en", "zh-hans"):
         stored = Translation.objects.get(article=article, language=language)
         expected = html_word_count(stored.body)
@@ -229,6 +230,6 @@ def test_the_editor_speaks_chinese_and_links_a_word(live_server, watched, editor
     save(watched)
 
     body = Translation.objects.get(article=article, language="en").body
-    assert body.startswith("<p>Read the <a href=\"https://unfccc.int/process\"")
+    assert body.startswith('<p>Read the <a href="https://unfccc.int/process"')
     assert ">UNFCCC</a> text.</p>" in body
     assert_clean(watched)

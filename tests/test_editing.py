@@ -57,7 +57,9 @@ def test_a_real_edit_is_a_change(edited):
 
 
 def test_lists_and_quotations_compare_with_or_without_the_editors_paragraphs():
-    imported = "<ul>\n<li>Finance</li>\n<li>Adaptation</li>\n</ul>\n<blockquote>We agreed.</blockquote>"
+    imported = (
+        "<ul>\n<li>Finance</li>\n<li>Adaptation</li>\n</ul>\n<blockquote>We agreed.</blockquote>"
+    )
     edited = (
         "<ul><li><p>Finance</p></li><li><p>Adaptation</p></li></ul>"
         "<blockquote><p>We agreed.</p></blockquote>"

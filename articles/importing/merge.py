@@ -49,9 +49,9 @@ def same(a, b, *, html: bool = False) -> bool:
     change."""
     if _comparable(a) == _comparable(b):
         return True
-    return html and isinstance(a, str) and isinstance(b, str) and (
-        canonical_html(a) == canonical_html(b)
-    )
+    if not (html and isinstance(a, str) and isinstance(b, str)):
+        return False
+    return canonical_html(a) == canonical_html(b)
 
 
 def _comparable(value):
