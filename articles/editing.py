@@ -10,6 +10,7 @@ import json
 
 from django import forms
 from django.forms.widgets import Script
+from django.templatetags.static import static
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +19,7 @@ from .sanitize import canonical_html, editor_html, normalize_newlines
 from .text import html_word_count, word_count
 
 EDITOR_JS = "admin_desk/body_editor.js"
+EDITOR_BUILD = "django_prose_editor/editor.js"  # Tiptap and ProseMirror, as one ES module
 COUNT_JS = "admin_desk/word_count.js"
 EDITOR_CSS = [
     "django_prose_editor/material-icons.css",
@@ -50,8 +52,9 @@ MENU_LABELS = {
 
 class BodyEditor(forms.Textarea):
     """A ProseMirror editor (django-prose-editor's build of Tiptap) in place of the textarea,
-    which it keeps up to date as HTML. Loaded as a module from static files only: no import
-    map, no inline script or style (the admin's Content-Security-Policy allows neither)."""
+    which it keeps up to date as HTML. Loaded as modules from static files only, the build by
+    the address given here: no import map, no inline script or style (the admin's
+    Content-Security-Policy allows neither)."""
 
     def __init__(self, attrs=None):
         super().__init__({"rows": 20, **(attrs or {})})
@@ -66,7 +69,8 @@ class BodyEditor(forms.Textarea):
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
         labels = {key: str(label) for key, label in MENU_LABELS.items()}
-        context["widget"]["attrs"]["data-desk-editor"] = json.dumps({"labels": labels})
+        options = {"module": static(EDITOR_BUILD), "labels": labels}
+        context["widget"]["attrs"]["data-desk-editor"] = json.dumps(options)
         return context
 
 

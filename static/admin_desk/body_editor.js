@@ -1,6 +1,6 @@
 // The story body editor: ProseMirror, through django-prose-editor's build of Tiptap, in place
 // of every textarea marked data-desk-editor (articles/editing.py), which it keeps up to date
-// as HTML. The build is imported by its path, so no import map (an inline script the
+// as HTML. The build is imported by its address, so no import map (an inline script the
 // Content-Security-Policy refuses) is needed, and Tiptap's own <style> is not injected
 // (body_editor.css holds its rules). Composition (Chinese input methods) is ProseMirror's:
 // nothing here listens to keys.
@@ -9,30 +9,6 @@
 // survives it, and a paste from Word or a web page is reduced to it here, before the server
 // cleans it again. Figures are not offered: the site shows a story's images from its own
 // records, and a pasted <img> would be dropped.
-import {
-  Blockquote,
-  Bold,
-  BulletList,
-  Code,
-  CodeBlock,
-  Document,
-  Dropcursor,
-  Editor,
-  Gapcursor,
-  HardBreak,
-  Heading,
-  History,
-  HorizontalRule,
-  Italic,
-  Link,
-  ListItem,
-  Menu,
-  OrderedList,
-  Paragraph,
-  Subscript,
-  Superscript,
-  Text,
-} from "../django_prose_editor/editor.js";
 
 // Pasted HTML is parsed by the browser before ProseMirror reads it, in a document that shares
 // this page's policy: its style attributes, event handlers and images would each be refused
@@ -50,70 +26,94 @@ function inertPaste(html) {
 
 const styled = (element, pattern) => pattern.test(element.getAttribute("data-desk-style") || "");
 
-const PastedBold = Bold.extend({
-  parseHTML() {
-    return [
-      { tag: "strong" },
-      { tag: "b", getAttrs: (e) => !styled(e, /font-weight\s*:\s*(normal|[1-4]00)/i) && null },
-      {
-        tag: "[data-desk-style]",
-        consuming: false,
-        getAttrs: (e) => styled(e, /font-weight\s*:\s*(bold|[6-9]00)/i) && null,
-      },
-    ];
-  },
-});
-
-const PastedItalic = Italic.extend({
-  parseHTML() {
-    return [
-      { tag: "em" },
-      { tag: "i", getAttrs: (e) => !styled(e, /font-style\s*:\s*normal/i) && null },
-      {
-        tag: "[data-desk-style]",
-        consuming: false,
-        getAttrs: (e) => styled(e, /font-style\s*:\s*italic/i) && null,
-      },
-    ];
-  },
-});
-
-const EXTENSIONS = [
-  Document,
-  Paragraph,
-  Text,
-  HardBreak,
-  // A page's top heading is the story's headline, which has its own field; pasted, it is a
-  // heading of the body like the others.
-  Heading.configure({ levels: [2, 3, 4] }).extend({
-    parseHTML() {
-      return [
-        { tag: "h1", attrs: { level: 2 } },
-        { tag: "h2", attrs: { level: 2 } },
-        { tag: "h3", attrs: { level: 3 } },
-        { tag: "h4", attrs: { level: 4 } },
-        { tag: "h5", attrs: { level: 4 } },
-        { tag: "h6", attrs: { level: 4 } },
-      ];
-    },
-  }),
-  PastedBold,
-  PastedItalic,
-  Link.configure({ enableTarget: false, defaultProtocol: "https" }),
-  BulletList,
-  OrderedList.configure({ enableListAttributes: false }),
-  ListItem,
+function extensionsOf({
   Blockquote,
-  HorizontalRule,
-  Subscript,
-  Superscript,
+  Bold,
+  BulletList,
   Code,
   CodeBlock,
-  History,
+  Document,
   Dropcursor,
   Gapcursor,
+  HardBreak,
+  Heading,
+  History,
+  HorizontalRule,
+  Italic,
+  Link,
+  ListItem,
   Menu,
-];
+  OrderedList,
+  Paragraph,
+  Subscript,
+  Superscript,
+  Text,
+}) {
+  const PastedBold = Bold.extend({
+    parseHTML() {
+      return [
+        { tag: "strong" },
+        { tag: "b", getAttrs: (e) => !styled(e, /font-weight\s*:\s*(normal|[1-4]00)/i) && null },
+        {
+          tag: "[data-desk-style]",
+          consuming: false,
+          getAttrs: (e) => styled(e, /font-weight\s*:\s*(bold|[6-9]00)/i) && null,
+        },
+      ];
+    },
+  });
+
+  const PastedItalic = Italic.extend({
+    parseHTML() {
+      return [
+        { tag: "em" },
+        { tag: "i", getAttrs: (e) => !styled(e, /font-style\s*:\s*normal/i) && null },
+        {
+          tag: "[data-desk-style]",
+          consuming: false,
+          getAttrs: (e) => styled(e, /font-style\s*:\s*italic/i) && null,
+        },
+      ];
+    },
+  });
+
+  return [
+    Document,
+    Paragraph,
+    Text,
+    HardBreak,
+    // A page's top heading is the story's headline, which has its own field; pasted, it is a
+    // heading of the body like the others.
+    Heading.configure({ levels: [2, 3, 4] }).extend({
+      parseHTML() {
+        return [
+          { tag: "h1", attrs: { level: 2 } },
+          { tag: "h2", attrs: { level: 2 } },
+          { tag: "h3", attrs: { level: 3 } },
+          { tag: "h4", attrs: { level: 4 } },
+          { tag: "h5", attrs: { level: 4 } },
+          { tag: "h6", attrs: { level: 4 } },
+        ];
+      },
+    }),
+    PastedBold,
+    PastedItalic,
+    Link.configure({ enableTarget: false, defaultProtocol: "https" }),
+    BulletList,
+    OrderedList.configure({ enableListAttributes: false }),
+    ListItem,
+    Blockquote,
+    HorizontalRule,
+    Subscript,
+    Superscript,
+    Code,
+    CodeBlock,
+    History,
+    Dropcursor,
+    Gapcursor,
+    Menu,
+  ];
+}
 
 function labelButtons(element, labels) {
   // The menu's own titles are English words; these come translated from the server.
@@ -126,7 +126,7 @@ function labelButtons(element, labels) {
   }
 }
 
-function createEditor(textarea) {
+function createEditor(textarea, Editor, extensions) {
   const { labels } = JSON.parse(textarea.dataset.deskEditor);
   const label = document.querySelector(`label[for="${textarea.id}"]`);
   const element = document.createElement("div");
@@ -135,13 +135,13 @@ function createEditor(textarea) {
   element.append(textarea);
   const editor = new Editor({
     element,
-    extensions: EXTENSIONS,
+    extensions,
     content: textarea.value,
     injectCSS: false,
     editorProps: {
       transformPastedHTML: inertPaste,
       attributes: {
-        "aria-label": label ? label.textContent.replace(/:$/, "") : "",
+        "aria-label": label ? label.textContent.replace(/[:：]$/, "") : "",
         lang: textarea.closest("[lang]")?.lang || "",
       },
     },
@@ -158,6 +158,13 @@ function createEditor(textarea) {
   return editor;
 }
 
-for (const textarea of document.querySelectorAll("textarea[data-desk-editor]")) {
-  if (!textarea.id.includes("__prefix__")) createEditor(textarea);
+const textareas = [...document.querySelectorAll("textarea[data-desk-editor]")].filter(
+  (textarea) => !textarea.id.includes("__prefix__"),
+);
+if (textareas.length) {
+  // The build's address comes from the server, hashed like every static file, so browsers
+  // may keep it for good.
+  const tiptap = await import(JSON.parse(textareas[0].dataset.deskEditor).module);
+  const extensions = extensionsOf(tiptap);
+  for (const textarea of textareas) createEditor(textarea, tiptap.Editor, extensions);
 }
