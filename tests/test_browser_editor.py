@@ -86,6 +86,10 @@ def test_an_editor_writes_a_story_with_paragraphs_and_a_bold_word(
     watched.keyboard.type(" yet.")
     expect(english.locator("strong")).to_have_text("nothing")
     assert shown_count(watched, "en") == {"words": 15, "characters": 0}
+    watched.locator(".desk-pane-en input[name$='-title']").fill("COP30 talks in 贝伦")
+    expect(watched.locator(".desk-pane-en [data-count-for$='-title']")).to_have_text(
+        "English words: 3 · Chinese characters: 2"
+    )
     watched.screenshot(path=screenshot_dir / "admin-editor-typing-en.png", full_page=True)
 
     save(watched)
@@ -146,6 +150,14 @@ def test_chinese_typed_through_an_input_method_is_saved_and_counted(
 
     chinese = body_editor(watched, "zh-hans")
     chinese.click()
+    chinese.evaluate(
+        """element => {
+          window.__composition = [];
+          for (const type of ["compositionstart", "compositionupdate", "compositionend"]) {
+            element.addEventListener(type, (event) => window.__composition.push(type));
+          }
+        }"""
+    )
     # An input method composes pinyin, then commits the characters: Chromium's own IME path.
     cdp = watched.context.new_cdp_session(watched)
     for pinyin in ("q", "qi", "qihou"):
@@ -154,6 +166,9 @@ def test_chinese_typed_through_an_input_method_is_saved_and_counted(
             {"text": pinyin, "selectionStart": len(pinyin), "selectionEnd": len(pinyin)},
         )
     cdp.send("Input.insertText", {"text": "气候"})
+    composition = watched.evaluate("window.__composition")
+    assert composition[0] == "compositionstart" and composition[-1] == "compositionend"
+    assert composition.count("compositionupdate") >= 3
     watched.keyboard.insert_text("融资谈判在COP30继续。")
     expect(chinese).to_have_text("气候融资谈判在COP30继续。")
     assert shown_count(watched, "zh-hans") == {"words": 1, "characters": 9}
