@@ -222,7 +222,10 @@ def test_saving_an_untouched_story_in_the_browser_changes_nothing(
 
 
 def test_the_editor_speaks_chinese_and_links_a_word(live_server, watched, editor, screenshot_dir):
-    article = make_article(status=Article.Status.DRAFT, en={"body": "<p>Read the UNFCCC text.</p>"})
+    caption = "<figure><figcaption>Delegates in Bonn</figcaption></figure>"
+    article = make_article(
+        status=Article.Status.DRAFT, en={"body": f"<p>Read the UNFCCC text.</p>{caption}"}
+    )
     watched.set_viewport_size(WIDE)
     log_in(watched, live_server, editor)
     with watched.expect_navigation():
@@ -230,7 +233,7 @@ def test_the_editor_speaks_chinese_and_links_a_word(live_server, watched, editor
     open_story(watched, live_server, article)
 
     pane = watched.locator(".desk-pane-en")
-    expect(pane.locator("[data-count-for$='-body']")).to_have_text("英文词数：4；汉字数：0")
+    expect(pane.locator("[data-count-for$='-body']")).to_have_text("英文词数：7；汉字数：0")
     expect(pane.locator(".prose-menubar [data-name=bold]")).to_have_attribute("title", "加粗")
     english = body_editor(watched, "en")
     english.locator("p").dblclick(position={"x": 80, "y": 8})  # selects a word: "UNFCCC"
@@ -246,5 +249,5 @@ def test_the_editor_speaks_chinese_and_links_a_word(live_server, watched, editor
 
     body = Translation.objects.get(article=article, language="en").body
     assert body.startswith('<p>Read the <a href="https://unfccc.int/process"')
-    assert ">UNFCCC</a> text.</p>" in body
+    assert ">UNFCCC</a> text.</p>" + caption in body  # what the editor offers no button for
     assert_clean(watched)

@@ -7,8 +7,8 @@
 //
 // The schema is the sanitiser's allowlist (articles/sanitize.py): what an editor can make
 // survives it, and a paste from Word or a web page is reduced to it here, before the server
-// cleans it again. Figures are not offered: the site shows a story's images from its own
-// records, and a pasted <img> would be dropped.
+// cleans it again. Figures keep their captions (an import may bring them) but are not offered:
+// the site shows a story's images from its own records, and a pasted <img> is dropped.
 
 // Pasted HTML is parsed by the browser before ProseMirror reads it, in a document that shares
 // this page's policy: its style attributes, event handlers and images would each be refused
@@ -43,6 +43,7 @@ function extensionsOf({
   Link,
   ListItem,
   Menu,
+  Node,
   OrderedList,
   Paragraph,
   Subscript,
@@ -75,6 +76,22 @@ function extensionsOf({
         },
       ];
     },
+  });
+
+  const Figure = Node.create({
+    name: "deskFigure",
+    group: "block",
+    content: "block+",
+    parseHTML: () => [{ tag: "figure" }],
+    renderHTML: () => ["figure", 0],
+  });
+
+  const Caption = Node.create({
+    name: "deskCaption",
+    group: "block",
+    content: "inline*",
+    parseHTML: () => [{ tag: "figcaption" }],
+    renderHTML: () => ["figcaption", 0],
   });
 
   return [
@@ -111,6 +128,8 @@ function extensionsOf({
     History,
     Dropcursor,
     Gapcursor,
+    Figure,
+    Caption,
     Menu,
   ];
 }
