@@ -264,6 +264,7 @@ class ImageForm(forms.ModelForm):
     class Meta:
         model = Image
         fields = ["file", "caption", "credit", "alt_text", "position"]
+        field_classes = {"caption": PlainTextField}
         widgets = {"caption": forms.Textarea(attrs={"rows": 2, "cols": 24})}
 
     def clean_file(self):

@@ -16,7 +16,7 @@ from articles.models import Article, Translation
 from articles.sanitize import canonical_html, editor_html
 from articles.text import WordCount, html_word_count, word_count
 from tests.admin_forms import form_values, pane_field
-from tests.factories import make_article
+from tests.factories import make_article, make_image
 
 STORED = "<p>Negotiators met in Bonn.</p>\n<p>They agreed on <b>nothing</b> yet.</p>"
 
@@ -148,7 +148,9 @@ def test_saving_the_form_unchanged_leaves_no_trace(client, editor, db):
     article = story_in_the_past(
         en={"body": STORED, "summary": "Talks resume.\nIn Bonn."},
         zh={"body": "<p>谈判代表在波恩会面。</p>\n<p>第二段。</p>"},
+        tags=["cop30", "climate finance"],
     )
+    make_image(article, caption="Delegates\nin Bonn")
     before = {t.language: (t.updated_at, t.body) for t in article.translations.all()}
     client.force_login(editor)
     revisions, entries = Revision.objects.count(), LogEntry.objects.count()
