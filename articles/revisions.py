@@ -11,6 +11,8 @@ from django.db import DEFAULT_DB_ALIAS
 from django.utils import timezone
 from reversion.models import Revision, Version
 
+from . import languages
+from .labels import LabelField, label_changes
 from .models import Article, Image, Translation
 
 # Following both ways means a save of any one of them records the whole story.
@@ -78,8 +80,19 @@ def revision_changes(revision) -> list[dict]:
                 continue
             then = version.field_dict.get(field.attname, version.field_dict.get(field.name))
             now = field.value_from_object(current) if current else None
-            if _comparable(then) != _comparable(now):
-                changes.append(_change(version.object_repr, model, field, then, now))
+            if isinstance(field, LabelField):  # each language a change of its own
+                changes += [
+                    _change(
+                        version.object_repr,
+                        model,
+                        f"{field.verbose_name} ({languages.name(code)})",
+                        (then or {}).get(code),
+                        (now or {}).get(code),
+                    )
+                    for code in label_changes(then, now)
+                ]
+            elif _comparable(then) != _comparable(now):
+                changes.append(_change(version.object_repr, model, field.verbose_name, then, now))
     article = next((v.object for v in revision.version_set.all() if v._model is Article), None)
     if article is not None:
         for later in [*article.translations.all(), *article.images.all()]:
@@ -113,10 +126,10 @@ def _comparable(value):
     return value
 
 
-def _change(object_repr, model, field, then, now) -> dict:
+def _change(object_repr, model, field_name, then, now) -> dict:
     return {
         "object": f"{model._meta.verbose_name.capitalize()}: {object_repr}",
-        "field": field.verbose_name,
+        "field": field_name,
         "then": then,
         "now": now,
     }
