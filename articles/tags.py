@@ -52,4 +52,3 @@ def tag_name(tag: Tag, language: str | None = None) -> str:
     except TagLabel.DoesNotExist:
         label = {}
     return label_in(label, language) or tag.name
-
