@@ -21,11 +21,17 @@ Label = dict[str, str]
 def label_in(label: Label | None, language: str | None = None) -> str:
     """The text for a reader of `language` (the active language by default): theirs, else
     the first other language that has one, else ""."""
+    code = label_language(label, language)
+    return label[code] if code else ""
+
+
+def label_language(label: Label | None, language: str | None = None) -> str:
+    """The language `label_in` reads for that reader ("" when the label is empty): pages mark
+    a text that is not in the page's language."""
     label = label or {}
-    language = language or get_language()
-    for code in (language, *languages.CODES):
+    for code in (language or get_language(), *languages.CODES):
         if label.get(code):
-            return label[code]
+            return code
     return ""
 
 

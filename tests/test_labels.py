@@ -370,6 +370,7 @@ def test_the_story_page_speaks_the_readers_language(client, labelled_story, lang
         ).content.decode()
     for what in ("caption", "alt", "credit", "topic", "source", "byline"):
         assert expected[what] in html, what
+    assert f"<figcaption>{expected['caption']} " in html  # in the page's language: no mark
     for text in expected["not"]:
         assert text not in html, text
     data = json.loads(re.search(r'application/ld\+json">(.*?)</script>', html, re.S)[1])
@@ -399,4 +400,4 @@ def test_a_caption_in_one_language_only_shows_on_both_pages(client):
     make_image(article, caption={"zh-hans": ZH_CAPTION})
     with translation.override("en"):
         html = client.get(reverse("article_detail", kwargs={"slug": article.slug})).content
-    assert ZH_CAPTION in html.decode()
+    assert f'<span lang="zh-hans">{ZH_CAPTION}</span>' in html.decode()  # marked as Chinese

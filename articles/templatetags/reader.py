@@ -12,7 +12,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
 from ..images import FALLBACK_FORMATS, WEBP, image_url, srcset
-from ..labels import label_in
+from ..labels import label_in, label_language
 from ..tags import tag_name
 from ..text import mark_seams, space_seams
 
@@ -26,6 +26,7 @@ def label(value, fallback=""):
 
 
 register.filter("tag_name", tag_name)
+register.filter("label_language", label_language)
 
 
 @register.simple_tag
