@@ -401,3 +401,15 @@ def test_a_caption_in_one_language_only_shows_on_both_pages(client):
     with translation.override("en"):
         html = client.get(reverse("article_detail", kwargs={"slug": article.slug})).content
     assert f'<span lang="zh-hans">{ZH_CAPTION}</span>' in html.decode()  # marked as Chinese
+
+
+def test_a_tag_added_in_the_admin_gets_the_names_typed_for_it(client, editor):
+    editor.is_superuser = True
+    editor.save()
+    client.force_login(editor)
+    url = reverse("admin:taggit_tag_add")
+    data = form_values(client.get(url).content.decode(), "tag_form")
+    data.update({"name": "adaptation", "slug": "adaptation", "label-0-name_zh-hans": "适应"})
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert TagLabel.objects.get(tag__name="adaptation").name == {"zh-hans": "适应"}
