@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
 from django.db.models import Count, Prefetch, Q
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
@@ -27,7 +27,8 @@ from taggit import admin as taggit_admin
 from taggit.models import Tag
 from taggit.utils import edit_string_for_tags
 
-from . import desk, languages, publishing
+from . import desk, languages, presence, publishing
+from .editing import BodyEditor, BodyField, PlainTextField, count_help
 from .images import check_byte_size, make_renditions, rendition_url, validate_and_clean_image
 from .importing.fieldkeys import describe
 from .importing.parsers.base import ParseError
@@ -36,7 +37,7 @@ from .importing.parsers.urls import canonical_url
 from .labels import LabelWidget, changed_field_labels, label_in
 from .models import Article, Image, ImportRecord, ImportRun, Source, State, TagLabel, Translation
 from .rebase import rebase_post
-from .revisions import revision_changes, revisions_since
+from .revisions import revision_changes, revision_compare, revisions_since
 from .roles import can_edit, can_publish
 from .sanitize import sanitize_html
 from .search import article_search_match
@@ -202,15 +203,30 @@ class TranslationForm(forms.ModelForm):
     class Meta:
         model = Translation
         fields = ["language", "title", "byline", "summary", "body"]
+        field_classes = {
+            "title": PlainTextField,
+            "byline": PlainTextField,
+            "summary": PlainTextField,
+            "body": BodyField,
+        }
         widgets = {
             "language": forms.HiddenInput,
             "title": forms.TextInput(attrs={"class": "vLargeTextField translation-title"}),
             "summary": forms.Textarea(attrs={"rows": 3}),
-            "body": forms.Textarea(attrs={"rows": 20}),
+            "body": BodyEditor,
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("title", "summary", "body"):
+            help_text = count_help(self, name, html=name == "body")
+            self.fields[name].help_text = self[name].help_text = help_text
+
     def clean_body(self):
-        """Sanitised here, where the editor's HTML enters, so the editor hears what went."""
+        """Sanitised here, where the editor's HTML enters, so the editor hears what went.
+        A body sent back as it was keeps its stored form, whatever the editor made of it."""
+        if self.instance.pk and "body" not in self.changed_data:
+            return self.instance.body
         try:  # the import's limits, before any parser spends time on a pathological body
             check_html_limits(self.cleaned_data["body"])
         except ParseError as error:
@@ -482,6 +498,8 @@ class ArticleAdmin(VersionAdmin):
     inlines = [TranslationInline, ImageInline, ImportRecordInline]
     change_form_template = "admin/articles/article/change_form.html"
     change_list_template = "admin/articles/article/change_list.html"
+    object_history_template = "reversion/articles/article/object_history.html"
+    history_latest_first = True
 
     def get_changelist(self, request, **kwargs):
         return ArticleChangeList
@@ -539,7 +557,29 @@ class ArticleAdmin(VersionAdmin):
             published_at=obj.published_at,
             save=False,
         )
+        if change and not form.has_changed():
+            return  # saved after its panes, and only if one of them changed (save_related)
         super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        if not change or form.has_changed():
+            return super().save_related(request, form, formsets, change)
+        # Not the tags either: writing them again unchanged still records a revision.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+        if any(fs.new_objects or fs.changed_objects or fs.deleted_objects for fs in formsets):
+            form.instance.save()  # the story changed: a new updated_at, and one revision of it
+        else:
+            request.nothing_changed = True  # no save, no revision, no history entry
+
+    def log_change(self, request, obj, message):
+        if not getattr(request, "nothing_changed", False):
+            return super().log_change(request, obj, message)
+
+    def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
+        if getattr(request, "nothing_changed", False) and level == messages.SUCCESS:
+            message, level = _("Nothing was changed, so nothing was saved."), messages.INFO
+        super().message_user(request, message, level, *args, **kwargs)
 
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)
@@ -675,6 +715,16 @@ class ArticleAdmin(VersionAdmin):
                 self.admin_site.admin_view(self.conflict_view),
                 name="articles_article_conflict",
             ),
+            path(
+                "<path:object_id>/history/<int:version_id>/changes/",
+                self.admin_site.admin_view(self.revision_compare_view),
+                name="articles_article_revision_changes",
+            ),
+            path(
+                "<path:object_id>/presence/",
+                self.admin_site.admin_view(self.presence_view),
+                name="articles_article_presence",
+            ),
         ] + super().get_urls()
 
     def translation_desk_view(self, request):
@@ -731,6 +781,60 @@ class ArticleAdmin(VersionAdmin):
                 request, _settled_message(settle, capfirst(describe(key))), messages.SUCCESS
             )
         return HttpResponseRedirect(change_url)
+
+    def presence_view(self, request, object_id):
+        """The change form's heartbeat (POST, CSRF-checked by admin_view): who else has the
+        story open. `action=leave` when the page goes away."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = self.get_object(request, unquote(object_id))
+        if article is None or not self.has_change_permission(request, article):
+            raise PermissionDenied
+        if request.POST.get("action") == "leave":
+            presence.presence_leave(article=article, user=request.user)
+            return JsonResponse({"others": []})
+        presence.presence_beat(article=article, user=request.user)
+        return JsonResponse(
+            {"others": presence.presence_others(article=article, user=request.user)}
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        article = self.get_object(request, unquote(object_id))
+        if article is not None and self.has_change_permission(request, article):
+            extra_context = {
+                "presence": {
+                    "url": reverse("admin:articles_article_presence", args=[article.pk]),
+                    "heartbeat": presence.HEARTBEAT_SECONDS,
+                    "others": presence.presence_others(article=article, user=request.user),
+                },
+                **(extra_context or {}),
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def revision_compare_view(self, request, object_id, version_id):
+        """What one save changed: this revision of the story against the one before it."""
+        article = self.get_object(request, unquote(object_id))
+        if article is None or not self.has_view_or_change_permission(request, article):
+            raise PermissionDenied
+        versions = Version.objects.get_for_object(article).select_related("revision__user")
+        version = get_object_or_404(versions, pk=version_id)
+        earlier = versions.filter(pk__lt=version.pk).order_by("-pk").first()
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": article,
+            "object_id": article.pk,
+            "title": _("Changes saved %(time)s")
+            % {"time": _local_time(version.revision.date_created)},
+            "revision": version.revision,
+            "revision_changes": revision_compare(
+                version.revision, earlier.revision if earlier else None
+            ),
+            "restore_url": reverse(
+                "admin:articles_article_revision", args=[article.pk, version.pk]
+            ),
+        }
+        return TemplateResponse(request, "admin/articles/article/revision_changes.html", context)
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
         """Reversion's restore page, with what restoring would change listed on top."""

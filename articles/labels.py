@@ -14,6 +14,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from . import languages
+from .editing import PlainTextField
+from .sanitize import normalize_newlines
 
 Label = dict[str, str]
 
@@ -62,7 +64,7 @@ def label_clean(value) -> Label:
     if not isinstance(value, dict):
         return {}
     return {
-        code: text.strip()
+        code: normalize_newlines(text).strip()
         for code in languages.CODES
         if isinstance(text := value.get(code), str) and text.strip()
     }
@@ -81,7 +83,7 @@ class LabelWidget(forms.MultiWidget):
         super().__init__(widgets)
 
     def decompress(self, value):
-        value = value or {}
+        value = value if isinstance(value, dict) else {}
         return [value.get(code, "") for code in languages.CODES]
 
     def get_context(self, name, value, attrs):
@@ -95,7 +97,7 @@ class LabelFormField(forms.MultiValueField):
     def __init__(self, *, max_length=None, widget=None, **kwargs):
         kwargs.pop("encoder", None)
         kwargs.pop("decoder", None)
-        fields = [forms.CharField(max_length=max_length, required=False) for _ in languages.CODES]
+        fields = [PlainTextField(max_length=max_length, required=False) for _ in languages.CODES]
         super().__init__(
             fields,
             require_all_fields=False,
@@ -107,7 +109,13 @@ class LabelFormField(forms.MultiValueField):
         return label_clean(dict(zip(languages.CODES, data_list or [], strict=False)))
 
     def has_changed(self, initial, data):
-        return label_clean(initial) != label_clean(self.compress(data))
+        """Per language, as its text field compares it: line breaks sent back are no edit."""
+        initial = self.widget.decompress(initial)
+        data = data if isinstance(data, list) else self.widget.decompress(data)
+        return any(
+            field.has_changed(before, after)
+            for field, before, after in zip(self.fields, initial, data, strict=False)
+        )
 
 
 class LabelField(models.JSONField):
@@ -154,10 +162,13 @@ class LabelField(models.JSONField):
         return value
 
     def formfield(self, **kwargs):
-        return models.Field.formfield(
+        field = models.Field.formfield(
             self,
             form_class=LabelFormField,
             max_length=self.text_max_length,
             required=not self.blank,
             **kwargs,
         )
+        # Not for the callable default: the change is read from the inputs per language.
+        field.show_hidden_initial = False
+        return field
