@@ -165,6 +165,12 @@ class OutdatedLanguageFilter(LanguageFilter):
     condition = staticmethod(desk.outdated_q)
 
 
+class DraftLanguageFilter(LanguageFilter):
+    title = _("translation waiting to be marked ready")
+    parameter_name = "draft"
+    condition = staticmethod(desk.draft_q)
+
+
 class YesNoFilter(admin.SimpleListFilter):
     condition: Q
 
@@ -197,7 +203,7 @@ class OpenConflictFilter(YesNoFilter):
 class TranslationForm(forms.ModelForm):
     class Meta:
         model = Translation
-        fields = ["language", "title", "summary", "body"]
+        fields = ["language", "status", "title", "summary", "body"]
         widgets = {
             "language": forms.HiddenInput,
             "title": forms.TextInput(attrs={"class": "vLargeTextField translation-title"}),
@@ -224,6 +230,18 @@ class TranslationForm(forms.ModelForm):
         language = self.pane_language
         return languages.name(language) if language in languages.CODES else ""
 
+    @property
+    def pane_readiness(self) -> dict:
+        """The translation's readiness as stored, for the pane's heading."""
+        status = self.instance.status if self.instance.pk else Translation.Status.DRAFT
+        notes = {
+            Translation.Status.READY: _("Readers see this translation once the story is public."),
+            Translation.Status.DRAFT: _(
+                "Readers do not see this translation until an editor marks it ready."
+            ),
+        }
+        return {"status": status, "label": Translation.Status(status).label, "note": notes[status]}
+
 
 class TranslationFormSet(forms.BaseInlineFormSet):
     """One pane per language: the ones that exist, then an empty one for each that is missing."""
@@ -247,6 +265,11 @@ class TranslationInline(admin.StackedInline):
     def get_extra(self, request, obj=None, **kwargs):
         present = obj.translations.count() if obj else 0
         return len(languages.CODES) - present
+
+    def get_readonly_fields(self, request, obj=None):
+        # Marking ready is publishing a language: editors only (and translation_move checks).
+        readonly = list(super().get_readonly_fields(request, obj))
+        return readonly if can_publish(request.user) else [*readonly, "status"]
 
 
 class ImageForm(forms.ModelForm):
@@ -440,6 +463,7 @@ class ArticleAdmin(VersionAdmin):
         "source",
         MissingLanguageFilter,
         OutdatedLanguageFilter,
+        DraftLanguageFilter,
         TagFilter,
         HasImageFilter,
         OpenConflictFilter,
@@ -457,7 +481,7 @@ class ArticleAdmin(VersionAdmin):
             _("Publishing"),
             {
                 "fields": [
-                    ("status", "published_at"),
+                    ("status", "published_at", "unpublish_at"),
                     "workflow_state",
                     "tags",
                     ("loaded_version", "loaded_tags"),
@@ -506,6 +530,10 @@ class ArticleAdmin(VersionAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).with_state()
 
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        return readonly if can_publish(request.user) else [*readonly, "unpublish_at"]
+
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
         form.request = request  # a class made for this request: where a stale save leaves word
@@ -529,6 +557,17 @@ class ArticleAdmin(VersionAdmin):
         super().save_model(request, obj, form, change)
 
     def save_formset(self, request, form, formset, change):
+        if formset.model is Translation:
+            # The one road to readiness, whatever the form posted: a pane whose readiness
+            # did not change passes as it is.
+            for pane in formset.forms:
+                if pane.has_changed() and not pane.cleaned_data.get("DELETE"):
+                    publishing.translation_move(
+                        translation=pane.instance,
+                        user=request.user,
+                        status=pane.instance.status,
+                        save=False,
+                    )
         super().save_formset(request, form, formset, change)
         for pane in formset.forms:
             if removed := getattr(pane, "sanitizer_removed", None):
@@ -578,8 +617,23 @@ class ArticleAdmin(VersionAdmin):
             }
         elif status == State.PUBLISHED:
             note = _("Readers see this story.")
+        elif status == State.ENDED:
+            note = _("Ended at %(time)s: readers no longer see this story.") % {
+                "time": _local_time(article.unpublish_at)
+            }
         else:
             note = _("Readers do not see this story until an editor publishes it.")
+        if status in (State.SCHEDULED, State.PUBLISHED):
+            if article.pk and not article.translations.ready().exists():
+                waiting = _(
+                    "No translation is ready: readers see the story once an editor marks one ready."
+                )
+                note = waiting if status == State.PUBLISHED else format_html("{} {}", note, waiting)
+            if article.unpublish_at:
+                ends = _("Ends by itself at %(time)s.") % {
+                    "time": _local_time(article.unpublish_at)
+                }
+                note = format_html("{} {}", note, ends)
         return format_html(
             '<span class="desk-badge desk-status-{}">{}</span> {}',
             status,
