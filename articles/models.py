@@ -110,14 +110,20 @@ class ArticleQuerySet(models.QuerySet):
         """When the next story changes state by itself, or None: a scheduled story going live
         or a published one ending (the page cache turns over then)."""
         now = now or timezone.now()
-        going_live = self.scheduled(now).order_by("published_at").values_list("published_at")
+        scheduled = self.scheduled(now).order_by("published_at")
+        going_live = scheduled.values_list("published_at", flat=True).first()
+        # Along the partial index of unpublish times, the status read per row: with
+        # `status = ...` in SQL, SQLite walks every published story by status instead.
         ending = (
-            self.filter(status=Article.Status.PUBLISHED, unpublish_at__gt=now)
+            self.filter(unpublish_at__gt=now)
             .order_by("unpublish_at")
-            .values_list("unpublish_at")
+            .values_list("unpublish_at", "status")
         )
-        times = [row[0] for row in (going_live.first(), ending.first()) if row]
-        return min(times, default=None)
+        next_end = next(
+            (end for end, status in ending.iterator(100) if status == Article.Status.PUBLISHED),
+            None,
+        )
+        return min((time for time in (going_live, next_end) if time), default=None)
 
     def latest_public_change(self, now=None):
         """When a published story last changed. The published rule, walked along the
