@@ -678,6 +678,17 @@ class ArticleAdmin(VersionAdmin):
     @admin.action(description=_("Publish"), permissions=["publish"])
     def publish(self, request, queryset):
         self._run_action(request, queryset, publishing.article_publish, _("%(count)d published."))
+        waiting = queryset.exclude(Article.objects.has_ready_translation()).count()
+        if waiting:
+            self.message_user(
+                request,
+                _(
+                    "%(count)d of them have no translation ready: readers see them once an "
+                    "editor marks one ready."
+                )
+                % {"count": waiting},
+                messages.WARNING,
+            )
 
     @admin.action(description=_("Unpublish"), permissions=["publish"])
     def unpublish(self, request, queryset):

@@ -283,3 +283,17 @@ def test_import_brings_ready_translations_and_a_reimport_keeps_an_editors_draft(
     assert article.translations.get(language="zh-hans").status == DRAFT
     assert "in April" in article.translations.get(language="en").body
     assert not Article.objects.readable_in("zh-hans").exists()
+
+
+def test_bulk_publish_warns_when_no_translation_is_ready(client, editor):
+    waiting = make_article(status=Article.Status.DRAFT, en={"status": DRAFT}, zh=False)
+    client.force_login(editor)
+    response = client.post(
+        reverse("admin:articles_article_changelist"),
+        {"action": "publish", "_selected_action": [waiting.pk]},
+        follow=True,
+    )
+    shown = [str(message) for message in response.context["messages"]]
+    assert "1 published." in shown
+    assert any("no translation ready" in message for message in shown)
+    assert not Article.objects.published().exists()
