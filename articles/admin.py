@@ -558,14 +558,15 @@ class ArticleAdmin(VersionAdmin):
 
     def save_formset(self, request, form, formset, change):
         if formset.model is Translation:
-            # The one road to readiness, whatever the form posted: a pane whose readiness
-            # did not change passes as it is.
+            # The one road to readiness, whatever the form posted; a pane that left it alone
+            # keeps what the database holds now.
             for pane in formset.forms:
                 if pane.has_changed() and not pane.cleaned_data.get("DELETE"):
+                    chosen = "status" in pane.changed_data
                     publishing.translation_move(
                         translation=pane.instance,
                         user=request.user,
-                        status=pane.instance.status,
+                        status=pane.instance.status if chosen else None,
                         save=False,
                     )
         super().save_formset(request, form, formset, change)

@@ -101,9 +101,13 @@ def readiness_comment(status: str, language: str) -> str:
 
 
 @transaction.atomic
-def translation_move(*, translation: Translation, user, status: str, save=True) -> Translation:
+def translation_move(
+    *, translation: Translation, user, status: str | None, save=True
+) -> Translation:
     """Mark a translation ready for readers, or back to draft: for editors, as publishing is
-    (a contributor writes translations and marks none ready).
+    (a contributor writes translations and marks none ready). `status` None keeps the
+    readiness the database holds (a form that did not touch it, loaded before someone else
+    changed it, must not write its old value back).
 
     The row stays locked until the caller's transaction commits, so that the rights are
     checked against the readiness that is then written over. A new translation starts as a
@@ -119,6 +123,7 @@ def translation_move(*, translation: Translation, user, status: str, save=True) 
         if translation.pk
         else None
     )
+    status = status or stored or Translation.Status.DRAFT
     if status != (stored or Translation.Status.DRAFT) and not can_publish(user):
         raise PermissionDenied(_("Only editors can mark a translation ready or back to draft."))
     translation.status = status
@@ -126,6 +131,8 @@ def translation_move(*, translation: Translation, user, status: str, save=True) 
         with article_revision(comment=readiness_comment(status, translation.language), user=user):
             # Only the readiness: the text did not change, so the translation is not newer.
             translation.save(update_fields=["status"])
+            # The story is: a form opened before this is stale, and the sitemap's lastmod moves.
+            translation.article.save(update_fields=["updated_at"])
     return translation
 
 

@@ -6,6 +6,7 @@ never undoes an editor's choice; the migration keeps public what was public."""
 from importlib import import_module
 
 import pytest
+import reversion
 from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
@@ -297,3 +298,25 @@ def test_bulk_publish_warns_when_no_translation_is_ready(client, editor):
     assert "1 published." in shown
     assert any("no translation ready" in message for message in shown)
     assert not Article.objects.published().exists()
+
+
+def test_a_form_opened_before_chinese_was_marked_ready_does_not_undo_it(client, story, editor):
+    """Marking ready changes the story: a form loaded before is stale, and put on top of the
+    story as it is now keeps the readiness and the editor's own change."""
+    with reversion.create_revision():
+        story.save()
+    client.force_login(editor)
+    loaded = form_values(client.get(change_url(story)).content.decode())
+    mark_chinese_ready(story, editor)
+
+    loaded[pane_field(loaded, "en", "title")] = "Glaciers: the cost"
+    refused = client.post(change_url(story), loaded)
+    assert refused.status_code == 200  # saved by someone else meanwhile
+    again = form_values(refused.content.decode())
+    assert client.post(change_url(story), again).status_code == 302
+
+    assert dict(story.translations.values_list("language", "status")) == {
+        "en": READY,
+        "zh-hans": READY,
+    }
+    assert story.translations.get(language="en").title == "Glaciers: the cost"
