@@ -3,12 +3,14 @@ place they read; a story whose own language is not ready is shown in the other, 
 Editors mark translations ready, contributors do not; imports bring them ready and a re-import
 never undoes an editor's choice; the migration keeps public what was public."""
 
+import threading
 from importlib import import_module
 
 import pytest
 import reversion
 from django.apps import apps
 from django.core.exceptions import PermissionDenied
+from django.db import OperationalError, connection, transaction
 from django.urls import reverse
 from django.utils import translation
 from reversion.models import Version
@@ -320,3 +322,35 @@ def test_a_form_opened_before_chinese_was_marked_ready_does_not_undo_it(client, 
         "zh-hans": READY,
     }
     assert story.translations.get(language="en").title == "Glaciers: the cost"
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite locks the whole database")
+def test_marking_ready_holds_the_row_until_the_write_commits(editor):
+    """From the check on, as the admin's form uses it (it saves the pane later in the same
+    transaction), a second writer of the translation waits for the first: the rights were
+    checked against the readiness that is written over."""
+    story = make_article(zh={"status": DRAFT})
+    zh = story.translations.get(language="zh-hans")
+    locked, release = threading.Event(), threading.Event()
+
+    def first_editor():
+        try:
+            with transaction.atomic():
+                translation_move(translation=zh, user=editor, status=READY, save=False)
+                locked.set()
+                release.wait(10)
+                zh.save()
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=first_editor)
+    thread.start()
+    try:
+        assert locked.wait(10)
+        with pytest.raises(OperationalError), transaction.atomic():
+            Translation.objects.select_for_update(nowait=True).get(pk=zh.pk)
+    finally:
+        release.set()
+        thread.join()
+    assert Translation.objects.get(pk=zh.pk).status == READY
