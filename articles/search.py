@@ -21,7 +21,7 @@ from django.db.models.signals import post_delete, post_save
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from .models import Article, Translation
+from .models import Article, State, Translation
 from .search_backends import FIELD_WEIGHTS, Phrase, QueryToken, search_backend
 from .text import plain_text
 
@@ -81,7 +81,10 @@ class SearchResults:
     def __init__(self, terms: list[str], *, language: str):
         self.terms, self.language = terms, language
         self.phrases = query_phrases(terms)
-        self.among = Article.objects.published()
+        # The published state only: the index holds ready translations alone, so a story it
+        # finds has one. Asked again here, the readiness makes SQLite walk every published
+        # story instead of starting from the index's matches (9 ms to 60 ms for a rare word).
+        self.among = Article.objects.in_state(State.PUBLISHED)
         self._count = None
 
     def count(self) -> int:
