@@ -351,6 +351,9 @@ class Translation(models.Model):
             )
         ]
         indexes = [
+            # "Has a ready translation", asked of each story along a published list: read from
+            # the index alone.
+            models.Index(fields=["article", "status"], name="translation_readiness_idx"),
             # The admin's search finds drafts, which the search index leaves out, by headline.
             models.Index(
                 fields=["article"],
