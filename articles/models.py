@@ -359,7 +359,7 @@ class Translation(models.Model):
                 fields=["article"],
                 condition=models.Q(status="draft"),
                 name="translation_draft_idx",
-            )
+            ),
         ]
 
     def __str__(self):
