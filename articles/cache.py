@@ -9,7 +9,8 @@ local-memory cache as with Redis. Pages cached before become unreachable and sim
 The bump commits with the content, never before it: a reader who sees the new number also sees
 the new content, so old content is never cached under the new generation.
 
-The token also remembers when the next scheduled story falls due, and turns over at that moment.
+The token also remembers when the next story changes state by the clock (a scheduled story
+falls due, a published one reaches its unpublish time), and turns over at that moment.
 """
 
 import hashlib
@@ -39,11 +40,10 @@ def page_generation() -> str:
         or state["number"] != number
         or (state["due"] is not None and state["due"] <= timezone.now())
     ):
-        next_scheduled = Article.objects.scheduled().order_by("published_at").first()
         state = {
             "number": number,
             "token": f"{number}.{uuid4().hex}",
-            "due": next_scheduled and next_scheduled.published_at,
+            "due": Article.objects.next_change_by_the_clock(),
         }
         cache.set(GENERATION_KEY, state, timeout=None)
     return state["token"]

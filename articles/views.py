@@ -133,11 +133,12 @@ class ArticleMonthArchiveView(ReaderPageMixin, MonthArchiveView):
     def get_dated_queryset(self, **month):
         """The month's stories; a month without any is a 404 by its empty first page.
 
-        Published as of the month's end when that has passed, which is the same stories: the
-        walk along the index then starts at the month's end, where "published until now"
-        makes SQLite start it at now and step through every later month (10 ms at 100,000)."""
+        Publication times compared with the month's end when that has passed, which is the
+        same stories: the walk along the index then starts at the month's end, where
+        "published until now" makes SQLite start it at now and step through every later month
+        (10 ms at 100,000). Whether a story has ended is still as of now."""
         until = min(timezone.now(), month["published_at__lt"])
-        stories = Article.objects.published(now=until).filter(**month)
+        stories = Article.objects.published(published_by=until).filter(**month)
         return stories.for_reader(get_language(), bodies=False)
 
     def get_next_month(self, date):
@@ -292,9 +293,8 @@ class ArticlePreviewView(ArticleDetailView):
     """A story in any status, shown to staff exactly as readers will see it."""
 
     def get_queryset(self):
-        return Article.objects.for_reader(get_language(), bodies=True).prefetch_related(
-            "tags__label"
-        )
+        stories = Article.objects.for_reader(get_language(), bodies=True, drafts=True)
+        return stories.prefetch_related("tags__label")
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(preview=True, **kwargs)

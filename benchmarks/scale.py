@@ -119,6 +119,7 @@ def fill(size: int) -> None:
                         Translation(
                             article=article,
                             language=language,
+                            status=Translation.Status.READY,
                             title=f"{title} {article.pk}",
                             summary=summary,
                             body=body,

@@ -73,6 +73,7 @@ def fill_database():
         Translation(
             article=article,
             language=language,
+            status=Translation.Status.READY,
             title=f"{title} {article.pk}",
             summary=summary,
             body=paragraph * 6,
