@@ -186,6 +186,9 @@ def pages() -> list[tuple[str, str, dict]]:
         ("home", "/en/", {}),
         ("story (repeat view)", f"/en/stories/{newest.slug}/", {}),
         ("story, first view (related)", f"/en/stories/{newest.slug}/", {"cold": True}),
+        ("bilingual story", f"/en/stories/{newest.slug}/bilingual/", {}),
+        ("search climate", "/en/search/?q=climate", {}),
+        ("search 气候", "/zh-hans/search/?q=气候", {}),
         ("topic", f"/en/topics/{tag.slug}/", {}),
         ("source", f"/en/sources/{source.domain}/", {}),
         ("month", f"/en/archive/{middle.year}/{middle.month}/", {}),
@@ -200,6 +203,7 @@ def pages() -> list[tuple[str, str, dict]]:
             {"staff": True},
         ),
         ("admin list, tag", f"/admin/articles/article/?tags__id__exact={tag.pk}", {"staff": True}),
+        ("admin list, search 气候", "/admin/articles/article/?q=气候", {"staff": True}),
         ("/sitemap.xml", "/sitemap.xml", {}),
     ]
     index = ET.fromstring(Client().get("/sitemap.xml").content)
