@@ -236,6 +236,11 @@ class Article(models.Model):
             models.Index(fields=["-published_at", "-id"], name="article_newest_idx"),
             # A source's page: its published stories newest first, and its count.
             models.Index(fields=["source", "status", "-published_at"], name="article_source_idx"),
+            # The admin's list of one source, newest first whatever the status: read in order
+            # along this index, where the source's index alone sorts all its stories.
+            models.Index(
+                fields=["source", "-published_at", "-id"], name="article_source_newest_idx"
+            ),
             # The sitemap's lastmod: the latest update of a published story.
             models.Index(fields=["status", "-updated_at"], name="article_status_updated_idx"),
         ]
