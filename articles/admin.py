@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
 from django.db.models import Count, Prefetch, Q
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
@@ -23,21 +23,25 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from reversion.admin import VersionAdmin
 from reversion.models import Version
+from taggit import admin as taggit_admin
 from taggit.models import Tag
 from taggit.utils import edit_string_for_tags
 
-from . import desk, languages, publishing
+from . import desk, languages, presence, publishing
+from .editing import BodyEditor, BodyField, PlainTextField, count_help
 from .images import check_byte_size, make_renditions, rendition_url, validate_and_clean_image
 from .importing.fieldkeys import describe
 from .importing.parsers.base import ParseError
 from .importing.parsers.markup import check_html_limits
 from .importing.parsers.urls import canonical_url
-from .models import Article, Image, ImportRecord, ImportRun, Source, State, Translation
+from .labels import LabelWidget, changed_field_labels, label_in
+from .models import Article, Image, ImportRecord, ImportRun, Source, State, TagLabel, Translation
 from .rebase import rebase_post
-from .revisions import revision_changes, revisions_since
+from .revisions import revision_changes, revision_compare, revisions_since
 from .roles import can_edit, can_publish
 from .sanitize import sanitize_html
 from .search import article_search_match
+from .tags import tag_name
 
 URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
 
@@ -133,7 +137,8 @@ class TagFilter(admin.SimpleListFilter):
     parameter_name = "tags__id__exact"
 
     def lookups(self, request, model_admin):
-        return Tag.objects.order_by("name").values_list("pk", "name")
+        tags = Tag.objects.order_by("name").select_related("label")
+        return [(tag.pk, tag_name(tag)) for tag in tags]
 
     def queryset(self, request, queryset):
         if self.value() and self.value().isdigit():
@@ -197,16 +202,31 @@ class OpenConflictFilter(YesNoFilter):
 class TranslationForm(forms.ModelForm):
     class Meta:
         model = Translation
-        fields = ["language", "title", "summary", "body"]
+        fields = ["language", "title", "byline", "summary", "body"]
+        field_classes = {
+            "title": PlainTextField,
+            "byline": PlainTextField,
+            "summary": PlainTextField,
+            "body": BodyField,
+        }
         widgets = {
             "language": forms.HiddenInput,
             "title": forms.TextInput(attrs={"class": "vLargeTextField translation-title"}),
             "summary": forms.Textarea(attrs={"rows": 3}),
-            "body": forms.Textarea(attrs={"rows": 20}),
+            "body": BodyEditor,
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("title", "summary", "body"):
+            help_text = count_help(self, name, html=name == "body")
+            self.fields[name].help_text = self[name].help_text = help_text
+
     def clean_body(self):
-        """Sanitised here, where the editor's HTML enters, so the editor hears what went."""
+        """Sanitised here, where the editor's HTML enters, so the editor hears what went.
+        A body sent back as it was keeps its stored form, whatever the editor made of it."""
+        if self.instance.pk and "body" not in self.changed_data:
+            return self.instance.body
         try:  # the import's limits, before any parser spends time on a pathological body
             check_html_limits(self.cleaned_data["body"])
         except ParseError as error:
@@ -253,7 +273,7 @@ class ImageForm(forms.ModelForm):
     class Meta:
         model = Image
         fields = ["file", "caption", "credit", "alt_text", "position"]
-        widgets = {"caption": forms.Textarea(attrs={"rows": 2, "cols": 24})}
+        widgets = {"caption": LabelWidget(forms.Textarea, attrs={"rows": 2, "cols": 24})}
 
     def clean_file(self):
         """Only Pillow-checked, metadata-free bytes reach the storage."""
@@ -325,7 +345,10 @@ class ArticleForm(forms.ModelForm):
             self.fields["loaded_tags"].initial = edit_string_for_tags(list(tags))
 
     def clean_original_url(self):
-        """The form the importer gives the story's address, so a later import finds it."""
+        """The form the importer gives the story's address, so a later import finds it.
+        Empty for a story written in the newsroom."""
+        if not self.cleaned_data["original_url"]:
+            return ""
         try:
             return canonical_url(self.cleaned_data["original_url"])
         except ParseError as error:
@@ -415,7 +438,9 @@ class ArticleChangeList(ChangeList):
             .get_queryset(request, exclude_parameters)
             .select_related("source")
             .prefetch_related(
-                "translations", Prefetch("images", Image.objects.order_by("position", "id")), "tags"
+                "translations",
+                Prefetch("images", Image.objects.order_by("position", "id")),
+                "tags__label",
             )
             .annotate(has_open_conflict=desk.open_conflict_exists())
         )
@@ -473,9 +498,15 @@ class ArticleAdmin(VersionAdmin):
     inlines = [TranslationInline, ImageInline, ImportRecordInline]
     change_form_template = "admin/articles/article/change_form.html"
     change_list_template = "admin/articles/article/change_list.html"
+    object_history_template = "reversion/articles/article/object_history.html"
+    history_latest_first = True
 
     def get_changelist(self, request, **kwargs):
         return ArticleChangeList
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        message = super().construct_change_message(request, form, formsets, add)
+        return change_message_per_language(message, form, formsets)
 
     def get_search_results(self, request, queryset, search_term):
         """The readers' search, over stories in every state, plus a story whose slug or
@@ -526,7 +557,29 @@ class ArticleAdmin(VersionAdmin):
             published_at=obj.published_at,
             save=False,
         )
+        if change and not form.has_changed():
+            return  # saved after its panes, and only if one of them changed (save_related)
         super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        if not change or form.has_changed():
+            return super().save_related(request, form, formsets, change)
+        # Not the tags either: writing them again unchanged still records a revision.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+        if any(fs.new_objects or fs.changed_objects or fs.deleted_objects for fs in formsets):
+            form.instance.save()  # the story changed: a new updated_at, and one revision of it
+        else:
+            request.nothing_changed = True  # no save, no revision, no history entry
+
+    def log_change(self, request, obj, message):
+        if not getattr(request, "nothing_changed", False):
+            return super().log_change(request, obj, message)
+
+    def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
+        if getattr(request, "nothing_changed", False) and level == messages.SUCCESS:
+            message, level = _("Nothing was changed, so nothing was saved."), messages.INFO
+        super().message_user(request, message, level, *args, **kwargs)
 
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)
@@ -601,7 +654,7 @@ class ArticleAdmin(VersionAdmin):
 
     @admin.display(description=_("tags"))
     def tag_list(self, article):
-        return ", ".join(tag.name for tag in article.tags.all())
+        return ", ".join(tag_name(tag) for tag in article.tags.all())
 
     @admin.display(description=_("original article"))
     def original_link(self, article):
@@ -662,6 +715,16 @@ class ArticleAdmin(VersionAdmin):
                 self.admin_site.admin_view(self.conflict_view),
                 name="articles_article_conflict",
             ),
+            path(
+                "<path:object_id>/history/<int:version_id>/changes/",
+                self.admin_site.admin_view(self.revision_compare_view),
+                name="articles_article_revision_changes",
+            ),
+            path(
+                "<path:object_id>/presence/",
+                self.admin_site.admin_view(self.presence_view),
+                name="articles_article_presence",
+            ),
         ] + super().get_urls()
 
     def translation_desk_view(self, request):
@@ -718,6 +781,60 @@ class ArticleAdmin(VersionAdmin):
                 request, _settled_message(settle, capfirst(describe(key))), messages.SUCCESS
             )
         return HttpResponseRedirect(change_url)
+
+    def presence_view(self, request, object_id):
+        """The change form's heartbeat (POST, CSRF-checked by admin_view): who else has the
+        story open. `action=leave` when the page goes away."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = self.get_object(request, unquote(object_id))
+        if article is None or not self.has_change_permission(request, article):
+            raise PermissionDenied
+        if request.POST.get("action") == "leave":
+            presence.presence_leave(article=article, user=request.user)
+            return JsonResponse({"others": []})
+        presence.presence_beat(article=article, user=request.user)
+        return JsonResponse(
+            {"others": presence.presence_others(article=article, user=request.user)}
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        article = self.get_object(request, unquote(object_id))
+        if article is not None and self.has_change_permission(request, article):
+            extra_context = {
+                "presence": {
+                    "url": reverse("admin:articles_article_presence", args=[article.pk]),
+                    "heartbeat": presence.HEARTBEAT_SECONDS,
+                    "others": presence.presence_others(article=article, user=request.user),
+                },
+                **(extra_context or {}),
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def revision_compare_view(self, request, object_id, version_id):
+        """What one save changed: this revision of the story against the one before it."""
+        article = self.get_object(request, unquote(object_id))
+        if article is None or not self.has_view_or_change_permission(request, article):
+            raise PermissionDenied
+        versions = Version.objects.get_for_object(article).select_related("revision__user")
+        version = get_object_or_404(versions, pk=version_id)
+        earlier = versions.filter(pk__lt=version.pk).order_by("-pk").first()
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": article,
+            "object_id": article.pk,
+            "title": _("Changes saved %(time)s")
+            % {"time": _local_time(version.revision.date_created)},
+            "revision": version.revision,
+            "revision_changes": revision_compare(
+                version.revision, earlier.revision if earlier else None
+            ),
+            "restore_url": reverse(
+                "admin:articles_article_revision", args=[article.pk, version.pk]
+            ),
+        }
+        return TemplateResponse(request, "admin/articles/article/revision_changes.html", context)
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
         """Reversion's restore page, with what restoring would change listed on top."""
@@ -777,22 +894,51 @@ def _thumbnail(image, *, height):
     if not url:
         return "—"
     return format_html(
-        '<img src="{}" alt="{}" class="desk-thumb" height="{}">', url, image.alt_text, height
+        '<img src="{}" alt="{}" class="desk-thumb" height="{}">',
+        url,
+        label_in(image.alt_text),
+        height,
     )
 
 
 # -- Sources, imports ---------------------------------------------------------------------------
 
 
+def change_message_per_language(message: list, form, formsets) -> list:
+    """Django's change `message`, with label fields named per language changed: an edit of
+    the English caption is "Changed Caption (English)", and the Chinese one is not named."""
+    changed = iter(
+        next((f for f in formset.forms if f.instance is obj), None)
+        for formset in formsets or []
+        for obj, _fields in formset.changed_objects
+    )
+    with translation.override(None):
+        for entry in message:
+            if "changed" not in entry:
+                continue
+            changed_form = next(changed, None) if "name" in entry["changed"] else form
+            if changed_form is not None:
+                entry["changed"]["fields"] = changed_field_labels(changed_form)
+    return message
+
+
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
-    list_display = ["name", "domain", "homepage_url", "story_count"]
-    search_fields = ["name", "domain"]
-    ordering = ["name"]  # the count's GROUP BY drops Meta.ordering
+    list_display = ["source_name", "domain", "homepage_url", "story_count"]
+    search_fields = ["domain", "name"]
+    ordering = ["domain"]  # the count's GROUP BY drops Meta.ordering
     formfield_overrides = URL_FIELDS
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(story_count=Count("articles"))
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        message = super().construct_change_message(request, form, formsets, add)
+        return change_message_per_language(message, form, formsets)
+
+    @admin.display(description=_("name"))
+    def source_name(self, source):
+        return source.display_name()
 
     @admin.display(description=_("stories"), ordering="story_count")
     def story_count(self, source):
@@ -825,3 +971,33 @@ class ImportRecordAdmin(ReadOnlyAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("article__translations")
+
+
+# -- Topics ---------------------------------------------------------------------------------------
+
+
+class TagLabelInline(admin.StackedInline):
+    """The topic's name for readers of each language, on the tag's own page."""
+
+    model = TagLabel
+    can_delete = False
+    min_num = max_num = 1
+    verbose_name = verbose_name_plural = _("names for readers")
+
+
+admin.site.unregister(Tag)
+
+
+@admin.register(Tag)
+class TagAdmin(taggit_admin.TagAdmin):
+    inlines = [TagLabelInline, *taggit_admin.TagAdmin.inlines]
+    list_display = ["name", "reader_names", "slug"]
+    list_select_related = ["label"]
+
+    @admin.display(description=_("names for readers"))
+    def reader_names(self, tag):
+        return " / ".join(tag_name(tag, code) for code in languages.CODES)
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        message = super().construct_change_message(request, form, formsets, add)
+        return change_message_per_language(message, form, formsets)

@@ -93,7 +93,7 @@ def baseline_story(request, slug):
             "datePublished": story.published_at,
             "dateModified": story.updated_at,
             "isBasedOn": story.original_url,
-            "sourceOrganization": {"@type": "Organization", "name": story.source.name},
+            "sourceOrganization": {"@type": "Organization", "name": story.source.name["en"]},
             "publisher": {"@type": "Organization", "name": "Newsdesk"},
             "keywords": [name for _slug, name in story.tags],
             "image": [story.image_url],
