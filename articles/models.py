@@ -3,6 +3,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import TruncMonth
+from django.db.models.query import ModelIterable
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -162,17 +163,39 @@ class ArticleQuerySet(models.QuerySet):
     def for_reader(self, language, *, bodies=True, drafts=False):
         """What a story card or page shows: `reader_translations`, `language` first, and
         `reader_images` in order. Cards read only headline and dek (bodies=False). Only
-        ready translations, unless `drafts` (the staff preview)."""
+        ready translations, unless `drafts` (the staff preview).
+
+        Like prefetch_related: once the stories are read, one query for their translations
+        and one for their images (`_fetch_all`), but put in order in Python and without the
+        prefetch machinery, which cost a page of 20 cards more than the rest of its reads."""
         translations = Translation.objects.all() if drafts else Translation.objects.ready()
-        translations = translations.order_by(
-            models.Case(models.When(language=language, then=0), default=1), "language"
-        )
         if not bodies:
             translations = translations.only("article_id", "language", "title", "summary")
-        return self.select_related("source").prefetch_related(
-            models.Prefetch("translations", translations, to_attr="reader_translations"),
-            models.Prefetch("images", to_attr="reader_images"),
-        )
+        clone = self.select_related("source")
+        clone._reader_parts = (language, translations)
+        return clone
+
+    _reader_parts = None
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._reader_parts = self._reader_parts
+        return clone
+
+    def _fetch_all(self):
+        fetching = self._result_cache is None
+        super()._fetch_all()
+        if fetching and self._reader_parts and issubclass(self._iterable_class, ModelIterable):
+            language, translations = self._reader_parts
+            stories = {story.pk: story for story in self._result_cache}
+            for story in stories.values():
+                story.reader_translations, story.reader_images = [], []
+            for translation in translations.filter(article_id__in=stories):
+                stories[translation.article_id].reader_translations.append(translation)
+            for image in Image.objects.filter(article_id__in=stories):  # in Meta.ordering
+                stories[image.article_id].reader_images.append(image)
+            for story in stories.values():
+                story.reader_translations.sort(key=lambda t: (t.language != language, t.language))
 
     def tagged(self, tag):
         return self.filter(tags=tag)
@@ -292,6 +315,11 @@ class Article(models.Model):
             models.Index(fields=["-published_at", "-id"], name="article_newest_idx"),
             # A source's page: its published stories newest first, and its count.
             models.Index(fields=["source", "status", "-published_at"], name="article_source_idx"),
+            # The admin's list of one source, newest first whatever the status: read in order
+            # along this index, where the source's index alone sorts all its stories.
+            models.Index(
+                fields=["source", "-published_at", "-id"], name="article_source_newest_idx"
+            ),
             # The sitemap's lastmod: the latest update of a published story.
             models.Index(fields=["status", "-updated_at"], name="article_status_updated_idx"),
             # The next story to end (the page cache's clock): the few with an unpublish time.
