@@ -185,9 +185,30 @@ class ArticleQuerySet(models.QuerySet):
     def _fetch_all(self):
         fetching = self._result_cache is None
         super()._fetch_all()
-        if fetching and self._reader_parts and issubclass(self._iterable_class, ModelIterable):
+        if fetching and self._reads_reader_parts():
+            self._attach_reader_parts(self._result_cache)
+
+    def iterator(self, chunk_size=None):
+        """As QuerySet.iterator, and for a for_reader() queryset with the reader's parts
+        attached to each chunk of stories as it is read."""
+        if not self._reads_reader_parts():
+            yield from super().iterator(chunk_size)
+            return
+        chunk = []
+        for story in super().iterator(chunk_size):
+            chunk.append(story)
+            if len(chunk) == (chunk_size or 2000):
+                yield from self._attach_reader_parts(chunk)
+                chunk = []
+        yield from self._attach_reader_parts(chunk)
+
+    def _reads_reader_parts(self) -> bool:
+        return bool(self._reader_parts) and issubclass(self._iterable_class, ModelIterable)
+
+    def _attach_reader_parts(self, fetched: list) -> list:
+        if fetched:
             language, translations = self._reader_parts
-            stories = {story.pk: story for story in self._result_cache}
+            stories = {story.pk: story for story in fetched}
             for story in stories.values():
                 story.reader_translations, story.reader_images = [], []
             for translation in translations.filter(article_id__in=stories):
@@ -196,6 +217,7 @@ class ArticleQuerySet(models.QuerySet):
                 stories[image.article_id].reader_images.append(image)
             for story in stories.values():
                 story.reader_translations.sort(key=lambda t: (t.language != language, t.language))
+        return fetched
 
     def tagged(self, tag):
         return self.filter(tags=tag)
