@@ -10,7 +10,7 @@ import reversion
 from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
 from django.db import DEFAULT_DB_ALIAS
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -212,12 +212,21 @@ def highlighted_diff(then: str, now: str) -> tuple[str, str]:
 
 
 def diff_text(value, field) -> str:
-    """A field's value as the diff reads it: the text of an HTML body (never its tags), one
-    line a paragraph; anything else as it prints."""
+    """A field's value as the diff reads it, as the admin shows it: the text of an HTML body
+    (never its tags), one line a paragraph; a choice by its name in the admin's language
+    (not "ready"), a time in the local zone, a source by its name;
+    anything else as it prints."""
     if value is None:
         return ""
     if isinstance(field, SanitizedHtmlField):
         return "\n".join(block for _element, block in text_blocks(str(value)))
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, datetime):
+        return formats.localize(timezone.localtime(value))
+    if field.is_relation:
+        related = field.related_model._default_manager.filter(pk=value).first()
+        return str(related) if related is not None else str(value)
     return str(value)
 
 
