@@ -27,7 +27,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
 from taggit.models import Tag, TaggedItem
 
-from .models import Article, Image, PageGeneration, Source, Translation
+from .models import Article, Image, PageGeneration, Source, TagLabel, Translation
 
 GENERATION_KEY = "newsdesk:page-generation"
 
@@ -129,7 +129,7 @@ def cache_for_anonymous(view, *, page_parameters=None):
 
 # bulk_create and QuerySet.update send no signal: the import creates each Article with
 # .create(), so its post_save bumps the generation in the file's transaction.
-for model in (Source, Article, Translation, Image, Tag, TaggedItem):
+for model in (Source, Article, Translation, Image, Tag, TagLabel, TaggedItem):
     post_save.connect(page_generation_bump, sender=model, dispatch_uid=f"page-cache-save-{model}")
     post_delete.connect(page_generation_bump, sender=model, dispatch_uid=f"page-cache-del-{model}")
 m2m_changed.connect(
