@@ -369,6 +369,11 @@ class ArticleForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.SplitDateTimeWidget):
+                # To the second in every language: Chinese shows times as "23:40", and the
+                # seconds a form sends back without them would be an edit of the time.
+                field.widget.widgets[1].format = "%H:%M:%S"
         if self.instance.pk:
             self.fields["loaded_version"].initial = self.instance.updated_at.isoformat()
             tags = self.instance.tags.all()
