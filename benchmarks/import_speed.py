@@ -1,10 +1,17 @@
-"""Import speed: N synthetic story files (both formats), a first import and an unchanged re-import.
+"""Import speed: N synthetic story files (both formats), a first import and an unchanged re-import,
+against the parsing limit measured in the same run.
 
     .venv/bin/python benchmarks/import_speed.py --sizes 1000,10000
+    .venv/bin/python benchmarks/import_speed.py --sizes 1000 --compare /work/main  # before/after
 
-Each import runs `manage.py import_articles` in its own process against a fresh SQLite
-database in a temporary folder; files/s is wall time for the whole command, peak memory is the
-process's maximum resident set size.
+For each size: the parse limit (read, decode and parse every file in the import's worker pool,
+one worker per core, nothing written: the most files/s any import of these files could reach on
+this machine), then each checkout's first import and unchanged re-import. Each import runs
+`manage.py import_articles` in its own process against a fresh SQLite database in a temporary
+folder; files/s is wall time for the whole command (start-up included), the ratio is files/s over
+the parse limit's, peak memory is the largest resident set of the command or its workers. On a
+shared machine the absolute figures move with the load; the ratios, measured side by side, much
+less.
 """
 
 import argparse
@@ -66,10 +73,49 @@ def generate(folder: Path, n: int, first: int = 0) -> None:
         (folder / f"{i:06d}_{i:016x}.txt").write_text(make(i, rng), encoding="utf-8")
 
 
-def timed_import(folder: Path, env: dict) -> tuple[float, int]:
+def parse_limit(folder: Path) -> None:
+    """Print the seconds that reading and parsing every file under `folder` takes in the
+    import's own worker pool, batch after batch as the import submits them (run in a process
+    of its own: `--parse-only FOLDER`)."""
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsdesk.settings")
+    sys.path.insert(0, str(ROOT))
+    django.setup()
+    from articles.importing.pipeline import ParsingPool, batches, find_story_files, read
+
+    start = time.perf_counter()
+    files = find_story_files([folder])
+    with ParsingPool(parallel=True) as pool:
+        # The next batch is submitted before this one is taken, as the import does.
+        started = (pool.submit([read(f) for f in batch]) for batch in batches(files))
+        parsing = next(started, None)
+        failed = 0
+        while parsing is not None:
+            following = next(started, None)
+            failed += sum(1 for parsed in parsing if parsed.parsed is None)
+            parsing = following
+    if failed:
+        raise SystemExit(f"{failed} files did not parse")
+    print(time.perf_counter() - start, os.cpu_count())
+
+
+def timed(command: list[str], env: dict, cwd: Path = ROOT) -> tuple[float, int, str]:
+    """Seconds, peak resident memory (KiB) and output of one process."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE, text=True)
+    output = process.stdout.read()
+    _pid, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"failed: {' '.join(command)}")
+    return elapsed, usage.ru_maxrss, output
+
+
+def timed_import(folder: Path, env: dict, code: Path, python: str) -> tuple[float, int]:
     """Seconds and peak resident memory (KiB) of one `import_articles` process."""
     command = [
-        sys.executable,
+        python,
         "manage.py",
         "import_articles",
         str(folder),
@@ -77,42 +123,67 @@ def timed_import(folder: Path, env: dict) -> tuple[float, int]:
         "--verbosity",
         "0",
     ]
-    start = time.perf_counter()
-    process = subprocess.Popen(command, cwd=ROOT, env=env)
-    _pid, status, usage = os.wait4(process.pid, 0)
-    elapsed = time.perf_counter() - start
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit("the import failed")
-    return elapsed, usage.ru_maxrss
+    elapsed, kib, _output = timed(command, env, cwd=code)
+    return elapsed, kib
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000", help="comma-separated file counts")
+    parser.add_argument(
+        "--compare",
+        type=Path,
+        action="append",
+        default=[],
+        help="another checkout (with its own .venv or this one's) to import the same files too",
+    )
+    parser.add_argument("--parse-only", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    print(f"{'files':>7} {'first import':>16} {'unchanged re-import':>21} {'peak memory':>13}")
+    if args.parse_only:
+        return parse_limit(args.parse_only)
+    checkouts = [ROOT, *(path.resolve() for path in args.compare)]
+    print(
+        f"{'files':>6} {'checkout':<24} {'first import':>20} {'unchanged re-import':>22} "
+        f"{'peak RSS':>9}"
+    )
     for n in (int(size) for size in args.sizes.split(",")):
         with tempfile.TemporaryDirectory() as tmp:
             folder = Path(tmp) / "stories"
             folder.mkdir()
             generate(folder, n)
-            env = {
-                **os.environ,
-                "NEWSDESK_DEBUG": "0",
-                "NEWSDESK_ALLOW_INSECURE_KEY": "1",
-                "DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite3",
-                "NEWSDESK_MEDIA_ROOT": f"{tmp}/media",
-            }
-            subprocess.run(
-                [sys.executable, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True
+            seconds, _kib, output = timed(
+                [sys.executable, __file__, "--parse-only", str(folder)], _environment(tmp)
             )
-            first, first_kib = timed_import(folder, env)
-            again, again_kib = timed_import(folder, env)
+            parse_seconds, workers = output.split()
+            limit = n / float(parse_seconds)
             print(
-                f"{n:>7} {n / first:>12.0f} f/s {n / again:>17.0f} f/s "
-                f"{max(first_kib, again_kib) / 1024:>10.0f} MiB",
-                flush=True,
+                f"{n:>6} {f'parse limit, {workers} processes':<24} {limit:>10.0f} f/s", flush=True
             )
+            for code in checkouts:
+                env = _environment(tmp, name=code.name)
+                python = code / ".venv/bin/python"
+                python = str(python) if python.exists() else sys.executable
+                subprocess.run(
+                    [python, "manage.py", "migrate", "-v", "0"], cwd=code, env=env, check=True
+                )
+                first, first_kib = timed_import(folder, env, code, python)
+                again, again_kib = timed_import(folder, env, code, python)
+                print(
+                    f"{n:>6} {code.name[:24]:<24} {n / first:>6.0f} f/s {n / first / limit:>5.2f}x "
+                    f"{n / again:>9.0f} f/s {n / again / limit:>5.2f}x "
+                    f"{max(first_kib, again_kib) / 1024:>5.0f} MiB",
+                    flush=True,
+                )
+
+
+def _environment(tmp: str, name: str = "parse") -> dict:
+    return {
+        **os.environ,
+        "NEWSDESK_DEBUG": "0",
+        "NEWSDESK_ALLOW_INSECURE_KEY": "1",
+        "DATABASE_URL": f"sqlite:///{tmp}/{name}.sqlite3",
+        "NEWSDESK_MEDIA_ROOT": f"{tmp}/media-{name}",
+    }
 
 
 if __name__ == "__main__":
