@@ -1,6 +1,7 @@
 """History of articles with django-reversion: one revision holds an article, its translations
 and its images, whether the admin, an editor's action or the import saved them."""
 
+import itertools
 import json
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -64,24 +65,26 @@ def save_story_revisions(stories: list[StoryRevision]) -> list[Revision]:
     revisions = Revision.objects.bulk_create(
         Revision(comment=story.comment, date_created=now) for story in stories
     )
-    versions = []
-    for story, revision in zip(stories, revisions, strict=True):
-        article = story.article
-        objects = [article, *(read[article.pk] if story.children is None else story.children)]
-        # The python serialiser once for the story, each object then as Django's JSON
-        # serialiser writes it: "[" + json.dump of the python form + "]".
-        for obj, data in zip(objects, serializers.serialize("python", objects), strict=True):
-            versions.append(
-                Version(
-                    revision=revision,
-                    content_type=ContentType.objects.get_for_model(obj),
-                    object_id=str(obj.pk),
-                    db=DEFAULT_DB_ALIAS,
-                    format="json",
-                    serialized_data=f"[{_json(data)}]",
-                    object_repr=(story.title or str(obj)) if obj is article else str(obj),
-                )
-            )
+    stories_objects = [
+        [story.article, *(read[story.article.pk] if story.children is None else story.children)]
+        for story in stories
+    ]
+    # The python serialiser once for them all, each object then as Django's JSON serialiser
+    # writes it: "[" + json.dump of the python form + "]".
+    data = iter(serializers.serialize("python", itertools.chain(*stories_objects)))
+    versions = [
+        Version(
+            revision=revision,
+            content_type=ContentType.objects.get_for_model(obj),
+            object_id=str(obj.pk),
+            db=DEFAULT_DB_ALIAS,
+            format="json",
+            serialized_data=f"[{_json(next(data))}]",
+            object_repr=(story.title or str(obj)) if obj is story.article else str(obj),
+        )
+        for story, revision, objects in zip(stories, revisions, stories_objects, strict=True)
+        for obj in objects
+    ]
     Version.objects.bulk_create(versions)
     return revisions
 

@@ -58,9 +58,16 @@ class SanitizedHtml:
     removed: list[str] = field(default_factory=list)
 
 
-def clean_html(html: str) -> str:
+class CleanHtml(str):
+    """Text that `clean_html` returned, so it is not cleaned again on its way to the database.
+    Anything made from it (joined, sliced, converted) is a plain str, cleaned as any other."""
+
+
+def clean_html(html: str) -> CleanHtml:
     """`html` with only what the allowlist keeps: the one sanitiser, on every path."""
-    return nh3.clean(
+    if type(html) is CleanHtml:
+        return html
+    cleaned = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         clean_content_tags=DROPPED_WITH_CONTENT,
@@ -68,7 +75,8 @@ def clean_html(html: str) -> str:
         url_schemes=ALLOWED_URL_SCHEMES,
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,
-    ).strip()
+    )
+    return CleanHtml(cleaned.strip())
 
 
 def sanitize_html(html: str) -> SanitizedHtml:
@@ -90,7 +98,7 @@ class SanitizedHtmlField(models.TextField):
 
     def get_db_prep_save(self, value, connection):
         if isinstance(value, str):
-            value = clean_html(value)
+            value = str(clean_html(value))  # database drivers are given a plain str
         return super().get_db_prep_save(value, connection)
 
 

@@ -228,7 +228,8 @@ def _stories_create(
         for article, parsed in stories
         for name in parsed.tags
     )
-    search_index_update(article.pk for article in articles)  # bulk_create sends no post_save
+    # bulk_create sends no post_save
+    search_index_update([article.pk for article in articles], translations=translations)
     if downloads:
         _attach_downloads(images=images, downloads=downloads)
     children: dict[int, list] = {article.pk: [] for article in articles}
