@@ -9,7 +9,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -112,21 +112,43 @@ def record_unchanged(*, run: ImportRun, files: list[StoryFile]) -> tuple[list, l
     unchanged = [f for f in files if f.sha256 in imported]
     for story_file in unchanged:
         story_file.data = b""  # nothing more to do with its bytes
-    ImportRecord.objects.bulk_create(
-        ImportRecord(
-            run=run,
-            path=f.name,
-            sha256=f.sha256,
-            article_id=imported[f.sha256],
-            outcome=Outcome.UNCHANGED,
-        )
-        for f in unchanged
-    )
+    _unchanged_insert(run=run, files=unchanged, articles=imported)
     results = [
         FileResult(path=f.name, outcome=Outcome.UNCHANGED, article_id=imported[f.sha256])
         for f in unchanged
     ]
     return [f for f in files if f.sha256 not in imported], results
+
+
+def _unchanged_insert(*, run: ImportRun, files: list[StoryFile], articles: dict) -> None:
+    """The records of unchanged files, as `bulk_create` would write them, in one
+    `executemany`: what they share (the run, the outcome, the empty fields, the time) is made
+    a database value once, not once a file, for a re-import of thousands of files a second."""
+    if not files:
+        return
+    fields = [f for f in ImportRecord._meta.concrete_fields if not f.primary_key]
+    template = ImportRecord(run=run, outcome=Outcome.UNCHANGED)
+    shared = {
+        f.name: f.get_db_prep_save(f.pre_save(template, add=True), connection)
+        for f in fields
+        if f.name not in {"path", "sha256", "article"}
+    }
+    quote = connection.ops.quote_name
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(
+        quote(ImportRecord._meta.db_table),
+        ", ".join(quote(f.column) for f in fields),
+        ", ".join(["%s"] * len(fields)),
+    )
+    names = [field.name for field in fields]
+    path, sha256, article = (names.index(name) for name in ("path", "sha256", "article"))
+    rows = []
+    for story_file in files:
+        row = [shared.get(name) for name in names]
+        row[path], row[sha256] = story_file.name, story_file.sha256
+        row[article] = articles[story_file.sha256]
+        rows.append(row)
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
 
 
 def story_files_import(
