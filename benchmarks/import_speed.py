@@ -9,8 +9,10 @@ one worker per core, nothing written: the most files/s any import of these files
 this machine), then each checkout's first import and unchanged re-import. Each import runs
 `manage.py import_articles` in its own process against a fresh SQLite database in a temporary
 folder; files/s is wall time for the whole command (start-up included), the ratio is files/s over
-the parse limit's, peak memory is the largest resident set of the command or its workers. On a
-shared machine the absolute figures move with the load; the ratios, measured side by side, much
+the parse limit's, peak memory is the largest resident set of the command or its workers. CPU
+ms/file counts the command and its workers (start-up included, except for the parse limit), and
+"if CPU-bound" is the files/s that CPU time allows on this machine's cores. On a shared machine
+the wall-time figures move with the load; CPU time and the ratios measured side by side much
 less.
 """
 
@@ -84,7 +86,7 @@ def parse_limit(folder: Path) -> None:
     django.setup()
     from articles.importing.pipeline import ParsingPool, batches, find_story_files, read
 
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), _cpu_seconds()
     files = find_story_files([folder])
     with ParsingPool(parallel=True) as pool:
         # The next batch is submitted before this one is taken, as the import does.
@@ -97,11 +99,18 @@ def parse_limit(folder: Path) -> None:
             parsing = following
     if failed:
         raise SystemExit(f"{failed} files did not parse")
-    print(time.perf_counter() - start, os.cpu_count())
+    print(time.perf_counter() - start, _cpu_seconds() - cpu, os.cpu_count())
 
 
-def timed(command: list[str], env: dict, cwd: Path = ROOT) -> tuple[float, int, str]:
-    """Seconds, peak resident memory (KiB) and output of one process."""
+def _cpu_seconds() -> float:
+    """This process's CPU time and that of its children ended so far."""
+    times = os.times()
+    return times.user + times.system + times.children_user + times.children_system
+
+
+def timed(command: list[str], env: dict, cwd: Path = ROOT) -> tuple[float, float, int, str]:
+    """Seconds, CPU seconds (with its workers), peak resident memory (KiB) and output of one
+    process."""
     start = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE, text=True)
     output = process.stdout.read()
@@ -109,11 +118,11 @@ def timed(command: list[str], env: dict, cwd: Path = ROOT) -> tuple[float, int, 
     elapsed = time.perf_counter() - start
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"failed: {' '.join(command)}")
-    return elapsed, usage.ru_maxrss, output
+    return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, output
 
 
-def timed_import(folder: Path, env: dict, code: Path, python: str) -> tuple[float, int]:
-    """Seconds and peak resident memory (KiB) of one `import_articles` process."""
+def timed_import(folder: Path, env: dict, code: Path, python: str) -> tuple[float, float, int]:
+    """Seconds, CPU seconds and peak resident memory (KiB) of one `import_articles` process."""
     command = [
         python,
         "manage.py",
@@ -123,8 +132,8 @@ def timed_import(folder: Path, env: dict, code: Path, python: str) -> tuple[floa
         "--verbosity",
         "0",
     ]
-    elapsed, kib, _output = timed(command, env, cwd=code)
-    return elapsed, kib
+    elapsed, cpu, kib, _output = timed(command, env, cwd=code)
+    return elapsed, cpu, kib
 
 
 def main() -> None:
@@ -143,22 +152,20 @@ def main() -> None:
         return parse_limit(args.parse_only)
     checkouts = [ROOT, *(path.resolve() for path in args.compare)]
     print(
-        f"{'files':>6} {'checkout':<24} {'first import':>20} {'unchanged re-import':>22} "
-        f"{'peak RSS':>9}"
+        f"{'files':>6}  {'':<38} {'files/s':>8} {'x parse limit':>14} {'CPU ms/file':>12} "
+        f"{'if CPU-bound':>13} {'peak RSS':>9}"
     )
     for n in (int(size) for size in args.sizes.split(",")):
         with tempfile.TemporaryDirectory() as tmp:
             folder = Path(tmp) / "stories"
             folder.mkdir()
             generate(folder, n)
-            seconds, _kib, output = timed(
+            *_timing, output = timed(
                 [sys.executable, __file__, "--parse-only", str(folder)], _environment(tmp)
             )
-            parse_seconds, workers = output.split()
-            limit = n / float(parse_seconds)
-            print(
-                f"{n:>6} {f'parse limit, {workers} processes':<24} {limit:>10.0f} f/s", flush=True
-            )
+            seconds, cpu, cores = output.split()
+            limit = n / float(seconds)
+            _row(n, f"parse limit ({cores} processes)", float(seconds), float(cpu), 0, limit)
             for code in checkouts:
                 env = _environment(tmp, name=code.name)
                 python = code / ".venv/bin/python"
@@ -166,14 +173,30 @@ def main() -> None:
                 subprocess.run(
                     [python, "manage.py", "migrate", "-v", "0"], cwd=code, env=env, check=True
                 )
-                first, first_kib = timed_import(folder, env, code, python)
-                again, again_kib = timed_import(folder, env, code, python)
-                print(
-                    f"{n:>6} {code.name[:24]:<24} {n / first:>6.0f} f/s {n / first / limit:>5.2f}x "
-                    f"{n / again:>9.0f} f/s {n / again / limit:>5.2f}x "
-                    f"{max(first_kib, again_kib) / 1024:>5.0f} MiB",
-                    flush=True,
+                _row(
+                    n,
+                    f"{code.name[:20]}: first import",
+                    *timed_import(folder, env, code, python),
+                    limit,
                 )
+                _row(
+                    n,
+                    f"{code.name[:20]}: unchanged re-import",
+                    *timed_import(folder, env, code, python),
+                    limit,
+                )
+
+
+def _row(n: int, label: str, seconds: float, cpu: float, kib: int, limit: float) -> None:
+    """files/s and its ratio to the parse limit; CPU per file, and the files/s that CPU time
+    allows on this machine's cores (what a quiet machine would show if nothing waited)."""
+    cores = os.cpu_count() or 1
+    memory = f"{kib / 1024:>5.0f} MiB" if kib else ""
+    print(
+        f"{n:>6}  {label:<38} {n / seconds:>8.0f} {n / seconds / limit:>13.2f}x "
+        f"{cpu / n * 1000:>12.2f} {n / cpu * cores:>13.0f} {memory:>9}",
+        flush=True,
+    )
 
 
 def _environment(tmp: str, name: str = "parse") -> dict:

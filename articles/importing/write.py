@@ -1,6 +1,7 @@
 """The writes of the import: one parsed file merged into its story, in one transaction."""
 
 import hashlib
+import itertools
 import logging
 import re
 from collections.abc import Iterator
@@ -223,40 +224,13 @@ def _stories_create(
 ) -> list[FileResult]:
     """New stories, each with its translations, images, tags, import record and revision:
     every table written once for all of them."""
-    status = Article.Status.PUBLISHED if options.publish else Article.Status.DRAFT
-    now = timezone.now()
-    articles = Article.objects.bulk_create(
-        Article(
-            source=known.source(url=f.parsed.original_url, code=f.parsed.source_code),
-            original_url=f.parsed.original_url,
-            slug=_unique_slug(f.parsed, known),
-            published_at=f.parsed.published_at or (now if options.publish else None),
-            status=status,
-            original_language=f.parsed.original_language,
-        )
-        for f in story_files
-    )
-    stories = list(zip(articles, [f.parsed for f in story_files], strict=True))
-    translations = Translation.objects.bulk_create(
-        Translation(article=article, **vars(t))
-        for article, parsed in stories
-        for t in parsed.translations
-    )
-    images = Image.objects.bulk_create(
-        Image(article=article, **vars(i)) for article, parsed in stories for i in parsed.images
-    )
-    Article.tags.through.objects.bulk_create(
-        Article.tags.through(content_object=article, tag=known.tag(name))
-        for article, parsed in stories
-        for name in parsed.tags
-    )
-    # bulk_create sends no post_save
-    search_index_update([article.pk for article in articles], translations=translations)
+    stories = [f.parsed for f in story_files]
+    articles, children = _articles_create(stories=stories, publish=options.publish, known=known)
     if downloads:
-        _attach_downloads(images=images, downloads=downloads)
-    children: dict[int, list] = {article.pk: [] for article in articles}
-    for child in [*translations, *images]:
-        children[child.article_id].append(child)
+        _attach_downloads(
+            images=[c for c in itertools.chain(*children.values()) if isinstance(c, Image)],
+            downloads=downloads,
+        )
     records = ImportRecord.objects.bulk_create(
         _record(run=run, story_file=f, article=article, outcome=Outcome.CREATED)
         for f, article in zip(story_files, articles, strict=True)
@@ -269,13 +243,10 @@ def _stories_create(
                 title=parsed.translations[0].title,
                 children=children[article.pk],
             )
-            for (article, parsed), record in zip(stories, records, strict=True)
+            for article, parsed, record in zip(articles, stories, records, strict=True)
         ]
     )
-    page_generation_bump()  # bulk_create sends no post_save
-    return [
-        _file_result(record, parsed) for record, (_a, parsed) in zip(records, stories, strict=True)
-    ]
+    return [_file_result(record, parsed) for record, parsed in zip(records, stories, strict=True)]
 
 
 def _record(*, run, story_file: StoryFile, article=None, outcome="") -> ImportRecord:
@@ -317,13 +288,13 @@ def story_file_import(
     """Merge one parsed file into its story, all or nothing; a failure fails this file only.
 
     `downloads` are its images when they were fetched already."""
-    record = _record(run=run, story_file=story_file)
     if story_file.parsed is None:
-        return _failed(record, story_file.error)
+        return _failed(_record(run=run, story_file=story_file), story_file.error)
     parsed = story_file.parsed
     # Downloads happen before the transaction: no database lock is held while waiting on a server.
     if downloads is None and _fetches_images(options):
         downloads = _download_images([parsed], stored=_stored_images(parsed))
+    record = _record(run=run, story_file=story_file)  # with the warnings of the downloads
     for attempt in (1, 2):
         try:
             return _file_write(
@@ -382,9 +353,7 @@ def _merge_into_article(
     *, record: ImportRecord, parsed: ParsedArticle, options: ImportOptions, known: RunCache
 ) -> tuple[FileResult, list | None]:
     """Merge into the article of the file's URL; with a new article, also its new children."""
-    record.parsed = parsed.to_json()
-    record.sanitizer_removed = parsed.sanitizer_removed
-    record.warnings = list(parsed.warnings)
+    record.warnings = list(parsed.warnings)  # afresh on a second attempt
     article = None
     if parsed.original_url in known.new_urls:
         known.new_urls.discard(parsed.original_url)  # a later file of the story must look
@@ -430,26 +399,49 @@ def _merge_into_article(
 def _article_create(
     *, parsed: ParsedArticle, publish: bool, known: RunCache
 ) -> tuple[Article, list]:
-    """A new article with everything the file holds, in as few queries as it takes."""
-    article = Article.objects.create(
-        source=known.source(url=parsed.original_url, code=parsed.source_code),
-        original_url=parsed.original_url,
-        slug=_unique_slug(parsed, known),
-        published_at=parsed.published_at or (timezone.now() if publish else None),
-        status=Article.Status.PUBLISHED if publish else Article.Status.DRAFT,
-        original_language=parsed.original_language,
+    """A new article with everything the file holds, and its translations and images."""
+    [article], children = _articles_create(stories=[parsed], publish=publish, known=known)
+    return article, children[article.pk]
+
+
+def _articles_create(
+    *, stories: list[ParsedArticle], publish: bool, known: RunCache
+) -> tuple[list[Article], dict[int, list]]:
+    """New articles with everything their files hold, every table written once for them all;
+    the articles, and the translations and images of each (by its id)."""
+    now = timezone.now()
+    articles = Article.objects.bulk_create(
+        Article(
+            source=known.source(url=parsed.original_url, code=parsed.source_code),
+            original_url=parsed.original_url,
+            slug=_unique_slug(parsed, known),
+            published_at=parsed.published_at or (now if publish else None),
+            status=Article.Status.PUBLISHED if publish else Article.Status.DRAFT,
+            original_language=parsed.original_language,
+        )
+        for parsed in stories
     )
+    pairs = list(zip(articles, stories, strict=True))
     translations = Translation.objects.bulk_create(
-        Translation(article=article, **vars(translation)) for translation in parsed.translations
+        Translation(article=article, **vars(t))
+        for article, parsed in pairs
+        for t in parsed.translations
     )
-    search_index_update([article.pk])  # bulk_create sends no post_save
     images = Image.objects.bulk_create(
-        Image(article=article, **vars(image)) for image in parsed.images
+        Image(article=article, **vars(i)) for article, parsed in pairs for i in parsed.images
     )
     Article.tags.through.objects.bulk_create(
-        Article.tags.through(content_object=article, tag=known.tag(name)) for name in parsed.tags
+        Article.tags.through(content_object=article, tag=known.tag(name))
+        for article, parsed in pairs
+        for name in parsed.tags
     )
-    return article, [*translations, *images]
+    # bulk_create sends no post_save: the index and the page cache are told here.
+    search_index_update([article.pk for article in articles], translations=translations)
+    page_generation_bump()
+    children: dict[int, list] = {article.pk: [] for article in articles}
+    for child in [*translations, *images]:
+        children[child.article_id].append(child)
+    return articles, children
 
 
 def _fetches_images(options: ImportOptions) -> bool:
