@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from urllib.parse import quote, urljoin, urlsplit
 
 from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from .images import CleanImage, validate_and_clean_image
@@ -107,9 +108,10 @@ def fetch_images(urls: Iterable[str]) -> dict[str, CleanImage | ValueError]:
     if sum(map(len, by_host.values())) <= 1:
         return {url: _fetched(url) for group in by_host.values() for url in group}
     limits = {host: threading.BoundedSemaphore(DOWNLOADS_PER_HOST) for host in by_host}
+    language = translation.get_language()  # the active language is the caller's thread's
 
     def fetched(url: str) -> CleanImage | ValueError:
-        with limits[_host(url)]:
+        with translation.override(language), limits[_host(url)]:
             return _fetched(url)
 
     # Hosts taken in turn, so that workers are not all waiting on one host's limit.

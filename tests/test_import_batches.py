@@ -182,3 +182,16 @@ def _also_counted(everywhere: CountingServer, answer):
                 everywhere.now -= 1
 
     return counted
+
+
+def test_download_failures_speak_the_language_of_the_shell(
+    tmp_path, fake_internet, monkeypatch, media_root
+):
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    fake_internet.host("a.example.org", fake_internet.serve({}))
+    images = '<img src="http://a.example.org/1.jpg"><img src="http://a.example.org/2.jpg">'
+    folder = story_folder(tmp_path, 1, images=lambda n: images)
+
+    out, _err, ok = run_import(folder, no_fetch_images=False)
+
+    assert ok and out.count("失败：图片服务器没有发送图片") == 2
