@@ -24,7 +24,7 @@ MAX_FRONT_MATTER = 64 * 1024
 # The fields are text or a list of tags. PyYAML's scanner slows with every open level and its
 # composer recurses once per level, so depth is counted on the event stream, which stops early.
 MAX_FRONT_MATTER_DEPTH = 10
-# libyaml's parser, ten times faster, where PyYAML was built with it; the same constructor and
+# libyaml's parser, many times faster, where PyYAML was built with it; the same constructor and
 # resolver make the same values of what both parsers read. What libyaml refuses goes to PyYAML's
 # parser again, for its message.
 FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
