@@ -171,7 +171,10 @@ def _opened_inside(descriptor: int, root: Path) -> bool:
         where = os.readlink(f"/proc/self/fd/{descriptor}")
     except FileNotFoundError:  # no /proc (not Linux): the walk's own checks are what there is
         return True
-    return Path(where).is_relative_to(root)
+    # Both are absolute and resolved: a prefix up to a separator is being inside (pathlib's
+    # is_relative_to says the same, at ten times the cost a file).
+    inside = str(root).rstrip(os.sep) + os.sep
+    return where.startswith(inside) or where == str(root)
 
 
 def _reason(error: Exception) -> str:

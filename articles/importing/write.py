@@ -148,7 +148,8 @@ def _unchanged_insert(*, run: ImportRun, files: list[StoryFile], articles: dict)
         row[path], row[sha256] = story_file.name, story_file.sha256
         row[article] = articles[story_file.sha256]
         rows.append(row)
-    with connection.cursor() as cursor:
+    # One transaction, as bulk_create's: in autocommit each row would be a commit of its own.
+    with transaction.atomic(), connection.cursor() as cursor:
         cursor.executemany(sql, rows)
 
 
