@@ -11,14 +11,18 @@ was checked. Warnings name a category in fixed words, never the remote's answer.
 import contextlib
 import http.client
 import ipaddress
+import itertools
 import socket
 import ssl
 import threading
 import time
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from urllib.parse import quote, urljoin, urlsplit
 
 from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from .images import CleanImage, validate_and_clean_image
@@ -29,6 +33,9 @@ ALLOWED_PORTS = frozenset(DEFAULT_PORTS.values())
 MAX_REDIRECTS = 5
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 CHUNK_BYTES = 64 * 1024
+# Downloads at the same time: in all, and from any one host (a server is not to be flooded).
+DOWNLOAD_WORKERS = 8
+DOWNLOADS_PER_HOST = 4
 
 # IPv6 forms that carry an IPv4 address which the kernel or a NAT64 gateway delivers to:
 # ::ffff:127.0.0.1 is 127.0.0.1, so the IPv4 address is the one judged.
@@ -89,6 +96,47 @@ def fetch_image(url: str) -> CleanImage:
                 % {"seconds": seconds}
             ) from None
     return validate_and_clean_image(data)
+
+
+def fetch_images(urls: Iterable[str]) -> dict[str, CleanImage | ValueError]:
+    """`fetch_image` for each of `urls`, DOWNLOAD_WORKERS at a time and no more than
+    DOWNLOADS_PER_HOST at a time from one host: each URL's image, or the ValueError saying
+    why not. Each download keeps its own deadline."""
+    by_host: dict[str, list[str]] = {}
+    for url in dict.fromkeys(urls):
+        by_host.setdefault(_host(url), []).append(url)
+    if sum(map(len, by_host.values())) <= 1:
+        return {url: _fetched(url) for group in by_host.values() for url in group}
+    limits = {host: threading.BoundedSemaphore(DOWNLOADS_PER_HOST) for host in by_host}
+    language = translation.get_language()  # the active language is the caller's thread's
+
+    def fetched(url: str) -> CleanImage | ValueError:
+        with translation.override(language), limits[_host(url)]:
+            return _fetched(url)
+
+    # Hosts taken in turn, so that workers are not all waiting on one host's limit.
+    in_turn = [
+        url
+        for round_ in itertools.zip_longest(*by_host.values())
+        for url in round_
+        if url is not None
+    ]
+    with ThreadPoolExecutor(min(DOWNLOAD_WORKERS, len(in_turn))) as pool:
+        return dict(zip(in_turn, pool.map(fetched, in_turn), strict=True))
+
+
+def _fetched(url: str) -> CleanImage | ValueError:
+    try:
+        return fetch_image(url)
+    except ValueError as error:
+        return error
+
+
+def _host(url: str) -> str:
+    try:
+        return (urlsplit(url.strip()).hostname or "").lower()
+    except ValueError:
+        return ""
 
 
 @dataclass(frozen=True)

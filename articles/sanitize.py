@@ -57,6 +57,10 @@ MARKUP_TAGS |= {"meta", "section", "svg", "table", "td", "th", "tr", "u"}
 MARKUP = re.compile(rf"</?(?:{'|'.join(sorted(MARKUP_TAGS))})(?:\s[^<>]*)?/?>", re.IGNORECASE)
 BLANK_LINES = re.compile(r"\n[ \t]*\n\s*")
 TAG = re.compile(r"<[^>]*>?")
+# What html.parser reads as the start of a tag, comment or declaration, and the tags written
+# plainly: a name in lower case, no attribute but a link's address without entities.
+MARKUP_START = re.compile(r"<[a-zA-Z/!?]")
+PLAIN_TAG = re.compile(r'</?(?P<name>[a-z][a-z0-9]*)(?: href="(?P<href>[^"&<>]*)")? ?/?>')
 NOT_A_LETTER = re.compile(r"[\W_]+")
 TEXT_LOST_LENGTH = 160
 # A file with a million distinct bad attributes would otherwise store a million report lines.
@@ -69,9 +73,16 @@ class SanitizedHtml:
     removed: list[str] = field(default_factory=list)
 
 
-def clean_html(html: str) -> str:
+class CleanHtml(str):
+    """Text that `clean_html` returned, so it is not cleaned again on its way to the database.
+    Anything made from it (joined, sliced, converted) is a plain str, cleaned as any other."""
+
+
+def clean_html(html: str) -> CleanHtml:
     """`html` with only what the allowlist keeps: the one sanitiser, on every path."""
-    return nh3.clean(
+    if type(html) is CleanHtml:
+        return html
+    cleaned = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         clean_content_tags=DROPPED_WITH_CONTENT,
@@ -79,7 +90,8 @@ def clean_html(html: str) -> str:
         url_schemes=ALLOWED_URL_SCHEMES,
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,
-    ).strip()
+    )
+    return CleanHtml(cleaned.strip())
 
 
 def sanitize_html(html: str) -> SanitizedHtml:
@@ -180,7 +192,7 @@ class SanitizedHtmlField(models.TextField):
 
     def get_db_prep_save(self, value, connection):
         if isinstance(value, str):
-            value = clean_html(value)
+            value = str(clean_html(value))  # database drivers are given a plain str
         return super().get_db_prep_save(value, connection)
 
 
@@ -227,6 +239,8 @@ def removals(html: str) -> list[str]:
     One pass over the tree and one back: asking each tag for its text or its markup would cost
     time in proportion to what is inside it, quadratic in the nesting depth.
     """
+    if _nothing_to_remove(html):
+        return []
     soup = BeautifulSoup(html, "html.parser")
     nodes = list(soup.descendants)
     string_types, sizes = _string_types_and_sizes(nodes)
@@ -264,6 +278,20 @@ def removals(html: str) -> list[str]:
             elif name == "href" and not _safe_url(value):
                 removed[f'link to "{_shorten(value)}"'] = None
     return [*comments, *removed]
+
+
+def _nothing_to_remove(html: str) -> bool:
+    """Whether every tag of `html` is an allowed one written plainly (`<p>`, `</em>`, `<br />`,
+    `<a href="https://…">`): then the allowlist removes nothing, as removals() would find
+    without building a tree. Anything else html.parser reads as markup, a comment, an
+    attribute, an entity in a link, goes to removals() itself."""
+    for start in MARKUP_START.finditer(html):
+        tag = PLAIN_TAG.match(html, start.start())
+        if tag is None or tag["name"] not in ALLOWED_TAGS:
+            return False
+        if tag["href"] is not None and not _safe_url(tag["href"]):
+            return False
+    return True
 
 
 def _string_types_and_sizes(nodes: list[PageElement]) -> tuple[dict[int, set], dict[int, int]]:

@@ -141,19 +141,22 @@ class SearchResults:
 # -- The index --------------------------------------------------------------------------------
 
 
-def search_index_update(article_ids: Iterable[int]) -> None:
+def search_index_update(
+    article_ids: Iterable[int], *, translations: Iterable[Translation] | None = None
+) -> None:
     """Index these stories' ready translations as they are now, in the caller's transaction;
     a story without any (or gone) leaves the index. The one writer of the index: signals call
     it for each save and delete of a translation, the import and "take imported" for the
-    translations they create in bulk, `rebuild_search_index` for all."""
+    translations they create in bulk, `rebuild_search_index` for all. `translations`, all
+    those of these stories, saved just before, spare reading them again."""
     article_ids = set(article_ids)
     if not article_ids:
         return
-    translations = (
-        Translation.objects.ready()
-        .filter(article_id__in=article_ids)
-        .order_by("article_id", "language")
-    )
+    if translations is None:
+        translations = Translation.objects.ready().filter(article_id__in=article_ids)
+    else:
+        translations = [t for t in translations if t.status == Translation.Status.READY]
+    translations = sorted(translations, key=lambda t: (t.article_id, t.language))
     by_article: dict[int, list[Translation]] = {}
     for translation in translations:
         by_article.setdefault(translation.article_id, []).append(translation)

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from articles.importing.pipeline import BATCH_SIZE
 from benchmarks.import_speed import generate
 from tests.conftest import free_port
 
@@ -75,7 +76,9 @@ def test_import_killed_halfway_leaves_a_consistent_database_and_a_rerun_complete
     sqlite_database, tmp_path
 ):
     path, env = sqlite_database
-    folder = stories(tmp_path / "stories", 400)
+    # The new stories of a batch commit together: killed after the first batch, before the last.
+    total = BATCH_SIZE * 2 + 100
+    folder = stories(tmp_path / "stories", total)
     importer = subprocess.Popen(
         [sys.executable, "manage.py", "import_articles", str(folder), "--no-fetch-images"],
         cwd=ROOT,
@@ -84,7 +87,7 @@ def test_import_killed_halfway_leaves_a_consistent_database_and_a_rerun_complete
         stderr=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + 120
-    while count(path, "articles_article") < 60:
+    while count(path, "articles_article") < BATCH_SIZE:
         assert importer.poll() is None, "the import ended before it could be killed"
         assert time.monotonic() < deadline
         time.sleep(0.05)
@@ -93,7 +96,7 @@ def test_import_killed_halfway_leaves_a_consistent_database_and_a_rerun_complete
     assert still_running(folder) == [], "the import's worker processes outlived it"
 
     imported = count(path, "articles_article")
-    assert 60 <= imported < 400
+    assert BATCH_SIZE <= imported < total
     with sqlite3.connect(path) as db:
         assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         assert db.execute("PRAGMA foreign_key_check").fetchall() == []
@@ -108,9 +111,9 @@ def test_import_killed_halfway_leaves_a_consistent_database_and_a_rerun_complete
 
     rerun = manage(env, "import_articles", str(folder), "--no-fetch-images", "--json")
     assert rerun.returncode == 0, rerun.stderr
-    assert count(path, "articles_article") == 400
+    assert count(path, "articles_article") == total
     assert f'"unchanged": {imported}' in rerun.stdout
-    assert f'"created": {400 - imported}' in rerun.stdout
+    assert f'"created": {total - imported}' in rerun.stdout
 
 
 def still_running(folder: Path) -> list[str]:

@@ -176,17 +176,17 @@ def test_publishing_an_ended_story_makes_it_public_again(editor, ending):
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's planner")
 @pytest.mark.parametrize("page", ["home", "topic", "source"])
 def test_published_lists_still_walk_the_published_index(ending, page):
-    """The end time and the ready translation are checked per row along the walk of
-    (status, published_at), or of the source's own (source, published_at), not by a scan of
-    every story and a sort."""
+    """The end time and the ready translation are checked per row along the walk of an index
+    in publication order, not by a scan of every story and a sort."""
     lists = {
         "home": lambda: Article.objects.published(),
         "topic": lambda: Article.objects.published().tagged(Tag.objects.get(slug="methane")),
         "source": lambda: Article.objects.published().filter(source=ending.source),
     }
-    index = "article_source_newest_idx" if page == "source" else "article_published_idx"
     plan = lists[page]()[:20].explain()
-    assert f"USING INDEX {index}" in plan
+    # A source's stories are walked along its own newest-first index, in the same order.
+    walks = ["article_published_idx"] if page != "source" else ["article_source_newest_idx"]
+    assert any(f"USING INDEX {index}" in plan for index in walks), plan
     assert "TEMP B-TREE" not in plan and "SCAN articles_article" not in plan
 
 

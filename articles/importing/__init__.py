@@ -3,7 +3,8 @@
     paths -> pipeline.find_story_files -> pipeline.read (bytes, sha256)
           -> write.record_unchanged (files imported before, byte for byte)
           -> pipeline.ParsingPool (parsers/: decode, detect, digest or feed; pure)
-          -> write.story_file_import (merge.plan_merge, apply.apply_values, one transaction)
+          -> write.story_files_import (new stories written together; the others merged one
+             by one: merge.plan_merge, apply.apply_values, one transaction each)
 
 `import_run` is the one entry: the management command and the tests call it.
 """
@@ -17,7 +18,7 @@ from django.utils import timezone
 
 from ..models import ImportRecord, ImportRun
 from .pipeline import PARALLEL_FROM, ParsingPool, batches, find_story_files, read
-from .write import FileResult, ImportOptions, RunCache, record_unchanged, story_file_import
+from .write import FileResult, ImportOptions, RunCache, record_unchanged, story_files_import
 
 __all__ = ["FileResult", "ImportOptions", "import_run"]
 
@@ -57,10 +58,10 @@ def import_run(
             known.look_up([f.parsed for f in parsed if f.parsed])
             for result in unchanged:
                 report(result)
-            for story_file in parsed:
-                report(
-                    story_file_import(run=run, story_file=story_file, options=options, known=known)
-                )
+            for result in story_files_import(
+                run=run, story_files=parsed, options=options, known=known
+            ):
+                report(result)
         run.finished_at = timezone.now()
         run.counts = counts
         run.save(update_fields=["finished_at", "counts"])

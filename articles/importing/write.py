@@ -1,25 +1,28 @@
 """The writes of the import: one parsed file merged into its story, in one transaction."""
 
 import hashlib
+import itertools
 import logging
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from taggit.models import Tag
 
 from .. import languages
-from ..image_fetch import fetch_image
+from ..cache import page_generation_bump
+from ..image_fetch import fetch_images
 from ..images import CleanImage, make_renditions
 from ..models import Article, Image, ImportRecord, ImportRun, Source, Translation
 from ..outlets import outlet_for, source_domain
-from ..revisions import save_story_revision
+from ..revisions import StoryRevision, save_story_revision, save_story_revisions
 from ..search import search_index_update
 from .apply import apply_values, current_values
 from .fieldkeys import ARTICLE, IMAGE_LABEL_FIELDS, FieldKey, describe, parsed_values
@@ -33,8 +36,9 @@ logger = logging.getLogger(__name__)
 Outcome = ImportRecord.Outcome
 PUBLISHED_AT = str(FieldKey(ARTICLE, "published_at"))
 # Each download may take the whole image deadline and hold an image in memory until the file's
-# transaction: a bound on both per file.
+# transaction: a bound on both per file, and on the images held for one write of new stories.
 MAX_DOWNLOADS_PER_FILE = 20
+MAX_DOWNLOADS_PER_WRITE = MAX_DOWNLOADS_PER_FILE
 
 
 @dataclass
@@ -67,6 +71,7 @@ class RunCache:
         # Known free when the batch began, and not given to a story since.
         self.new_urls: set[str] = set()  # no article has this original URL
         self.free_slugs: set[str] = set()  # no article has this slug
+        self.given_slugs: set[str] = set()  # given to a story of the batch, maybe not yet saved
 
     def source(self, *, url: str, code: str) -> Source:
         key = (domain_of(url), code)
@@ -88,12 +93,14 @@ class RunCache:
         slugs = {slug_base(article) for article in parsed}
         taken = Article.objects.filter(slug__in=slugs).values_list("slug", flat=True)
         self.free_slugs = slugs - set(taken)
+        self.given_slugs = set()
 
     def forget(self):
         self.sources.clear()
         self.tags.clear()
         self.new_urls.clear()
         self.free_slugs.clear()
+        self.given_slugs.clear()
 
 
 def record_unchanged(*, run: ImportRun, files: list[StoryFile]) -> tuple[list, list[FileResult]]:
@@ -107,16 +114,7 @@ def record_unchanged(*, run: ImportRun, files: list[StoryFile]) -> tuple[list, l
     unchanged = [f for f in files if f.sha256 in imported]
     for story_file in unchanged:
         story_file.data = b""  # nothing more to do with its bytes
-    ImportRecord.objects.bulk_create(
-        ImportRecord(
-            run=run,
-            path=f.name,
-            sha256=f.sha256,
-            article_id=imported[f.sha256],
-            outcome=Outcome.UNCHANGED,
-        )
-        for f in unchanged
-    )
+    _unchanged_insert(run=run, files=unchanged, articles=imported)
     results = [
         FileResult(path=f.name, outcome=Outcome.UNCHANGED, article_id=imported[f.sha256])
         for f in unchanged
@@ -124,22 +122,181 @@ def record_unchanged(*, run: ImportRun, files: list[StoryFile]) -> tuple[list, l
     return [f for f in files if f.sha256 not in imported], results
 
 
-def story_file_import(
-    *, run: ImportRun, story_file: StoryFile, options: ImportOptions, known: RunCache
-) -> FileResult:
-    """Merge one parsed file into its story, all or nothing; a failure fails this file only."""
-    record = ImportRecord(
+def _unchanged_insert(*, run: ImportRun, files: list[StoryFile], articles: dict) -> None:
+    """The records of unchanged files, as `bulk_create` would write them, in one
+    `executemany`: what they share (the run, the outcome, the empty fields, the time) is made
+    a database value once, not once a file, for a re-import of thousands of files a second."""
+    if not files:
+        return
+    fields = [f for f in ImportRecord._meta.concrete_fields if not f.primary_key]
+    template = ImportRecord(run=run, outcome=Outcome.UNCHANGED)
+    shared = {
+        f.name: f.get_db_prep_save(f.pre_save(template, add=True), connection)
+        for f in fields
+        if f.name not in {"path", "sha256", "article"}
+    }
+    quote = connection.ops.quote_name
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(
+        quote(ImportRecord._meta.db_table),
+        ", ".join(quote(f.column) for f in fields),
+        ", ".join(["%s"] * len(fields)),
+    )
+    names = [field.name for field in fields]
+    path, sha256, article = (names.index(name) for name in ("path", "sha256", "article"))
+    rows = []
+    for story_file in files:
+        row = [shared.get(name) for name in names]
+        row[path], row[sha256] = story_file.name, story_file.sha256
+        row[article] = articles[story_file.sha256]
+        rows.append(row)
+    # One transaction, as bulk_create's: in autocommit each row would be a commit of its own.
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+
+
+def story_files_import(
+    *, run: ImportRun, story_files: list[StoryFile], options: ImportOptions, known: RunCache
+) -> list[FileResult]:
+    """A batch of parsed files, results in the files' order.
+
+    The files that bring a new story (its URL unknown when the batch began, first in the batch)
+    are written together: one transaction, a few statements per table for all of them. Every
+    other file is merged one by one (`story_file_import`), after them. Should the write of the
+    new stories fail, for any one of them or because another writer created one meanwhile,
+    it leaves nothing behind and each of its files is imported again on its own, so that a
+    bad file fails alone and the rest import.
+    """
+    new, others = [], []
+    for story_file in story_files:
+        parsed = story_file.parsed
+        if parsed and parsed.original_url in known.new_urls:
+            known.new_urls.discard(parsed.original_url)  # a later file of the story merges
+            new.append(story_file)
+        else:
+            others.append(story_file)
+    results: dict[int, FileResult] = {}
+    for group in _download_groups(new, options):
+        stories = [f.parsed for f in group]
+        downloads = _download_images(stories, stored=set()) if _fetches_images(options) else {}
+        try:
+            with transaction.atomic():
+                created = _stories_create(
+                    run=run, story_files=group, downloads=downloads, options=options, known=known
+                )
+            results.update(zip(map(id, group), created, strict=True))
+        except Exception:  # noqa: BLE001  each file again on its own, which reports the error
+            logger.debug("Writing %d new stories together failed", len(group), exc_info=True)
+            known.forget()
+            for story_file in group:
+                results[id(story_file)] = story_file_import(
+                    run=run,
+                    story_file=story_file,
+                    options=options,
+                    known=known,
+                    downloads=downloads,
+                )
+    for story_file in others:
+        results[id(story_file)] = story_file_import(
+            run=run, story_file=story_file, options=options, known=known
+        )
+    return [results[id(story_file)] for story_file in story_files]
+
+
+def _download_groups(new: list[StoryFile], options: ImportOptions) -> Iterator[list[StoryFile]]:
+    """The new stories in groups written together: all at once without downloads, else
+    groups whose images, held in memory until their write, are MAX_DOWNLOADS_PER_WRITE at most."""
+    if not _fetches_images(options):
+        if new:
+            yield new
+        return
+    group, images = [], 0
+    for story_file in new:
+        count = min(len(story_file.parsed.images), MAX_DOWNLOADS_PER_FILE)
+        if group and images + count > MAX_DOWNLOADS_PER_WRITE:
+            yield group
+            group, images = [], 0
+        group.append(story_file)
+        images += count
+    if group:
+        yield group
+
+
+def _stories_create(
+    *, run, story_files: list[StoryFile], downloads, options: ImportOptions, known: RunCache
+) -> list[FileResult]:
+    """New stories, each with its translations, images, tags, import record and revision:
+    every table written once for all of them."""
+    stories = [f.parsed for f in story_files]
+    articles, children = _articles_create(stories=stories, publish=options.publish, known=known)
+    if downloads:
+        _attach_downloads(
+            images=[c for c in itertools.chain(*children.values()) if isinstance(c, Image)],
+            downloads=downloads,
+        )
+    records = ImportRecord.objects.bulk_create(
+        _record(run=run, story_file=f, article=article, outcome=Outcome.CREATED)
+        for f, article in zip(story_files, articles, strict=True)
+    )
+    save_story_revisions(
+        [
+            StoryRevision(
+                article=article,
+                comment=f"Import of {Path(record.path).name}: {Outcome.CREATED}",
+                title=parsed.translations[0].title,
+                children=children[article.pk],
+            )
+            for article, parsed, record in zip(articles, stories, records, strict=True)
+        ]
+    )
+    return [_file_result(record, parsed) for record, parsed in zip(records, stories, strict=True)]
+
+
+def _record(*, run, story_file: StoryFile, article=None, outcome="") -> ImportRecord:
+    parsed = story_file.parsed
+    return ImportRecord(
         run=run,
         path=story_file.name,
         sha256=story_file.sha256,
         raw_text=story_file.text,
         encoding=story_file.encoding,
+        article=article,
+        outcome=outcome,
+        parsed=parsed.to_json() if parsed else None,
+        sanitizer_removed=parsed.sanitizer_removed if parsed else [],
+        warnings=list(parsed.warnings) if parsed else [],
     )
+
+
+def _file_result(record: ImportRecord, parsed: ParsedArticle, conflicts=()) -> FileResult:
+    return FileResult(
+        path=record.path,
+        outcome=record.outcome,
+        message=record.message,
+        article_id=record.article_id,
+        title=parsed.translations[0].title,
+        warnings=record.warnings,
+        conflicts=list(conflicts),
+    )
+
+
+def story_file_import(
+    *,
+    run: ImportRun,
+    story_file: StoryFile,
+    options: ImportOptions,
+    known: RunCache,
+    downloads: dict | None = None,
+) -> FileResult:
+    """Merge one parsed file into its story, all or nothing; a failure fails this file only.
+
+    `downloads` are its images when they were fetched already."""
     if story_file.parsed is None:
-        return _failed(record, story_file.error)
+        return _failed(_record(run=run, story_file=story_file), story_file.error)
     parsed = story_file.parsed
     # Downloads happen before the transaction: no database lock is held while waiting on a server.
-    downloads = _download_images(parsed) if options.fetch_images and not options.dry_run else {}
+    if downloads is None and _fetches_images(options):
+        downloads = _download_images([parsed], stored=_stored_images(parsed))
+    record = _record(run=run, story_file=story_file)  # with the warnings of the downloads
     for attempt in (1, 2):
         try:
             return _file_write(
@@ -172,7 +329,8 @@ def _file_write(
             record=record, parsed=parsed, options=options, known=known
         )
         if downloads:
-            _attach_downloads(article_id=result.article_id, downloads=downloads)
+            images = Image.objects.filter(article_id=result.article_id)
+            _attach_downloads(images=images, downloads=downloads)
             children = None  # the images changed: read them back
         record.save()
         if result.outcome != Outcome.UNCHANGED:
@@ -197,9 +355,7 @@ def _merge_into_article(
     *, record: ImportRecord, parsed: ParsedArticle, options: ImportOptions, known: RunCache
 ) -> tuple[FileResult, list | None]:
     """Merge into the article of the file's URL; with a new article, also its new children."""
-    record.parsed = parsed.to_json()
-    record.sanitizer_removed = parsed.sanitizer_removed
-    record.warnings = list(parsed.warnings)
+    record.warnings = list(parsed.warnings)  # afresh on a second attempt
     article = None
     if parsed.original_url in known.new_urls:
         known.new_urls.discard(parsed.original_url)  # a later file of the story must look
@@ -239,40 +395,55 @@ def _merge_into_article(
             ) % {"fields": ", ".join(describe(key) for key in conflicts)}
         else:
             record.outcome = Outcome.UPDATED if written else Outcome.UNCHANGED
-    result = FileResult(
-        path=record.path,
-        outcome=record.outcome,
-        message=record.message,
-        article_id=record.article.pk,
-        title=parsed.translations[0].title,
-        warnings=record.warnings,
-        conflicts=list(conflicts),
-    )
-    return result, children
+    return _file_result(record, parsed, conflicts), children
 
 
 def _article_create(
     *, parsed: ParsedArticle, publish: bool, known: RunCache
 ) -> tuple[Article, list]:
-    """A new article with everything the file holds, in as few queries as it takes."""
-    article = Article.objects.create(
-        source=known.source(url=parsed.original_url, code=parsed.source_code),
-        original_url=parsed.original_url,
-        slug=_unique_slug(parsed, known),
-        published_at=parsed.published_at or (timezone.now() if publish else None),
-        status=Article.Status.PUBLISHED if publish else Article.Status.DRAFT,
-        original_language=parsed.original_language,
+    """A new article with everything the file holds, and its translations and images."""
+    [article], children = _articles_create(stories=[parsed], publish=publish, known=known)
+    return article, children[article.pk]
+
+
+def _articles_create(
+    *, stories: list[ParsedArticle], publish: bool, known: RunCache
+) -> tuple[list[Article], dict[int, list]]:
+    """New articles with everything their files hold, every table written once for them all;
+    the articles, and the translations and images of each (by its id)."""
+    now = timezone.now()
+    articles = Article.objects.bulk_create(
+        Article(
+            source=known.source(url=parsed.original_url, code=parsed.source_code),
+            original_url=parsed.original_url,
+            slug=_unique_slug(parsed, known),
+            published_at=parsed.published_at or (now if publish else None),
+            status=Article.Status.PUBLISHED if publish else Article.Status.DRAFT,
+            original_language=parsed.original_language,
+        )
+        for parsed in stories
     )
+    pairs = list(zip(articles, stories, strict=True))
     translations = Translation.objects.bulk_create(
-        Translation(article=article, status=Translation.Status.READY, **vars(translation))
-        for translation in parsed.translations
+        Translation(article=article, status=Translation.Status.READY, **vars(t))
+        for article, parsed in pairs
+        for t in parsed.translations
     )
-    search_index_update([article.pk])  # bulk_create sends no post_save
-    images = Image.objects.bulk_create(image_from(article, image) for image in parsed.images)
+    images = Image.objects.bulk_create(
+        image_from(article, i) for article, parsed in pairs for i in parsed.images
+    )
     Article.tags.through.objects.bulk_create(
-        Article.tags.through(content_object=article, tag=known.tag(name)) for name in parsed.tags
+        Article.tags.through(content_object=article, tag=known.tag(name))
+        for article, parsed in pairs
+        for name in parsed.tags
     )
-    return article, [*translations, *images]
+    # bulk_create sends no post_save: the index and the page cache are told here.
+    search_index_update([article.pk for article in articles], translations=translations)
+    page_generation_bump()
+    children: dict[int, list] = {article.pk: [] for article in articles}
+    for child in [*translations, *images]:
+        children[child.article_id].append(child)
+    return articles, children
 
 
 def image_from(article: Article, parsed: ParsedImage) -> Image:
@@ -286,36 +457,49 @@ def image_from(article: Article, parsed: ParsedImage) -> Image:
     )
 
 
-def _download_images(parsed: ParsedArticle) -> dict[str, CleanImage]:
-    """Images not yet stored for this story; a failed one is a warning, its URL is kept."""
-    stored = set(
+def _fetches_images(options: ImportOptions) -> bool:
+    return options.fetch_images and not options.dry_run
+
+
+def _stored_images(parsed: ParsedArticle) -> set[str]:
+    """The images of the file's story that hold a file already: not downloaded again."""
+    return set(
         Image.objects.filter(article__original_url=parsed.original_url)
         .exclude(file="")
         .values_list("original_url", flat=True)
     )
+
+
+def _download_images(stories: list[ParsedArticle], *, stored: set[str]) -> dict[str, CleanImage]:
+    """The images of these stories not yet stored, fetched at the same time within the bounds
+    of `fetch_images`; a failed one is a warning of its story, and its URL is kept."""
+    wanted: dict[str, ParsedArticle] = {}
+    for parsed in stories:
+        urls = [image.original_url for image in parsed.images]
+        for n, url in enumerate(url for url in dict.fromkeys(urls) if url not in stored):
+            if n < MAX_DOWNLOADS_PER_FILE:
+                wanted.setdefault(url, parsed)
+            else:
+                parsed.warnings.append(
+                    _("image %(url)s not downloaded: a file may bring %(limit)d images at most")
+                    % {"url": url, "limit": MAX_DOWNLOADS_PER_FILE}
+                )
     downloads = {}
-    for image in parsed.images:
-        if image.original_url in stored:
-            continue
-        if len(downloads) == MAX_DOWNLOADS_PER_FILE:
-            parsed.warnings.append(
-                _("image %(url)s not downloaded: a file may bring %(limit)d images at most")
-                % {"url": image.original_url, "limit": MAX_DOWNLOADS_PER_FILE}
+    for url, fetched in fetch_images(wanted).items():
+        if isinstance(fetched, ValueError):
+            wanted[url].warnings.append(
+                _("image %(url)s not downloaded: %(reason)s") % {"url": url, "reason": fetched}
             )
-            continue
-        try:
-            downloads[image.original_url] = fetch_image(image.original_url)
-        except ValueError as error:
-            parsed.warnings.append(
-                _("image %(url)s not downloaded: %(reason)s")
-                % {"url": image.original_url, "reason": error}
-            )
+        else:
+            downloads[url] = fetched
     return downloads
 
 
-def _attach_downloads(*, article_id: int, downloads: dict[str, CleanImage]) -> None:
-    for image in Image.objects.filter(article_id=article_id, original_url__in=downloads, file=""):
-        clean = downloads[image.original_url]
+def _attach_downloads(*, images, downloads: dict[str, CleanImage]) -> None:
+    for image in images:
+        clean = downloads.get(image.original_url)
+        if clean is None or image.file:
+            continue
         name = f"{hashlib.sha256(clean.data).hexdigest()[:16]}.{clean.extension}"
         image.file.save(name, ContentFile(clean.data), save=False)
         # Django reads the size from the ContentFile storage has already read to its end.
@@ -373,9 +557,11 @@ def _unique_slug(parsed: ParsedArticle, known: RunCache) -> str:
                 "slug", flat=True
             )
         )
+        taken |= known.given_slugs
         slug, n = base, 1
         while slug in taken:
             n += 1
             slug = f"{base}-{n}"
     known.free_slugs.discard(slug)
+    known.given_slugs.add(slug)
     return slug

@@ -1,6 +1,6 @@
 """The contract between the parsers (pure: text in, dataclasses out) and the import service."""
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import datetime
 
 
@@ -45,6 +45,11 @@ class ParsedArticle:
         return next((t for t in self.translations if t.language == language), None)
 
     def to_json(self) -> dict:
-        data = asdict(self)
+        """What `dataclasses.asdict` gives, without its deep copies, and the time as text."""
+        data = {name: getattr(self, name) for name in self.__dataclass_fields__}
         data["published_at"] = self.published_at.isoformat() if self.published_at else None
+        data["translations"] = [vars(t).copy() for t in self.translations]
+        data["images"] = [vars(i).copy() for i in self.images]
+        for name in ("tags", "sanitizer_removed", "warnings"):
+            data[name] = list(data[name])
         return data

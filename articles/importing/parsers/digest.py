@@ -24,6 +24,13 @@ MAX_FRONT_MATTER = 64 * 1024
 # The fields are text or a list of tags. PyYAML's scanner slows with every open level and its
 # composer recurses once per level, so depth is counted on the event stream, which stops early.
 MAX_FRONT_MATTER_DEPTH = 10
+# libyaml's parser, many times faster, where PyYAML was built with it; the same constructor and
+# resolver make the same values of what both parsers read. What libyaml refuses goes to PyYAML's
+# parser again, for its message.
+FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# Where libyaml reads what PyYAML refuses (a tab, a byte-order mark inside the text, control
+# characters and Unicode line breaks): such front matter goes to PyYAML's parser, as before.
+UNLIKE_IN_LIBYAML = re.compile("[\t\ufeff\x85\u2028\u2029\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 class SafeYAMLHandler(frontmatter.YAMLHandler):
@@ -33,23 +40,12 @@ class SafeYAMLHandler(frontmatter.YAMLHandler):
         if len(fm) > MAX_FRONT_MATTER:
             raise ParseError(_("the front matter is larger than 64 KB"))
         try:
-            depth = 0
-            for event in yaml.parse(fm, Loader=yaml.SafeLoader):
-                if isinstance(event, yaml.AliasEvent):
-                    raise ParseError(_("the front matter uses YAML aliases (*name), not allowed"))
-                if isinstance(event, yaml.CollectionStartEvent):
-                    depth += 1
-                    if depth > MAX_FRONT_MATTER_DEPTH:
-                        raise ParseError(
-                            _(
-                                "the front matter has lists or fields nested more than "
-                                "%(limit)d deep"
-                            )
-                            % {"limit": MAX_FRONT_MATTER_DEPTH}
-                        )
-                elif isinstance(event, yaml.CollectionEndEvent):
-                    depth -= 1
-            return yaml.load(fm, Loader=yaml.SafeLoader)
+            try:
+                slow = UNLIKE_IN_LIBYAML.search(fm)
+                return _checked_load(fm, yaml.SafeLoader if slow else FAST_LOADER)
+            except yaml.YAMLError:
+                # Refused by libyaml: PyYAML's own parser says why, in the words quoted below.
+                return _checked_load(fm, yaml.SafeLoader)
         except ParseError:
             raise
         except (ValueError, OverflowError) as error:  # a value YAML reads but cannot build
@@ -64,6 +60,25 @@ class SafeYAMLHandler(frontmatter.YAMLHandler):
                 _("the front matter is not valid YAML%(where)s: %(problem)s")
                 % {"where": where, "problem": problem}
             ) from None
+
+
+def _checked_load(fm: str, loader: type) -> object:
+    """The front matter's value, refused at the first alias or nesting too deep: the event
+    stream is read first, and stops there, before anything is built."""
+    depth = 0
+    for event in yaml.parse(fm, Loader=loader):
+        if isinstance(event, yaml.AliasEvent):
+            raise ParseError(_("the front matter uses YAML aliases (*name), not allowed"))
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_FRONT_MATTER_DEPTH:
+                raise ParseError(
+                    _("the front matter has lists or fields nested more than %(limit)d deep")
+                    % {"limit": MAX_FRONT_MATTER_DEPTH}
+                )
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+    return yaml.load(fm, Loader=loader)
 
 
 def parse_digest(text: str) -> ParsedArticle:

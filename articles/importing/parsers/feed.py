@@ -9,7 +9,7 @@ from bs4 import BeautifulSoup, NavigableString, Tag
 from django.utils.translation import gettext as _
 
 from ... import languages
-from ...sanitize import removals, sanitize_html, text_lost
+from ...sanitize import clean_html, removals, text_lost
 from .base import ParsedArticle, ParsedImage, ParsedTranslation, ParseError
 from .language import detect_language
 from .markup import check_html_limits, normalize_space
@@ -40,7 +40,7 @@ def parse_feed_item(text: str) -> ParsedArticle:
     published_at = published_at or _from_epoch_ms(header[1])
     images, refused = _take_images(soup)
     removed = removals(str(soup))  # before paragraphs are rebuilt, which drops <p> attributes
-    body = sanitize_html(_paragraphs(soup)).html
+    body = clean_html(_paragraphs(soup))  # what it removes is reported above and below
     kept = " ".join([body, *(f"{i.caption} {i.credit}" for i in images)])
     removed += text_lost(text[header.end() :], kept=kept + " " + date_line)
     language = detect_language(f"{title}\n{soup.get_text()}") or languages.CHINESE
@@ -154,6 +154,8 @@ def _paragraphs(soup: BeautifulSoup) -> str:
 
 
 def _block(chunk: str) -> str:
+    if chunk[0] not in "<&":  # starts with words: a paragraph, nothing to parse
+        return f"<p>{chunk}</p>"
     inner = BeautifulSoup(chunk, "html.parser")
     children = [c for c in inner.contents if not (isinstance(c, NavigableString) and not c.strip())]
     if len(children) == 1 and isinstance(children[0], Tag):

@@ -6,6 +6,7 @@ checked by a linear scan before any of them sees the text; a real story is far b
 """
 
 import re
+from html import unescape
 
 from bs4 import BeautifulSoup
 from django.utils.translation import gettext as _
@@ -51,6 +52,8 @@ def inline_text(markdown: str) -> str:
     check_markdown_limits(markdown)
     html = _markdown.renderInline(markdown.strip())
     check_html_limits(html)
+    if "<" not in html:  # text alone, as html.parser reads it: entities decoded
+        return normalize_space(unescape(html))
     return normalize_space(BeautifulSoup(html, "html.parser").get_text())
 
 
