@@ -1,11 +1,13 @@
 """The editors' desk: curating, translating and publishing stories in the Django admin."""
 
 from datetime import date, datetime, time
+from functools import partial
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ChangeList
+from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
@@ -18,7 +20,7 @@ from django.utils import formats, timezone, translation
 from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
-from django.utils.text import capfirst
+from django.utils.text import capfirst, format_lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from reversion.admin import VersionAdmin
@@ -32,7 +34,19 @@ from .importing.fieldkeys import describe
 from .importing.parsers.base import ParseError
 from .importing.parsers.markup import check_html_limits
 from .importing.parsers.urls import canonical_url
-from .models import Article, Image, ImportRecord, ImportRun, Source, State, Translation
+from .models import (
+    PINNED_PLACES,
+    SEO_DESCRIPTION_LENGTH,
+    SEO_TITLE_LENGTH,
+    Article,
+    Feature,
+    Image,
+    ImportRecord,
+    ImportRun,
+    Source,
+    State,
+    Translation,
+)
 from .rebase import rebase_post
 from .revisions import revision_changes, revisions_since
 from .roles import can_edit, can_publish
@@ -194,15 +208,34 @@ class OpenConflictFilter(YesNoFilter):
 # -- Inlines ------------------------------------------------------------------------------------
 
 
+def length_guide(widget_class, length: int, **attrs):
+    """A text widget that counts its characters (each Chinese one is one) against `length`,
+    the guidance in its help text, as the editor types (static/admin_desk/counter.js)."""
+    return widget_class(
+        attrs={
+            **attrs,
+            "data-desk-counter": length,
+            # The words, in the editor's language, for the script to fill in.
+            "data-desk-counter-text": format_lazy(
+                _("{count} of about {length} characters"), count="{count}", length=length
+            ),
+        }
+    )
+
+
 class TranslationForm(forms.ModelForm):
     class Meta:
         model = Translation
-        fields = ["language", "title", "summary", "body"]
+        fields = ["language", "title", "summary", "body", "seo_title", "seo_description"]
         widgets = {
             "language": forms.HiddenInput,
             "title": forms.TextInput(attrs={"class": "vLargeTextField translation-title"}),
             "summary": forms.Textarea(attrs={"rows": 3}),
             "body": forms.Textarea(attrs={"rows": 20}),
+            "seo_title": length_guide(
+                forms.TextInput, SEO_TITLE_LENGTH, **{"class": "vLargeTextField"}
+            ),
+            "seo_description": length_guide(forms.Textarea, SEO_DESCRIPTION_LENGTH, rows=3),
         }
 
     def clean_body(self):
@@ -316,6 +349,29 @@ class ArticleForm(forms.ModelForm):
     # concurrency), so an import or a second editor meanwhile is never silently undone.
     loaded_version = forms.CharField(widget=forms.HiddenInput, required=False)
     loaded_tags = forms.CharField(widget=forms.HiddenInput, required=False)
+    # The home page's front (a Feature), for those who may publish.
+    home_placement = forms.ChoiceField(
+        label=_("home page"),
+        choices=[("", _("Not featured")), *Feature.Placement.choices],
+        required=False,
+        help_text=_(
+            "The lead story comes first on the home page, then the pinned ones, then the "
+            "others by date. A new lead takes the place of the one before."
+        ),
+    )
+    feature_starts_at = forms.SplitDateTimeField(
+        label=_("featured from"),
+        widget=AdminSplitDateTime,
+        required=False,
+        help_text=_("Empty: at once"),
+    )
+    feature_ends_at = forms.SplitDateTimeField(
+        label=_("featured until"),
+        widget=AdminSplitDateTime,
+        required=False,
+        help_text=_("Empty: until taken off the home page"),
+    )
+    FEATURE_FIELDS = ("home_placement", "feature_starts_at", "feature_ends_at")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -323,6 +379,35 @@ class ArticleForm(forms.ModelForm):
             self.fields["loaded_version"].initial = self.instance.updated_at.isoformat()
             tags = self.instance.tags.all()
             self.fields["loaded_tags"].initial = edit_string_for_tags(list(tags))
+            if feature := Feature.objects.filter(article=self.instance).first():
+                self.fields["home_placement"].initial = feature.placement
+                self.fields["feature_starts_at"].initial = feature.starts_at
+                self.fields["feature_ends_at"].initial = feature.ends_at
+        request = getattr(self, "request", None)
+        if request is None or not can_publish(request.user):
+            for name in self.FEATURE_FIELDS:
+                self.fields[name].disabled = True
+
+    def feature_changed(self) -> bool:
+        return any(name in self.changed_data for name in self.FEATURE_FIELDS)
+
+    def clean_feature_ends_at(self):
+        starts = self.cleaned_data.get("feature_starts_at")
+        ends = self.cleaned_data["feature_ends_at"]
+        if starts and ends and ends <= starts:
+            raise ValidationError(_("A feature must end after it starts."), code="ends_first")
+        return ends
+
+    def clean_home_placement(self):
+        placement = self.cleaned_data["home_placement"]
+        pinning = "home_placement" in self.changed_data and placement == Feature.Placement.PINNED
+        if pinning and publishing.feature_place(article=self.instance, placement=placement) is None:
+            raise ValidationError(
+                _("%(count)d stories are pinned already: take one off the home page first.")
+                % {"count": PINNED_PLACES},
+                code="full",
+            )
+        return placement
 
     def clean_original_url(self):
         """The form the importer gives the story's address, so a later import finds it."""
@@ -397,6 +482,11 @@ def _local_time(moment) -> str:
     return formats.localize(timezone.localtime(moment))
 
 
+def _sentence(text: str) -> str:
+    """A sentence that ends in a time whose format ends in a full stop ("8 a.m.") keeps one."""
+    return text[:-1] if text.endswith("..") else text
+
+
 def _short(value, limit=120) -> str:
     text = "—" if value in (None, "") else " ".join(str(value).split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -413,7 +503,7 @@ class ArticleChangeList(ChangeList):
         return (
             super()
             .get_queryset(request, exclude_parameters)
-            .select_related("source")
+            .select_related("source", "feature")
             .prefetch_related(
                 "translations", Prefetch("images", Image.objects.order_by("position", "id")), "tags"
             )
@@ -448,7 +538,7 @@ class ArticleAdmin(VersionAdmin):
     search_fields = ["slug", "original_url"]
     list_per_page = 50
     show_full_result_count = False  # a second count of every story, for "N total" in search
-    actions = ["submit_for_review", "publish", "unpublish"]
+    actions = ["submit_for_review", "publish", "unpublish", "make_lead", "pin", "unfeature"]
     autocomplete_fields = ["source"]
     formfield_overrides = URL_FIELDS
     readonly_fields = ["workflow_state", "original_link", "created_at", "updated_at"]
@@ -464,6 +554,7 @@ class ArticleAdmin(VersionAdmin):
                 ]
             },
         ),
+        (_("Home page"), {"fields": ["home_placement", ("feature_starts_at", "feature_ends_at")]}),
         (
             _("Origin"),
             {"fields": ["source", ("original_url", "original_link"), "original_language", "slug"]},
@@ -528,6 +619,26 @@ class ArticleAdmin(VersionAdmin):
         )
         super().save_model(request, obj, form, change)
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if form.feature_changed():
+            self._save_feature(request, form.instance, form.cleaned_data)
+
+    def _save_feature(self, request, article, values):
+        try:
+            if values["home_placement"]:
+                publishing.article_feature(
+                    article=article,
+                    user=request.user,
+                    placement=values["home_placement"],
+                    starts_at=values["feature_starts_at"],
+                    ends_at=values["feature_ends_at"],
+                )
+            else:
+                publishing.article_unfeature(article=article, user=request.user)
+        except (publishing.FeatureRefused, PermissionDenied) as refused:
+            self.message_user(request, str(refused), messages.WARNING)
+
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)
         for pane in formset.forms:
@@ -554,13 +665,16 @@ class ArticleAdmin(VersionAdmin):
     def headline(self, article):
         translation = article.translation_for(get_language())
         title = translation.title if translation else article.original_url
+        badges = []
+        if feature := _feature_of(article):
+            badges.append(("desk-badge-feature", feature.placement_label()))
         if article.has_open_conflict:
-            return format_html(
-                '{} <span class="desk-badge desk-badge-conflict">{}</span>',
-                title,
-                _("import conflict"),
-            )
-        return title
+            badges.append(("desk-badge-conflict", _("import conflict")))
+        return format_html(
+            "{} {}",
+            title,
+            format_html_join(" ", '<span class="desk-badge {}">{}</span>', badges),
+        )
 
     @admin.display(description=_("status"), ordering="status")
     def status_label(self, article):
@@ -573,9 +687,9 @@ class ArticleAdmin(VersionAdmin):
     def workflow_state(self, article):
         status = _state(article)
         if status == State.SCHEDULED:
-            note = _("Goes live by itself at %(time)s.") % {
-                "time": _local_time(article.published_at)
-            }
+            note = _sentence(
+                _("Goes live by itself at %(time)s.") % {"time": _local_time(article.published_at)}
+            )
         elif status == State.PUBLISHED:
             note = _("Readers see this story.")
         else:
@@ -631,6 +745,28 @@ class ArticleAdmin(VersionAdmin):
             request, queryset, publishing.article_unpublish, _("%(count)d unpublished.")
         )
 
+    @admin.action(description=_("Make the lead story of the home page"), permissions=["publish"])
+    def make_lead(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, _("Choose one story as the lead."), messages.WARNING)
+            return
+        feature = partial(publishing.article_feature, placement=Feature.Placement.LEAD)
+        self._run_action(request, queryset, feature, _("%(count)d made the lead story."))
+
+    @admin.action(description=_("Pin to the home page"), permissions=["publish"])
+    def pin(self, request, queryset):
+        feature = partial(publishing.article_feature, placement=Feature.Placement.PINNED)
+        self._run_action(request, queryset, feature, _("%(count)d pinned."))
+
+    @admin.action(description=_("Take off the home page"), permissions=["publish"])
+    def unfeature(self, request, queryset):
+        self._run_action(
+            request,
+            queryset,
+            publishing.article_unfeature,
+            _("%(count)d taken off the home page."),
+        )
+
     def _run_action(self, request, queryset, service, done_message):
         done, refused = 0, 0
         for article in queryset:
@@ -639,6 +775,8 @@ class ArticleAdmin(VersionAdmin):
                 done += 1
             except PermissionDenied:
                 refused += 1
+            except publishing.FeatureRefused as error:
+                self.message_user(request, f"{article}: {error}", messages.WARNING)
         self.message_user(request, done_message % {"count": done}, messages.SUCCESS)
         if refused:
             self.message_user(
@@ -656,6 +794,11 @@ class ArticleAdmin(VersionAdmin):
                 "translation-desk/",
                 self.admin_site.admin_view(self.translation_desk_view),
                 name="articles_article_translation_desk",
+            ),
+            path(
+                "home-page/",
+                self.admin_site.admin_view(self.home_page_view),
+                name="articles_article_home_page",
             ),
             path(
                 "<path:object_id>/conflicts/<int:record_id>/",
@@ -691,6 +834,54 @@ class ArticleAdmin(VersionAdmin):
             "rows": rows,
         }
         return TemplateResponse(request, "admin/articles/translation_desk.html", context)
+
+    def home_page_view(self, request):
+        """What the home page shows first, in order, and whether readers see it now; editors
+        move the pinned stories up and down, or take stories off."""
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        if request.method == "POST":
+            return self._home_page_change(request)
+        now = timezone.now()
+        features = Feature.objects.select_related("featured_by").order_by("position")
+        stories = Article.objects.filter(feature__in=features).with_state(now)
+        stories = {a.pk: a for a in stories.prefetch_related("translations")}
+        live = set(Feature.objects.live(now).values_list("pk", flat=True))
+        rows = [
+            {
+                "feature": feature,
+                "article": (article := stories[feature.article_id]),
+                "shown": feature.pk in live and article.state == State.PUBLISHED,
+                "when": _feature_when(feature, now),
+                "change_url": reverse("admin:articles_article_change", args=[feature.article_id]),
+            }
+            for feature in features
+        ]
+        pinned = [row for row in rows if row["feature"].placement == Feature.Placement.PINNED]
+        for index, row in enumerate(pinned):
+            row["up"], row["down"] = index > 0, index < len(pinned) - 1
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Home page"),
+            "rows": rows,
+            "pinned_places": PINNED_PLACES,
+            "may_change": can_publish(request.user),
+        }
+        return TemplateResponse(request, "admin/articles/home_page.html", context)
+
+    def _home_page_change(self, request):
+        pk = request.POST.get("article", "")
+        article = get_object_or_404(Article, pk=pk if pk.isdigit() else None)
+        change = {
+            "up": partial(publishing.feature_move, offset=-1),
+            "down": partial(publishing.feature_move, offset=1),
+            "remove": publishing.article_unfeature,
+        }.get(request.POST.get("change"))
+        if change is None:
+            raise PermissionDenied
+        change(article=article, user=request.user)
+        return HttpResponseRedirect(reverse("admin:articles_article_home_page"))
 
     def conflict_view(self, request, object_id, record_id):
         # Rights first: a staff member without them learns nothing, not even what exists.
@@ -735,6 +926,25 @@ class ArticleAdmin(VersionAdmin):
             context["open_conflicts"] = desk.open_conflicts(obj)
             context["preview_links"] = _preview_links(obj)
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+
+def _feature_of(article: Article) -> Feature | None:
+    try:
+        return article.feature
+    except Feature.DoesNotExist:
+        return None
+
+
+def _feature_when(feature: Feature, now) -> str:
+    """When a feature shows, in the editor's words."""
+    if feature.ends_at and feature.ends_at <= now:
+        return _sentence(_("Ended at %(time)s.") % {"time": _local_time(feature.ends_at)})
+    parts = []
+    if feature.starts_at and feature.starts_at > now:
+        parts.append(_("From %(time)s.") % {"time": _local_time(feature.starts_at)})
+    if feature.ends_at:
+        parts.append(_("Until %(time)s.") % {"time": _local_time(feature.ends_at)})
+    return " ".join(_sentence(part) for part in parts) or _("Until taken off.")
 
 
 def _state(article: Article) -> str:

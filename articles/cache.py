@@ -9,7 +9,8 @@ local-memory cache as with Redis. Pages cached before become unreachable and sim
 The bump commits with the content, never before it: a reader who sees the new number also sees
 the new content, so old content is never cached under the new generation.
 
-The token also remembers when the next scheduled story falls due, and turns over at that moment.
+The token also remembers when what readers see next changes by itself (a scheduled story falls
+due, a home page feature starts or ends), and turns over at that moment.
 """
 
 import hashlib
@@ -26,7 +27,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
 from taggit.models import Tag, TaggedItem
 
-from .models import Article, Image, PageGeneration, Source, Translation
+from .models import Article, Feature, Image, PageGeneration, Source, Translation
 
 GENERATION_KEY = "newsdesk:page-generation"
 
@@ -40,10 +41,11 @@ def page_generation() -> str:
         or (state["due"] is not None and state["due"] <= timezone.now())
     ):
         next_scheduled = Article.objects.scheduled().order_by("published_at").first()
+        changes = [next_scheduled and next_scheduled.published_at, Feature.objects.next_change()]
         state = {
             "number": number,
             "token": f"{number}.{uuid4().hex}",
-            "due": next_scheduled and next_scheduled.published_at,
+            "due": min(filter(None, changes), default=None),
         }
         cache.set(GENERATION_KEY, state, timeout=None)
     return state["token"]
@@ -129,7 +131,7 @@ def cache_for_anonymous(view, *, page_parameters=None):
 
 # bulk_create and QuerySet.update send no signal: the import creates each Article with
 # .create(), so its post_save bumps the generation in the file's transaction.
-for model in (Source, Article, Translation, Image, Tag, TaggedItem):
+for model in (Source, Article, Translation, Image, Feature, Tag, TaggedItem):
     post_save.connect(page_generation_bump, sender=model, dispatch_uid=f"page-cache-save-{model}")
     post_delete.connect(page_generation_bump, sender=model, dispatch_uid=f"page-cache-del-{model}")
 m2m_changed.connect(

@@ -24,7 +24,7 @@ from . import languages
 from .bilingual import paired_blocks
 from .cache import cached_with_content
 from .images import image_url
-from .models import Article, Source
+from .models import LEAD_PLACE, Article, Source
 from .pagination import CappedCountPaginator
 from .search import article_search
 from .text import spaced_format
@@ -87,14 +87,30 @@ class ArticleListView(ReaderPageMixin, ListView):
 
 
 class HomeView(ArticleListView):
+    """The featured stories first (the lead, then the pinned), then the others by date."""
+
     heading = _("Latest stories")
 
-    def get_context_data(self, **kwargs):
-        topics = cached_with_content(
-            f"topics:{TOPICS_ON_HOME}",
-            lambda: list(Article.objects.published().tag_counts()[:TOPICS_ON_HOME]),
+    def get_queryset(self):
+        # Kept until content changes; a feature's start or end is a change (articles/cache.py).
+        self.parts = cached_with_content(
+            f"home:{TOPICS_ON_HOME}:{get_language()}",
+            lambda: {
+                "topics": list(Article.objects.published().tag_counts()[:TOPICS_ON_HOME]),
+                "featured": list(self.published().featured().select_related("feature")),
+            },
         )
-        return super().get_context_data(topics=topics, is_home=True, **kwargs)
+        featured = [article.pk for article in self.parts["featured"]]
+        return super().get_queryset().exclude(pk__in=featured)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(topics=self.parts["topics"], is_home=True, **kwargs)
+        if context["page_obj"].number == 1:
+            featured = self.parts["featured"]
+            if featured and featured[0].feature.position == LEAD_PLACE:
+                context["lead"], *featured = featured
+            context["pinned"] = featured
+        return context
 
 
 class TagArticleListView(ArticleListView):
@@ -204,7 +220,8 @@ class ArticleDetailView(ReaderPageMixin, DetailView):
         lead_image, *more_images = article.reader_images or [None]
         context = super().get_context_data(
             translation=translation,
-            description=translation.description(),
+            page_title=translation.page_title(),
+            description=translation.page_description(),
             other_translation=other,
             lead_image=lead_image,
             lead_image_url=lead_image and self.request.build_absolute_uri(image_url(lead_image)),
