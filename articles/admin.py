@@ -844,14 +844,15 @@ class ArticleAdmin(VersionAdmin):
             return self._home_page_change(request)
         now = timezone.now()
         features = Feature.objects.select_related("featured_by").order_by("position")
-        stories = Article.objects.filter(feature__in=features).with_state(now)
-        stories = {a.pk: a for a in stories.prefetch_related("translations")}
-        live = set(Feature.objects.live(now).values_list("pk", flat=True))
+        stories = Article.objects.filter(feature__in=features).prefetch_related("translations")
+        stories = {article.pk: article for article in stories}
+        # What readers see first now: the readers' rule and the features' rule, asked.
+        shown = set(Article.objects.published(now).featured(now).values_list("pk", flat=True))
         rows = [
             {
                 "feature": feature,
-                "article": (article := stories[feature.article_id]),
-                "shown": feature.pk in live and article.state == State.PUBLISHED,
+                "article": stories[feature.article_id],
+                "shown": feature.article_id in shown,
                 "when": _feature_when(feature, now),
                 "change_url": reverse("admin:articles_article_change", args=[feature.article_id]),
             }
