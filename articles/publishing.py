@@ -162,8 +162,12 @@ def article_feature(
                     _("%(count)d stories are pinned already: take one off the home page first.")
                     % {"count": PINNED_PLACES}
                 )
-            # The lead before, or an ended feature that still held the place.
-            Feature.objects.filter(position=place).exclude(article=article).delete()
+            # A new lead replaces the one before; a pinned story takes only a free place or
+            # one an ended feature still holds.
+            holders = Feature.objects.filter(position=place).exclude(article=article)
+            if place != LEAD_PLACE:
+                holders = holders.ended()
+            holders.delete()
             feature, _created = Feature.objects.update_or_create(
                 article=article,
                 defaults={

@@ -81,12 +81,10 @@ def test_a_pinned_place_taken_between_read_and_write_is_refused_not_doubled(edit
         return place
 
     with mock.patch.object(publishing, "feature_place", place_then_another_writer):
-        with mock.patch.object(
-            Feature.objects, "filter", side_effect=lambda **kw: Feature.objects.none()
-        ):
-            with pytest.raises(publishing.FeatureRefused):
-                feature(ours, editor, PINNED)
+        with pytest.raises(publishing.FeatureRefused):
+            feature(ours, editor, PINNED)
     assert not Feature.objects.filter(article=ours).exists()
+    assert Feature.objects.get().article == theirs
 
 
 def test_pinned_stories_take_the_free_places_up_to_the_limit(editor):
