@@ -80,9 +80,11 @@ def test_a_pinned_place_taken_between_read_and_write_is_refused_not_doubled(edit
         Feature.objects.create(article=theirs, position=place)
         return place
 
-    with mock.patch.object(publishing, "feature_place", place_then_another_writer):
-        with pytest.raises(publishing.FeatureRefused):
-            feature(ours, editor, PINNED)
+    with (
+        mock.patch.object(publishing, "feature_place", place_then_another_writer),
+        pytest.raises(publishing.FeatureRefused),
+    ):
+        feature(ours, editor, PINNED)
     assert not Feature.objects.filter(article=ours).exists()
     assert Feature.objects.get().article == theirs
 
