@@ -3,6 +3,7 @@
 from datetime import date, datetime, time
 from functools import partial
 
+import reversion
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
@@ -24,7 +25,7 @@ from django.utils.text import capfirst, format_lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from reversion.admin import VersionAdmin
-from reversion.models import Version
+from reversion.models import Revision, Version
 from taggit.models import Tag
 from taggit.utils import edit_string_for_tags
 
@@ -48,10 +49,11 @@ from .models import (
     Translation,
 )
 from .rebase import rebase_post
-from .revisions import revision_changes, revisions_since
+from .revisions import comment_text, history_comment, revision_changes, revisions_since
 from .roles import can_edit, can_publish
 from .sanitize import sanitize_html
 from .search import article_search_match
+from .tags import tag_merge
 
 URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
 
@@ -459,7 +461,7 @@ class ArticleForm(forms.ModelForm):
 
 def stale_message(changes: list[dict], revisions: list, not_kept: list[str]) -> str:
     saved_by = "; ".join(
-        f"{revision.user or revision.comment} ({_local_time(revision.date_created)})"
+        f"{revision.user or comment_text(revision.comment)} ({_local_time(revision.date_created)})"
         for revision in revisions
     )
     changed = "; ".join(
@@ -563,6 +565,7 @@ class ArticleAdmin(VersionAdmin):
     ]
     inlines = [TranslationInline, ImageInline, ImportRecordInline]
     change_form_template = "admin/articles/article/change_form.html"
+    object_history_template = "admin/articles/article/object_history.html"
     change_list_template = "admin/articles/article/change_list.html"
 
     def get_changelist(self, request, **kwargs):
@@ -916,7 +919,38 @@ class ArticleAdmin(VersionAdmin):
         _check_may_restore(request)
         version = get_object_or_404(Version, pk=version_id, object_id=unquote(object_id))
         context = {"revision_changes": revision_changes(version.revision), **(extra_context or {})}
-        return super().revision_view(request, object_id, version_id, context)
+        response = super().revision_view(request, object_id, version_id, context)
+        if request.method == "POST" and response.status_code == 302:
+            # Reversion words the restore in the restorer's language; kept as our own comment,
+            # it reads in the language of whoever looks at the history.
+            restored = Version.objects.get_for_object_reference(Article, version.object_id)
+            restored = restored.filter(revision__user=request.user).values("revision").first()
+            if restored:
+                when = _local_time(version.revision.date_created)
+                Revision.objects.filter(pk=restored["revision"]).update(
+                    comment=history_comment(_("Restored the version saved on %(time)s"), time=when)
+                )
+        return response
+
+    # History: each entry kept in a form any language can show (articles/revisions.py).
+
+    def log_addition(self, request, obj, message):
+        entry = super().log_addition(request, obj, message)
+        if reversion.is_active():
+            reversion.set_comment(entry.change_message)
+        return entry
+
+    def log_change(self, request, obj, message):
+        entry = super().log_change(request, obj, message)
+        if reversion.is_active():
+            reversion.set_comment(entry.change_message)
+        return entry
+
+    def history_view(self, request, object_id, extra_context=None):
+        response = super().history_view(request, object_id, extra_context)
+        for action in response.context_data.get("action_list", []):
+            action["comment"] = comment_text(action["revision"].comment)
+        return response
 
     def recover_view(self, request, version_id, extra_context=None):
         _check_may_restore(request)
@@ -1025,7 +1059,39 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(ImportRun)
 class ImportRunAdmin(ReadOnlyAdmin):
-    list_display = ["started_at", "finished_at", "counts"]
+    list_display = ["started_at", "finished_at", "outcome_counts"]
+    fields = ["started_at", "finished_at", "outcome_counts", "run_options", "records"]
+    readonly_fields = fields
+
+    @admin.display(description=_("files"))
+    def outcome_counts(self, run):
+        """How many files had each outcome, labelled, in the import's own order."""
+        return format_html_join(
+            " ",
+            '<span class="desk-count-pair desk-outcome-{}">{} <b>{}</b></span>',
+            (
+                (outcome, label, run.counts.get(outcome, 0))
+                for outcome, label in ImportRecord.Outcome.choices
+            ),
+        )
+
+    @admin.display(description=_("options"))
+    def run_options(self, run):
+        labels = {"publish": _("Publish"), "fetch_images": _("Download images")}
+        return format_html_join(
+            " ",
+            '<span class="desk-count-pair">{} <b>{}</b></span>',
+            (
+                (label, _("yes") if run.options.get(name) else _("no"))
+                for name, label in labels.items()
+                if name in run.options
+            ),
+        )
+
+    @admin.display(description=_("import records"))
+    def records(self, run):
+        url = reverse("admin:articles_importrecord_changelist") + f"?run__id__exact={run.pk}"
+        return format_html('<a href="{}">{}</a>', url, _("The files of this run"))
 
 
 @admin.register(ImportRecord)
@@ -1036,3 +1102,59 @@ class ImportRecordAdmin(ReadOnlyAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("article__translations")
+
+
+# -- Tags -----------------------------------------------------------------------------------------
+
+
+class TagMergeForm(forms.Form):
+    name = forms.CharField(
+        label=_("merged tag"),
+        max_length=Tag._meta.get_field("name").max_length,
+        help_text=_("A new name, or the name of an existing tag."),
+    )
+
+
+# taggit's own admin asks in English and keeps the merged tags; this one asks in the editor's
+# language and merges through tags.tag_merge.
+admin.site.unregister(Tag)
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "story_count"]
+    search_fields = ["name"]
+    ordering = ["name"]
+    fields = ["name", "slug"]
+    actions = ["merge"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(story_count=Count("taggit_taggeditem_items"))
+
+    @admin.display(description=_("stories"), ordering="story_count")
+    def story_count(self, tag):
+        return tag.story_count
+
+    @admin.action(description=_("Merge the selected tags"), permissions=["change"])
+    def merge(self, request, queryset):
+        """A page that asks for the merged tag's name, then the merge (Django's pattern for an
+        action that needs an answer: the chosen tags ride along in the form)."""
+        form = TagMergeForm(request.POST if "merge" in request.POST else None)
+        if form.is_valid():
+            names = ", ".join(tag.name for tag in queryset)
+            target = tag_merge(tags=list(queryset), into=form.cleaned_data["name"])
+            self.message_user(
+                request,
+                _("Merged %(names)s into %(tag)s.") % {"names": names, "tag": target.name},
+                messages.SUCCESS,
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Merge tags"),
+            "form": form,
+            "tags": queryset,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/taggit/tag/merge.html", context)

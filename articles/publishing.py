@@ -13,7 +13,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .importing.apply import apply_values
-from .importing.fieldkeys import describe
 from .models import LEAD_PLACE, PINNED_PLACES, Article, Feature, ImportRecord
 from .revisions import article_revision
 from .roles import can_edit, can_publish
@@ -91,7 +90,7 @@ def conflict_open_keys(record: ImportRecord) -> list[str]:
 def conflict_take(*, record: ImportRecord, key: str, user) -> ImportRecord:
     """Write the value from the file into the field, replacing the editor's."""
     _check_conflict(record, key, user)
-    with article_revision(comment=_("Took the imported value of %s") % describe(key), user=user):
+    with article_revision(comment=_("Took the imported value of %(field)s"), field=key, user=user):
         incoming = {key: record.conflicts[key]["incoming"]}
         if not apply_values(article=record.article, values=incoming, create_missing=False):
             raise ValueError(_("A published story keeps its publication time."))

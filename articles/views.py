@@ -8,9 +8,10 @@ from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.templatetags.static import static
 from django.urls import reverse, translate_url
 from django.utils import timezone, translation
-from django.utils.cache import add_never_cache_headers, patch_vary_headers
+from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
 from django.utils.decorators import method_decorator
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
@@ -32,6 +33,7 @@ from .text import spaced_format
 PAGE_SIZE = 20
 RELATED_STORIES = 4
 TOPICS_ON_HOME = 12
+FAVICON_REDIRECT_SECONDS = 24 * 3600
 
 
 @require_safe
@@ -40,6 +42,15 @@ def language_root(request):
     with translation.override(translation.get_language_from_request(request)):
         response = redirect("home")
     patch_vary_headers(response, ("Accept-Language", "Cookie"))
+    return response
+
+
+@require_safe
+def favicon(request):
+    """`/favicon.ico`, which browsers and feed readers ask for on their own: the site's icon,
+    the SVG every page names (by its hashed static name, so never cached for ever here)."""
+    response = redirect(static("img/favicon.svg"))
+    patch_cache_control(response, public=True, max_age=FAVICON_REDIRECT_SECONDS)
     return response
 
 
