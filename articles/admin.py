@@ -926,7 +926,7 @@ class ArticleAdmin(VersionAdmin):
             restored = Version.objects.get_for_object_reference(Article, version.object_id)
             restored = restored.filter(revision__user=request.user).values("revision").first()
             if restored:
-                when = _local_time(version.revision.date_created)
+                when = version.revision.date_created.isoformat()
                 Revision.objects.filter(pk=restored["revision"]).update(
                     comment=history_comment(_("Restored the version saved on %(time)s"), time=when)
                 )

@@ -11,7 +11,8 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
 from django.db import DEFAULT_DB_ALIAS
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from reversion.models import Revision, Version
@@ -35,7 +36,8 @@ def article_revision(*, comment: str, user=None, **params):
 
     `comment` is a message marked for translation, with `params` for its placeholders: it is
     kept as its English source and shown in the language of whoever reads the history
-    (`comment_text`). A `field` parameter is a merge key, described when shown.
+    (`comment_text`). A `field` parameter is a merge key and a `time` one an ISO 8601 time,
+    each said in the reader's language when shown.
     """
     with reversion.create_revision():
         yield
@@ -63,6 +65,8 @@ def comment_text(comment: str) -> str:
         params = dict(stored.get("params") or {})
         if "field" in params:
             params["field"] = describe(params["field"])
+        if "time" in params:
+            params["time"] = formats.localize(timezone.localtime(parse_datetime(params["time"])))
         return gettext(stored["message"]) % params if params else gettext(stored["message"])
     if isinstance(stored, list):
         return LogEntry(change_message=comment).get_change_message()

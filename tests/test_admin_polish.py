@@ -196,3 +196,69 @@ def test_admin_pages_in_chinese_have_none_of_these_english_words(client, editor,
     with translation.override("en"):
         found = [word for word in ENGLISH_LEFT_OVERS if word in text]
     assert found == []
+
+
+# -- History in the reader's language ------------------------------------------------------------
+
+
+def history_comments(client, article, language):
+    client.cookies["django_language"] = language
+    response = client.get(reverse("admin:articles_article_history", args=[article.pk]))
+    soup = BeautifulSoup(response.content, "html.parser")
+    return [
+        row.select("td")[-1].get_text(" ", strip=True)
+        for row in soup.select("#change-history tbody tr")
+    ]
+
+
+def test_history_entries_read_in_the_language_of_whoever_looks(client, editor):
+    import reversion
+
+    from articles import publishing
+    from tests.admin_forms import form_values, pane_field
+
+    story = make_article(en={"title": "Envoys meet"})
+    with reversion.create_revision():
+        story.save()
+        reversion.set_comment("Import of 001_bonn.txt: created")
+    client.force_login(editor)
+    client.cookies["django_language"] = "zh-hans"  # saved by an editor working in Chinese
+    url = reverse("admin:articles_article_change", args=[story.pk])
+    data = form_values(client.get(url).content.decode())
+    data[pane_field(data, "en", "title")] = "Envoys meet again"
+    assert client.post(url, data).status_code == 302
+    publishing.article_unpublish(article=story, user=editor)
+    record = make_import_record(story, conflicts={"translation:en:title": {"incoming": "New"}})
+    publishing.conflict_take(record=record, key="translation:en:title", user=editor)
+
+    english = history_comments(client, story, "en")
+    chinese = history_comments(client, story, "zh-hans")
+
+    assert english[0] == "Imported from 001_bonn.txt: Created"
+    assert "Changed Headline for translation" in english[1]
+    assert english[2] == "Moved to draft"
+    assert english[3] == "Took the imported value of English headline"
+    assert chinese[0] == "从001_bonn.txt导入：已创建"
+    english_words = ("Changed", "Headline", "translation", "Moved", "Took", "Imported", "English")
+    assert [word for entry in chinese for word in english_words if word in entry] == []
+    assert "English headline" not in chinese[3]
+
+
+def test_a_restore_is_recorded_in_the_language_of_whoever_looks(client, editor, settings):
+    import reversion
+    from reversion.models import Version
+
+    from tests.admin_forms import form_values
+
+    settings.TIME_ZONE = "UTC"
+    story = make_article(en={"title": "Original headline"})
+    with reversion.create_revision():
+        story.save()
+    version = Version.objects.get_for_object(story).get()
+    client.force_login(editor)
+    client.cookies["django_language"] = "zh-hans"
+    url = reverse("admin:articles_article_revision", args=[story.pk, version.pk])
+    client.post(url, form_values(client.get(url).content.decode()))
+
+    assert history_comments(client, story, "en")[-1].startswith("Restored the version saved on")
+    assert history_comments(client, story, "zh-hans")[-1].startswith("恢复了")
