@@ -353,7 +353,7 @@ class ArticleForm(forms.ModelForm):
     loaded_tags = forms.CharField(widget=forms.HiddenInput, required=False)
     # The home page's front (a Feature), for those who may publish.
     home_placement = forms.ChoiceField(
-        label=_("home page"),
+        label=_("Placement"),
         choices=[("", _("Not featured")), *Feature.Placement.choices],
         required=False,
         help_text=_(
@@ -362,13 +362,13 @@ class ArticleForm(forms.ModelForm):
         ),
     )
     feature_starts_at = forms.SplitDateTimeField(
-        label=_("featured from"),
+        label=_("Featured from"),
         widget=AdminSplitDateTime,
         required=False,
         help_text=_("Empty: at once"),
     )
     feature_ends_at = forms.SplitDateTimeField(
-        label=_("featured until"),
+        label=_("Featured until"),
         widget=AdminSplitDateTime,
         required=False,
         help_text=_("Empty: until taken off the home page"),
