@@ -54,6 +54,7 @@ from .roles import can_edit, can_publish
 from .sanitize import sanitize_html
 from .search import article_search_match
 from .tags import tag_merge
+from .text import spaced_format
 
 URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
 
@@ -1145,7 +1146,7 @@ class TagAdmin(admin.ModelAdmin):
             target = tag_merge(tags=list(queryset), into=form.cleaned_data["name"])
             self.message_user(
                 request,
-                _("Merged %(names)s into %(tag)s.") % {"names": names, "tag": target.name},
+                spaced_format(_("Merged %(names)s into %(tag)s."), names=names, tag=target.name),
                 messages.SUCCESS,
             )
             return None

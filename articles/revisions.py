@@ -19,6 +19,7 @@ from reversion.models import Revision, Version
 
 from .importing.fieldkeys import describe
 from .models import Article, Image, ImportRecord, Translation
+from .text import spaced_format
 
 # Following both ways means a save of any one of them records the whole story.
 for model, follow in (
@@ -67,13 +68,15 @@ def comment_text(comment: str) -> str:
             params["field"] = describe(params["field"])
         if "time" in params:
             params["time"] = formats.localize(timezone.localtime(parse_datetime(params["time"])))
-        return gettext(stored["message"]) % params if params else gettext(stored["message"])
+        return spaced_format(gettext(stored["message"]), **params)
     if isinstance(stored, list):
         return LogEntry(change_message=comment).get_change_message()
     if match := IMPORT_COMMENT.fullmatch(comment):
         outcome = match["outcome"]
         label = ImportRecord.Outcome(outcome).label if outcome in ImportRecord.Outcome else outcome
-        return _("Imported from %(file)s: %(outcome)s") % {"file": match["file"], "outcome": label}
+        return spaced_format(
+            _("Imported from %(file)s: %(outcome)s"), file=match["file"], outcome=label
+        )
     return gettext(comment) if comment else ""
 
 

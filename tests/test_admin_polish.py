@@ -238,7 +238,7 @@ def test_history_entries_read_in_the_language_of_whoever_looks(client, editor):
     assert "Changed Headline for translation" in english[1]
     assert english[2] == "Moved to draft"
     assert english[3] == "Took the imported value of English headline"
-    assert chinese[0] == "从001_bonn.txt导入：已创建"
+    assert chinese[0] == "从 001_bonn.txt 导入：已创建"
     english_words = ("Changed", "Headline", "translation", "Moved", "Took", "Imported", "English")
     assert [word for entry in chinese for word in english_words if word in entry] == []
     assert "English headline" not in chinese[3]

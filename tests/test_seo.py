@@ -110,4 +110,4 @@ def test_the_length_guidance_is_in_chinese_on_the_chinese_admin(client, editor):
     html = client.get(reverse("admin:articles_article_add")).content.decode()
     soup = BeautifulSoup(html, "html.parser")
     title_input = soup.find("input", attrs={"name": lambda n: n and n.endswith("-seo_title")})
-    assert title_input["data-desk-counter-text"] == "{count}字，建议约60字"
+    assert title_input["data-desk-counter-text"] == "{count} 字，建议约 60 字"
