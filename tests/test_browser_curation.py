@@ -4,6 +4,7 @@ Screenshots land in var/screenshots/curation-*.png and admin-list-1280-*.png.
 """
 
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -126,3 +127,23 @@ def test_editor_features_a_story_and_readers_see_it_first_in_both_languages(
         assert reader.locator(".story-list .card-title").all_inner_texts().count(lead_title) == 1
         reader.screenshot(path=screenshot_dir / f"curation-home-{language}.png", full_page=True)
     reader.close()
+
+
+def test_the_seo_fields_count_characters_as_the_editor_types(
+    live_server, page, editor, screenshot_dir
+):
+    story = make_article()
+    log_in(page, live_server, editor)
+    switch_language(page, "zh-hans")
+    page.goto(f"{live_server.url}{reverse('admin:articles_article_change', args=[story.pk])}")
+    title = page.locator(".desk-pane-zh-hans input[name$='-seo_title']")
+    counter = page.locator(".desk-pane-zh-hans input[name$='-seo_title'] + .desk-counter")
+    expect(counter).to_have_text("0 字，建议约 60 字")
+    title.fill("气候" * 35)  # 70 characters, each Chinese one counted once
+    expect(counter).to_have_text("70 字，建议约 60 字")
+    expect(counter).to_have_class(re.compile("desk-counter-over"))
+    title.fill("波恩气候融资谈判")
+    expect(counter).to_have_text("8 字，建议约 60 字")
+    expect(counter).not_to_have_class(re.compile("desk-counter-over"))
+    title.scroll_into_view_if_needed()
+    page.screenshot(path=screenshot_dir / "admin-seo-counter-zh-hans.png")
