@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
 from django.db.models import Count, Prefetch, Q
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
@@ -29,7 +29,7 @@ from reversion.models import Revision, Version
 from taggit.models import Tag
 from taggit.utils import edit_string_for_tags
 
-from . import desk, languages, publishing
+from . import desk, languages, presence, publishing
 from .images import check_byte_size, make_renditions, rendition_url, validate_and_clean_image
 from .importing.fieldkeys import describe
 from .importing.parsers.base import ParseError
@@ -49,7 +49,13 @@ from .models import (
     Translation,
 )
 from .rebase import rebase_post
-from .revisions import comment_text, history_comment, revision_changes, revisions_since
+from .revisions import (
+    comment_text,
+    history_comment,
+    revision_changes,
+    revision_compare,
+    revisions_since,
+)
 from .roles import can_edit, can_publish
 from .sanitize import sanitize_html
 from .search import article_search_match
@@ -566,8 +572,9 @@ class ArticleAdmin(VersionAdmin):
     ]
     inlines = [TranslationInline, ImageInline, ImportRecordInline]
     change_form_template = "admin/articles/article/change_form.html"
-    object_history_template = "admin/articles/article/object_history.html"
     change_list_template = "admin/articles/article/change_list.html"
+    object_history_template = "reversion/articles/article/object_history.html"
+    history_latest_first = True
 
     def get_changelist(self, request, **kwargs):
         return ArticleChangeList
@@ -809,6 +816,16 @@ class ArticleAdmin(VersionAdmin):
                 self.admin_site.admin_view(self.conflict_view),
                 name="articles_article_conflict",
             ),
+            path(
+                "<path:object_id>/history/<int:version_id>/changes/",
+                self.admin_site.admin_view(self.revision_compare_view),
+                name="articles_article_revision_changes",
+            ),
+            path(
+                "<path:object_id>/presence/",
+                self.admin_site.admin_view(self.presence_view),
+                name="articles_article_presence",
+            ),
         ] + super().get_urls()
 
     def translation_desk_view(self, request):
@@ -914,6 +931,61 @@ class ArticleAdmin(VersionAdmin):
                 request, _settled_message(settle, capfirst(describe(key))), messages.SUCCESS
             )
         return HttpResponseRedirect(change_url)
+
+    def presence_view(self, request, object_id):
+        """The change form's heartbeat (POST, CSRF-checked by admin_view): who else has the
+        story open. `action=leave` when the page goes away."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = self.get_object(request, unquote(object_id))
+        if article is None or not self.has_change_permission(request, article):
+            raise PermissionDenied
+        if request.POST.get("action") == "leave":
+            presence.presence_leave(article=article, user=request.user)
+            return JsonResponse({"others": []})
+        presence.presence_beat(article=article, user=request.user)
+        return JsonResponse(
+            {"others": presence.presence_others(article=article, user=request.user)}
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        article = self.get_object(request, unquote(object_id))
+        if article is not None and self.has_change_permission(request, article):
+            extra_context = {
+                "presence": {
+                    "url": reverse("admin:articles_article_presence", args=[article.pk]),
+                    "heartbeat": presence.HEARTBEAT_SECONDS,
+                    "others": presence.presence_others(article=article, user=request.user),
+                },
+                **(extra_context or {}),
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def revision_compare_view(self, request, object_id, version_id):
+        """What one save changed: this revision of the story against the one before it."""
+        article = self.get_object(request, unquote(object_id))
+        if article is None or not self.has_view_or_change_permission(request, article):
+            raise PermissionDenied
+        versions = Version.objects.get_for_object(article).select_related("revision__user")
+        version = get_object_or_404(versions, pk=version_id)
+        earlier = versions.filter(pk__lt=version.pk).order_by("-pk").first()
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": article,
+            "object_id": article.pk,
+            "title": _("Changes saved %(time)s")
+            % {"time": _local_time(version.revision.date_created)},
+            "revision": version.revision,
+            "comment": comment_text(version.revision.comment),
+            "revision_changes": revision_compare(
+                version.revision, earlier.revision if earlier else None
+            ),
+            "restore_url": reverse(
+                "admin:articles_article_revision", args=[article.pk, version.pk]
+            ),
+        }
+        return TemplateResponse(request, "admin/articles/article/revision_changes.html", context)
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
         """Reversion's restore page, with what restoring would change listed on top."""

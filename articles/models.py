@@ -582,3 +582,31 @@ class SearchDocument(models.Model):
 
     def __str__(self):
         return self.title[:60]
+
+
+class EditingPresence(models.Model):
+    """Who has a story open in the admin, kept alive by the page's heartbeat and gone a minute
+    after the last one (`presence.py`). In the database, not the cache: with the default
+    local-memory cache each server process would only see the editors it serves itself."""
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="+", verbose_name=_("article")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    since = models.DateTimeField(_("open since"))
+    seen_at = models.DateTimeField(_("last heartbeat"), db_index=True)
+
+    class Meta:
+        verbose_name = _("editing presence")
+        verbose_name_plural = _("editing presences")
+        constraints = [
+            models.UniqueConstraint(fields=["article", "user"], name="presence_one_per_editor")
+        ]
+
+    def __str__(self):
+        return f"{self.user} @ {self.article_id}"

@@ -5,6 +5,7 @@ import json
 import re
 from contextlib import contextmanager
 from datetime import datetime
+from difflib import SequenceMatcher
 
 import reversion
 from django.contrib.admin.models import LogEntry
@@ -13,13 +14,16 @@ from django.core import serializers
 from django.db import DEFAULT_DB_ALIAS
 from django.utils import formats, timezone, translation
 from django.utils.dateparse import parse_datetime
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
 from reversion.models import Revision, Version
 
 from .importing.fieldkeys import describe
 from .models import Article, Image, ImportRecord, Translation
-from .text import spaced_format
+from .sanitize import SanitizedHtmlField
+from .text import spaced_format, text_blocks
 
 # Following both ways means a save of any one of them records the whole story.
 for model, follow in (
@@ -129,10 +133,8 @@ def revision_changes(revision) -> list[dict]:
         model = version._model
         current = model._default_manager.filter(pk=version.object_id).first()
         seen.add((model, str(version.object_id)))
-        for field in model._meta.concrete_fields:
-            if field.name in SKIPPED_FIELDS:
-                continue
-            then = version.field_dict.get(field.attname, version.field_dict.get(field.name))
+        for field in _compared_fields(model):
+            then = _version_value(version, field)
             now = field.value_from_object(current) if current else None
             if _comparable(then) != _comparable(now):
                 changes.append(_change(version.object_repr, model, field, then, now))
@@ -146,8 +148,33 @@ def revision_changes(revision) -> list[dict]:
                         "field": type(later)._meta.verbose_name,
                         "then": None,
                         "now": str(later),
+                        "diff": highlighted_diff("", str(later)),
                     }
                 )
+    return changes
+
+
+def revision_compare(revision, earlier) -> list[dict]:
+    """What `revision` changed from `earlier` (the story's revision before it, or None for
+    the first): per field, the value before and after. An object that is in only one of them
+    (a translation added or deleted) shows as none on the other side."""
+    before = (
+        {(v.content_type_id, v.object_id): v for v in earlier.version_set.all()} if earlier else {}
+    )
+    changes = []
+    for version in revision.version_set.all():
+        model = version._model
+        old = before.pop((version.content_type_id, version.object_id), None)
+        for field in _compared_fields(model):
+            then = _version_value(old, field) if old else None
+            now = _version_value(version, field)
+            if _comparable(then) != _comparable(now):
+                changes.append(_change(version.object_repr, model, field, then, now))
+    for gone in before.values():
+        model = gone._model
+        for field in _compared_fields(model):
+            if (then := _version_value(gone, field)) not in (None, ""):
+                changes.append(_change(gone.object_repr, model, field, then, None))
     return changes
 
 
@@ -160,6 +187,14 @@ def revisions_since(article: Article, loaded_at: datetime) -> tuple[Revision | N
             return version.revision, later
         later.append(version.revision)
     return None, later
+
+
+def _compared_fields(model):
+    return [field for field in model._meta.concrete_fields if field.name not in SKIPPED_FIELDS]
+
+
+def _version_value(version, field):
+    return version.field_dict.get(field.attname, version.field_dict.get(field.name))
 
 
 def _comparable(value):
@@ -175,4 +210,111 @@ def _change(object_repr, model, field, then, now) -> dict:
         "field": field.verbose_name,
         "then": then,
         "now": now,
+        "diff": highlighted_diff(diff_text(then, field), diff_text(now, field)),
     }
+
+
+# -- Highlighted differences -------------------------------------------------------------------
+
+# A Han character or kana is a token of its own (Chinese has no spaces to find words by); a
+# run of other letters and digits is a word; whitespace, and each other character, alone.
+WIDE_LETTERS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+DIFF_TOKEN = re.compile(f"[{WIDE_LETTERS}]|[^\\W{WIDE_LETTERS}]+|\\s+|.", re.DOTALL)
+# difflib compares n by m tokens at worst: above this product (of the parts that differ) the
+# texts are matched by paragraphs first, then word by word within the changed paragraphs
+# while the budget lasts; what is left over is shown whole, as removed and added.
+DIFF_BUDGET = 4_000_000
+MAX_DIFF_LINES = 20_000
+EQUAL, REMOVED, ADDED = "equal", "removed", "added"
+
+
+def diff_tokens(text: str) -> list[str]:
+    return DIFF_TOKEN.findall(text)
+
+
+def highlighted_diff(then: str, now: str) -> tuple[str, str]:
+    """`then` and `now` as escaped HTML, what only one of them has marked: <del> in `then`,
+    <ins> in `now`, each with a word for screen readers, as colour alone tells nobody who
+    cannot see it. Word by word in English, character by character in Chinese."""
+    old, new = [], []
+    for kind, text in _diff_runs(then, now):
+        if kind != ADDED:
+            old.append(_mark(kind, text))
+        if kind != REMOVED:
+            new.append(_mark(kind, text))
+    return mark_safe("".join(old)), mark_safe("".join(new))  # every piece escaped by _mark
+
+
+def diff_text(value, field) -> str:
+    """A field's value as the diff reads it: the text of an HTML body (never its tags), one
+    line a paragraph; anything else as it prints."""
+    if value is None:
+        return ""
+    if isinstance(field, SanitizedHtmlField):
+        return "\n".join(block for _element, block in text_blocks(str(value)))
+    return str(value)
+
+
+def _diff_runs(then: str, now: str) -> list[tuple[str, str]]:
+    a, b = diff_tokens(then), diff_tokens(now)
+    head = 0
+    while head < min(len(a), len(b)) and a[head] == b[head]:
+        head += 1
+    tail = 0
+    while tail < min(len(a), len(b)) - head and a[-1 - tail] == b[-1 - tail]:
+        tail += 1
+    middle_a, middle_b = a[head : len(a) - tail], b[head : len(b) - tail]
+    runs = [(EQUAL, "".join(a[:head]))]
+    if len(middle_a) * len(middle_b) <= DIFF_BUDGET:
+        runs += _token_runs(middle_a, middle_b)
+    else:
+        runs += _line_runs(middle_a, middle_b)
+    runs.append((EQUAL, "".join(a[len(a) - tail :])))
+    return [(kind, text) for kind, text in runs if text]
+
+
+def _line_runs(a: list[str], b: list[str]) -> list[tuple[str, str]]:
+    """Paragraphs matched first, then the words of each changed group, within one budget."""
+    lines_a, lines_b = _lines(a), _lines(b)
+    if max(len(lines_a), len(lines_b)) > MAX_DIFF_LINES:
+        return [(REMOVED, "".join(a)), (ADDED, "".join(b))]
+    matcher = SequenceMatcher(None, [*map("".join, lines_a)], [*map("".join, lines_b)])
+    runs, budget = [], DIFF_BUDGET
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        part_a = [token for line in lines_a[i1:i2] for token in line]
+        part_b = [token for line in lines_b[j1:j2] for token in line]
+        if op == "equal":
+            runs.append((EQUAL, "".join(part_a)))
+        elif len(part_a) * len(part_b) <= budget:
+            budget -= len(part_a) * len(part_b)
+            runs += _token_runs(part_a, part_b)
+        else:
+            runs += [(REMOVED, "".join(part_a)), (ADDED, "".join(part_b))]
+    return runs
+
+
+def _token_runs(a: list[str], b: list[str]) -> list[tuple[str, str]]:
+    runs = []
+    for op, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "equal":
+            runs.append((EQUAL, "".join(a[i1:i2])))
+            continue
+        runs += [(REMOVED, "".join(a[i1:i2])), (ADDED, "".join(b[j1:j2]))]
+    return runs
+
+
+def _lines(tokens: list[str]) -> list[list[str]]:
+    lines, line = [], []
+    for token in tokens:
+        line.append(token)
+        if "\n" in token:
+            lines.append(line)
+            line = []
+    return [*lines, line] if line else lines
+
+
+def _mark(kind: str, text: str) -> str:
+    if kind == EQUAL:
+        return escape(text)
+    tag, label = ("del", _("removed:")) if kind == REMOVED else ("ins", _("added:"))
+    return format_html('<{0}><span class="visually-hidden">{1} </span>{2}</{0}>', tag, label, text)

@@ -205,10 +205,8 @@ def history_comments(client, article, language):
     client.cookies["django_language"] = language
     response = client.get(reverse("admin:articles_article_history", args=[article.pk]))
     soup = BeautifulSoup(response.content, "html.parser")
-    return [
-        row.select("td")[-1].get_text(" ", strip=True)
-        for row in soup.select("#change-history tbody tr")
-    ]
+    rows = soup.select("#change-history tbody tr")  # newest first
+    return [row.select("td")[1].get_text(" ", strip=True) for row in reversed(rows)]
 
 
 def test_history_entries_read_in_the_language_of_whoever_looks(client, editor):

@@ -12,7 +12,7 @@ from django.utils import translation
 from reversion.models import Version
 from taggit.models import Tag
 
-from articles.models import Article, Feature, ImportRecord, Source
+from articles.models import Article, EditingPresence, Feature, ImportRecord, Source
 from tests.admin_forms import form_values
 from tests.factories import make_article, make_import_record, make_source
 
@@ -78,6 +78,7 @@ def state():
         "resolutions": list(ImportRecord.objects.values_list("resolutions", flat=True)),
         "import records": ImportRecord.objects.count(),
         "groups": sorted(Group.objects.values_list("name", flat=True)),
+        "presence": EditingPresence.objects.count(),
         "home page": sorted(Feature.objects.values_list("article", "position")),
     }
 
@@ -162,6 +163,12 @@ ATTEMPTS = {
     "see a story's history": lambda c, w: c.get(
         admin_url("articles_article_history", w["published"].pk)
     ),
+    "see what a save changed": lambda c, w: c.get(
+        admin_url("articles_article_revision_changes", w["published"].pk, w["draft_version"].pk)
+    ),
+    "be present on a published story": lambda c, w: c.post(
+        admin_url("articles_article_presence", w["published"].pk)
+    ),
     "change an import record": lambda c, w: change_form_post(
         c, admin_url("articles_importrecord_change", w["conflict"].pk), path="x"
     ),
@@ -224,6 +231,8 @@ EXPECTED = {
         "open the translation desk": ALLOWED,
         "preview a draft": ALLOWED,
         "see a story's history": ALLOWED,
+        "see what a save changed": ALLOWED,
+        "be present on a published story": FORBIDDEN,
         **SUPERUSERS_ONLY,
     },
     "editor": SUPERUSERS_ONLY,
@@ -268,6 +277,7 @@ def test_role_is_refused(request, client, world, role, attempt, status):
         "delete a source",
         "add a tag",
         "delete a tag",
+        "be present on a published story",
         "make a story the lead",
         "take a story off the home page",
     ],
@@ -292,7 +302,13 @@ def test_restoring_a_draft_version_unpublishes_only_for_an_editor(client, world,
 
 @pytest.mark.parametrize("role", ["contributor", "editor"])
 @pytest.mark.parametrize(
-    "attempt", ["open the translation desk", "preview a draft", "see a story's history"]
+    "attempt",
+    [
+        "open the translation desk",
+        "preview a draft",
+        "see a story's history",
+        "see what a save changed",
+    ],
 )
 def test_roles_may_look(request, client, world, role, attempt):
     client.force_login(request.getfixturevalue(role))

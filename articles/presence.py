@@ -1,0 +1,64 @@
+"""Who else has a story open in the admin: each open change form sends a heartbeat, and an
+editor counts as present until a minute or so passes without one (a closed tab says goodbye
+at once).
+
+Kept in a small table, so that every server process sees every editor (the default cache is
+local to each process), written by an upsert, so two heartbeats at once are one row.
+"""
+
+from datetime import timedelta
+
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from django.utils.translation import gettext as _
+
+from .models import Article, EditingPresence
+from .text import spaced_format
+
+HEARTBEAT_SECONDS = 25
+# A little over a minute: Chrome runs the timers of a tab hidden for long once a minute.
+PRESENCE_EXPIRES = timedelta(seconds=75)
+# Heartbeats closer together than this (a reload, two tabs, a script) are answered unwritten.
+MIN_WRITE_INTERVAL = timedelta(seconds=5)
+
+
+def presence_beat(*, article: Article, user) -> None:
+    now = timezone.now()
+    EditingPresence.objects.filter(seen_at__lt=now - PRESENCE_EXPIRES).delete()
+    last = (
+        EditingPresence.objects.filter(article=article, user=user)
+        .values_list("seen_at", flat=True)
+        .first()
+    )
+    if last is not None and now - last < MIN_WRITE_INTERVAL:
+        return
+    EditingPresence.objects.bulk_create(
+        [EditingPresence(article=article, user=user, since=now, seen_at=now)],
+        update_conflicts=True,
+        unique_fields=["article", "user"],
+        update_fields=["seen_at"],
+    )
+
+
+def presence_leave(*, article: Article, user) -> None:
+    EditingPresence.objects.filter(article=article, user=user).delete()
+
+
+def presence_others(*, article: Article, user) -> list[str]:
+    """A line for each other person with the story open, first come first."""
+    present = (
+        EditingPresence.objects.filter(
+            article=article, seen_at__gte=timezone.now() - PRESENCE_EXPIRES
+        )
+        .exclude(user=user)
+        .select_related("user")
+        .order_by("since")
+    )
+    return [
+        spaced_format(
+            _("%(name)s is also editing this story since %(time)s."),
+            name=entry.user.get_full_name() or entry.user.get_username(),
+            time=date_format(timezone.localtime(entry.since), "H:i"),
+        )
+        for entry in present
+    ]
