@@ -30,6 +30,7 @@ from taggit.models import Tag
 from taggit.utils import edit_string_for_tags
 
 from . import desk, languages, presence, publishing
+from .editing import BodyEditor, BodyField, PlainTextField, count_help
 from .images import check_byte_size, make_renditions, rendition_url, validate_and_clean_image
 from .importing.fieldkeys import describe
 from .importing.parsers.base import ParseError
@@ -236,19 +237,29 @@ class TranslationForm(forms.ModelForm):
     class Meta:
         model = Translation
         fields = ["language", "title", "summary", "body", "seo_title", "seo_description"]
+        field_classes = {"title": PlainTextField, "summary": PlainTextField, "body": BodyField}
         widgets = {
             "language": forms.HiddenInput,
             "title": forms.TextInput(attrs={"class": "vLargeTextField translation-title"}),
             "summary": forms.Textarea(attrs={"rows": 3}),
-            "body": forms.Textarea(attrs={"rows": 20}),
+            "body": BodyEditor,
             "seo_title": length_guide(
                 forms.TextInput, SEO_TITLE_LENGTH, **{"class": "vLargeTextField"}
             ),
             "seo_description": length_guide(forms.Textarea, SEO_DESCRIPTION_LENGTH, rows=3),
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("title", "summary", "body"):
+            help_text = count_help(self, name, html=name == "body")
+            self.fields[name].help_text = self[name].help_text = help_text
+
     def clean_body(self):
-        """Sanitised here, where the editor's HTML enters, so the editor hears what went."""
+        """Sanitised here, where the editor's HTML enters, so the editor hears what went.
+        A body sent back as it was keeps its stored form, whatever the editor made of it."""
+        if self.instance.pk and "body" not in self.changed_data:
+            return self.instance.body
         try:  # the import's limits, before any parser spends time on a pathological body
             check_html_limits(self.cleaned_data["body"])
         except ParseError as error:
@@ -295,6 +306,7 @@ class ImageForm(forms.ModelForm):
     class Meta:
         model = Image
         fields = ["file", "caption", "credit", "alt_text", "position"]
+        field_classes = {"caption": PlainTextField}
         widgets = {"caption": forms.Textarea(attrs={"rows": 2, "cols": 24})}
 
     def clean_file(self):
@@ -399,6 +411,10 @@ class ArticleForm(forms.ModelForm):
 
     def feature_changed(self) -> bool:
         return any(name in self.changed_data for name in self.FEATURE_FIELDS)
+
+    def has_changed(self) -> bool:
+        """Whether the story itself changed: the home page fields are a Feature's."""
+        return any(name not in self.FEATURE_FIELDS for name in self.changed_data)
 
     def clean_feature_ends_at(self):
         starts = self.cleaned_data.get("feature_starts_at")
@@ -628,12 +644,22 @@ class ArticleAdmin(VersionAdmin):
             published_at=obj.published_at,
             save=False,
         )
+        if change and not form.has_changed():
+            return  # saved after its panes, and only if one of them changed (save_related)
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        if form.feature_changed():
+        if form.feature_changed():  # a Feature's, not the story's: saved apart
             self._save_feature(request, form.instance, form.cleaned_data)
+        if not change or form.has_changed():
+            return super().save_related(request, form, formsets, change)
+        # Not the tags either: writing them again unchanged still records a revision.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+        if any(fs.new_objects or fs.changed_objects or fs.deleted_objects for fs in formsets):
+            form.instance.save()  # the story changed: a new updated_at, and one revision of it
+        elif not form.feature_changed():
+            request.nothing_changed = True  # no save, no revision, no history entry
 
     def _save_feature(self, request, article, values):
         try:
@@ -649,6 +675,11 @@ class ArticleAdmin(VersionAdmin):
                 publishing.article_unfeature(article=article, user=request.user)
         except (publishing.FeatureRefused, PermissionDenied) as refused:
             self.message_user(request, str(refused), messages.WARNING)
+
+    def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
+        if getattr(request, "nothing_changed", False) and level == messages.SUCCESS:
+            message, level = _("Nothing was changed, so nothing was saved."), messages.INFO
+        super().message_user(request, message, level, *args, **kwargs)
 
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)
@@ -1014,6 +1045,8 @@ class ArticleAdmin(VersionAdmin):
         return entry
 
     def log_change(self, request, obj, message):
+        if getattr(request, "nothing_changed", False):
+            return None
         entry = super().log_change(request, obj, message)
         if reversion.is_active():
             reversion.set_comment(entry.change_message)

@@ -255,7 +255,7 @@ class Translation(models.Model):
     language = models.CharField(_("language"), max_length=10, choices=languages.CHOICES)
     title = models.CharField(_("headline"), max_length=500)
     summary = models.TextField(_("summary"), blank=True, help_text=_("The dek under the headline"))
-    body = SanitizedHtmlField(_("body"), blank=True, help_text=_("Sanitised HTML"))
+    body = SanitizedHtmlField(_("body"), blank=True)
     seo_title = models.CharField(
         _("search engine title"),
         max_length=200,

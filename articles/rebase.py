@@ -88,7 +88,9 @@ def _rebase_translations(rebased, data, then, translations, article) -> None:
         for name in TRANSLATION_FIELDS:
             posted = data.get(f"{prefix}-{pane}-{name}") if pane is not None else None
             current = getattr(now, name) if now else ""
-            edited = posted is not None and not same(posted, loaded.get(name, ""))
+            edited = posted is not None and not same(
+                posted, loaded.get(name, ""), html=name == "body"
+            )
             rebased[f"{prefix}-{slot}-{name}"] = posted if edited else current
         rebased[f"{prefix}-{slot}-language"] = language
         rebased[f"{prefix}-{slot}-id"] = str(now.pk) if now else ""

@@ -6,7 +6,7 @@ made from the same allowlist, so an editor can see in the import record what a f
 
 import re
 from dataclasses import dataclass, field
-from html import unescape
+from html import escape, unescape
 from urllib.parse import urlsplit
 
 import nh3
@@ -41,6 +41,21 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 # Elements whose content goes with them: what is inside is code or layout, never story text.
 DROPPED_WITH_CONTENT = {"script", "style", "template", "iframe", "object", "embed"}
+# Elements that hold blocks; those in WRAPPED hold paragraphs, so text directly inside is one.
+BLOCK_TAGS = {"blockquote", "figcaption", "figure", "h2", "h3", "h4", "hr", "li", "ol", "p"}
+BLOCK_TAGS |= {"pre", "ul"}
+WRAPPED = {"", "blockquote", "li"}
+TEXT_BLOCKS = {"figcaption", "h2", "h3", "h4", "p", "pre"}
+SAME_AS = {"b": "strong", "i": "em"}
+# A tag of clean_html's output (attribute values always in double quotes), or a run of text.
+CLEAN_TOKEN = re.compile(r'<(/?)([a-z0-9]+)((?:[^>"]|"[^"]*")*)>|[^<]+')
+ATTRIBUTE = re.compile(r'([^\s=]+)="([^"]*)"')
+SPACES = re.compile(r"\s+")
+# Typed text is HTML when it has a tag of the allowlist or of what pages and Word are made of.
+MARKUP_TAGS = ALLOWED_TAGS | DROPPED_WITH_CONTENT | {"body", "div", "font", "html", "img", "span"}
+MARKUP_TAGS |= {"meta", "section", "svg", "table", "td", "th", "tr", "u"}
+MARKUP = re.compile(rf"</?(?:{'|'.join(sorted(MARKUP_TAGS))})(?:\s[^<>]*)?/?>", re.IGNORECASE)
+BLANK_LINES = re.compile(r"\n[ \t]*\n\s*")
 TAG = re.compile(r"<[^>]*>?")
 NOT_A_LETTER = re.compile(r"[\W_]+")
 TEXT_LOST_LENGTH = 160
@@ -71,6 +86,85 @@ def sanitize_html(html: str) -> SanitizedHtml:
     """`clean_html`, with a report of what it removed: for the import record and the editor."""
     cleaned = clean_html(html)
     return SanitizedHtml(html=cleaned, removed=removals(html) + text_lost(html, kept=cleaned))
+
+
+def editor_html(value: str) -> str:
+    """What an editor typed, as HTML for `clean_html`. The rich-text editor sends HTML; a
+    textarea without it (no script) sends text, whose blank lines part paragraphs and whose
+    "<for now>" is text, not a tag: HTML is what has a tag the allowlist knows."""
+    value = normalize_newlines(value).strip()
+    if not value or MARKUP.search(value):
+        return value
+    paragraphs = BLANK_LINES.split(value)
+    return "".join(
+        "<p>" + escape(paragraph.strip(), quote=False).replace("\n", "<br>") + "</p>"
+        for paragraph in paragraphs
+    )
+
+
+def normalize_newlines(value: str) -> str:
+    """A browser sends a textarea's line breaks as CRLF."""
+    return value.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def canonical_html(html: str) -> str:
+    """`html` as `clean_html` leaves it, in one form for every way of writing the same story:
+    for telling a real edit from the same body sent back. Line endings and whitespace a
+    reader never sees, <b> and <strong>, <i> and <em>, the order of attributes, empty
+    paragraphs, and text in a list item or quotation with or without its <p> (the editor
+    always writes one) all compare equal."""
+    out: list[str] = []
+    open_tags: list[tuple[str, int]] = []  # name, where its content starts in `out`
+    run: list[str] = []  # the inline content since the last block boundary
+    preformatted = 0
+    after_space = True  # at the start of a block, as after a space, a space shows nothing
+
+    def end_run():
+        nonlocal after_space
+        text = "".join(run).strip() if not preformatted else "".join(run)
+        run.clear()
+        after_space = True
+        if not text:
+            return
+        parent = open_tags[-1][0] if open_tags else ""
+        out.append(f"<p>{text}</p>" if parent in WRAPPED else text)
+
+    def add_text(text: str):
+        nonlocal after_space
+        if not preformatted:
+            text = SPACES.sub(" ", text)
+            if after_space:
+                text = text.removeprefix(" ")
+            after_space = text.endswith(" ") or (after_space and not text)
+        run.append(text)
+
+    for match in CLEAN_TOKEN.finditer(clean_html(normalize_newlines(html))):
+        closing, name, attributes = match.groups()
+        if name is None:
+            add_text(match.group())
+            continue
+        name = SAME_AS.get(name, name)
+        if name not in BLOCK_TAGS:
+            pairs = sorted(ATTRIBUTE.findall(attributes or ""))
+            run.append(f"<{closing}{name}" + "".join(f' {k}="{v}"' for k, v in pairs) + ">")
+            after_space = after_space or name == "br"
+            continue
+        end_run()
+        if name == "hr":
+            out.append("<hr>")
+        elif not closing:
+            out.append(f"<{name}>")
+            open_tags.append((name, len(out)))
+            preformatted += name == "pre"
+        elif open_tags:
+            opened, start = open_tags.pop()
+            preformatted -= opened == "pre"
+            if start == len(out) and opened in TEXT_BLOCKS:
+                out.pop()  # an empty paragraph: nothing a reader sees
+            else:
+                out.append(f"</{opened}>")
+    end_run()
+    return "".join(out)
 
 
 class SanitizedHtmlField(models.TextField):

@@ -10,6 +10,7 @@ input, whatever the input.
 import html
 import re
 import unicodedata
+from dataclasses import dataclass
 
 from . import languages
 
@@ -33,6 +34,13 @@ WHITESPACE = re.compile(r"\s+")
 SEAM = "\ufdd0"
 SEAMS = re.compile(f"{SEAM}+")
 HANGUL = (("\u1100", "\u11ff"), ("\u3130", "\u318f"), ("\uac00", "\ud7af"))
+# What a count counts (static/admin_desk/word_count.js counts the same way, in the browser):
+# each Chinese character (a CJK ideograph), and each word of the other scripts, a run of
+# letters and digits that an apostrophe, hyphen or point may join (don't, COP30, 1.5).
+IDEOGRAPH = re.compile(
+    "[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f\U00030000-\U0003134f]"
+)
+WORD = re.compile(r"[^\W_]+(?:['’.\-][^\W_]+)*")
 
 
 def text_blocks(html_text: str) -> list[tuple[str, str]]:
@@ -70,6 +78,23 @@ def plain_text(html_text: str, language: str) -> str:
             parts.append(_block_separator(parts[-1], block, language))
         parts.append(block)
     return "".join(parts)
+
+
+@dataclass(frozen=True)
+class WordCount:
+    words: int  # words of scripts written with spaces: English, and Latin within Chinese
+    characters: int  # Chinese characters
+
+
+def word_count(text: str) -> WordCount:
+    """How long `text` is as editors count: English in words, Chinese in characters, and
+    mixed text in both ("COP30 气候大会" is 1 word and 4 characters)."""
+    characters = len(IDEOGRAPH.findall(text))
+    return WordCount(words=len(WORD.findall(IDEOGRAPH.sub(" ", text))), characters=characters)
+
+
+def html_word_count(html_text: str) -> WordCount:
+    return word_count(plain_text(html_text, languages.ENGLISH))
 
 
 def first_paragraph(html_text: str) -> str:

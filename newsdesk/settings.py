@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "reversion",
     "csp",
     "axes",
+    # The body editor's build of ProseMirror (Tiptap), as static files (articles/editing.py).
+    "django_prose_editor",
     "articles",
 ]
 

@@ -224,3 +224,33 @@ def fake_internet(monkeypatch):
     internet = FakeInternet(monkeypatch)
     yield internet
     internet.close()
+
+
+# For `watched` (test_browser_csp.py, test_browser_editor.py).
+RECORD_VIOLATIONS = """
+window.__violations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__violations.push(
+    `${event.violatedDirective} blocked ${event.blockedURI || "inline"} ` +
+    `at ${event.sourceFile}:${event.lineNumber} ${event.sample}`
+  );
+});
+"""
+
+
+@pytest.fixture
+def watched(page):
+    """The page, with every CSP violation and console error it meets collected: its own and
+    those of the windows it opens (the admin's add-another popup). Chromium also reports each
+    violation on the console, so a popup that closes itself is still heard."""
+    page.context.add_init_script(RECORD_VIOLATIONS)
+    page.console_errors = []
+
+    def on_console(message):
+        # Chromium asks every site for /favicon.ico; this one has none, which is no error here.
+        if message.type == "error" and not message.location["url"].endswith("/favicon.ico"):
+            page.console_errors.append(f"{message.page.url}: {message.text} {message.location}")
+
+    page.context.on("console", on_console)
+    page.on("pageerror", lambda error: page.console_errors.append(f"{page.url}: {error}"))
+    return page

@@ -11,34 +11,6 @@ from tests.factories import make_article, make_import_record
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-RECORD_VIOLATIONS = """
-window.__violations = [];
-document.addEventListener("securitypolicyviolation", (event) => {
-  window.__violations.push(
-    `${event.violatedDirective} blocked ${event.blockedURI || "inline"} ` +
-    `at ${event.sourceFile}:${event.lineNumber} ${event.sample}`
-  );
-});
-"""
-
-
-@pytest.fixture
-def watched(page):
-    """The page, with every CSP violation and console error it meets collected: its own and
-    those of the windows it opens (the admin's add-another popup). Chromium also reports each
-    violation on the console, so a popup that closes itself is still heard."""
-    page.context.add_init_script(RECORD_VIOLATIONS)
-    page.console_errors = []
-
-    def on_console(message):
-        # Chromium asks every site for /favicon.ico; this one has none, which is no error here.
-        if message.type == "error" and not message.location["url"].endswith("/favicon.ico"):
-            page.console_errors.append(f"{message.page.url}: {message.text} {message.location}")
-
-    page.context.on("console", on_console)
-    page.on("pageerror", lambda error: page.console_errors.append(f"{page.url}: {error}"))
-    return page
-
 
 def visit(page, url):
     response = page.goto(url)

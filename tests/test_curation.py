@@ -334,3 +334,21 @@ def test_home_page_view_changes_are_for_editors_only(client, contributor, editor
     assert response.status_code == 403
     assert Feature.objects.filter(article=story).exists()
     assert client.post(url, {"article": "x", "change": "remove"}).status_code == 404
+
+
+def test_featuring_from_the_form_changes_only_the_home_page(client, editor):
+    """The story itself is not saved again: no revision, no new updated_at, and the editor
+    is not told that nothing was saved."""
+    from reversion.models import Version
+
+    story = make_article()
+    client.force_login(editor)
+    before = Article.objects.get(pk=story.pk).updated_at
+    revisions = Version.objects.get_for_object(story).count()
+    data = form_values(client.get(change_url(story)).content.decode())
+    data["home_placement"] = "pinned"
+    response = client.post(change_url(story), data, follow=True)
+    assert Feature.objects.get().article == story
+    assert Article.objects.get(pk=story.pk).updated_at == before
+    assert Version.objects.get_for_object(story).count() == revisions
+    assert "Nothing was changed" not in response.content.decode()

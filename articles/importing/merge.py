@@ -7,6 +7,9 @@ keep the editor's value, and if the file brings something new too, that is a con
 
 from dataclasses import dataclass, field
 
+from ..sanitize import canonical_html
+from .fieldkeys import FieldKey
+
 MISSING = object()
 
 
@@ -21,16 +24,17 @@ def plan_merge(*, base: dict, current: dict, incoming: dict) -> MergePlan:
     for key, new in incoming.items():
         old = base.get(key, MISSING)
         now = current.get(key, MISSING)
-        if same(now, new):
+        html = FieldKey.parse(key).field == "body"
+        if same(now, new, html=html):
             continue
         if now is MISSING:
             if old is MISSING:  # new in the file: a translation or image the article lacks
                 plan.apply[key] = new
             continue  # an editor deleted what the file still has: their choice stands
-        editor_changed = not same(now, old) if old is not MISSING else not _empty(now)
+        editor_changed = not same(now, old, html=html) if old is not MISSING else not _empty(now)
         if not editor_changed:
             plan.apply[key] = new
-        elif old is MISSING or not same(new, old):
+        elif old is MISSING or not same(new, old, html=html):
             plan.conflicts[key] = {
                 "base": None if old is MISSING else old,
                 "current": now,
@@ -39,9 +43,15 @@ def plan_merge(*, base: dict, current: dict, incoming: dict) -> MergePlan:
     return plan
 
 
-def same(a, b) -> bool:
-    """Equal for the merge: text compared without line-ending and edge whitespace differences."""
-    return _comparable(a) == _comparable(b)
+def same(a, b, *, html: bool = False) -> bool:
+    """Equal for the merge: text compared without line-ending and edge whitespace differences,
+    and HTML (a body) in its canonical form, so the editor writing the same story anew is no
+    change."""
+    if _comparable(a) == _comparable(b):
+        return True
+    if not (html and isinstance(a, str) and isinstance(b, str)):
+        return False
+    return canonical_html(a) == canonical_html(b)
 
 
 def _comparable(value):

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0011_editing_presence'),
+        ('articles', '0012_editor'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
