@@ -26,6 +26,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from reversion.admin import VersionAdmin
 from reversion.models import Revision, Version
+from taggit import admin as taggit_admin
 from taggit.models import Tag
 from taggit.utils import edit_string_for_tags
 
@@ -36,6 +37,7 @@ from .importing.fieldkeys import describe
 from .importing.parsers.base import ParseError
 from .importing.parsers.markup import check_html_limits
 from .importing.parsers.urls import canonical_url
+from .labels import LabelWidget, changed_field_labels, label_in
 from .models import (
     PINNED_PLACES,
     SEO_DESCRIPTION_LENGTH,
@@ -47,6 +49,7 @@ from .models import (
     ImportRun,
     Source,
     State,
+    TagLabel,
     Translation,
 )
 from .rebase import rebase_post
@@ -60,7 +63,7 @@ from .revisions import (
 from .roles import can_edit, can_publish
 from .sanitize import sanitize_html
 from .search import article_search_match
-from .tags import tag_merge
+from .tags import tag_merge, tag_name
 from .text import spaced_format
 
 URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
@@ -157,7 +160,8 @@ class TagFilter(admin.SimpleListFilter):
     parameter_name = "tags__id__exact"
 
     def lookups(self, request, model_admin):
-        return Tag.objects.order_by("name").values_list("pk", "name")
+        tags = Tag.objects.order_by("name").select_related("label")
+        return [(tag.pk, tag_name(tag)) for tag in tags]
 
     def queryset(self, request, queryset):
         if self.value() and self.value().isdigit():
@@ -236,8 +240,13 @@ def length_guide(widget_class, length: int, **attrs):
 class TranslationForm(forms.ModelForm):
     class Meta:
         model = Translation
-        fields = ["language", "title", "summary", "body", "seo_title", "seo_description"]
-        field_classes = {"title": PlainTextField, "summary": PlainTextField, "body": BodyField}
+        fields = ["language", "title", "byline", "summary", "body", "seo_title", "seo_description"]
+        field_classes = {
+            "title": PlainTextField,
+            "byline": PlainTextField,
+            "summary": PlainTextField,
+            "body": BodyField,
+        }
         widgets = {
             "language": forms.HiddenInput,
             "title": forms.TextInput(attrs={"class": "vLargeTextField translation-title"}),
@@ -306,8 +315,7 @@ class ImageForm(forms.ModelForm):
     class Meta:
         model = Image
         fields = ["file", "caption", "credit", "alt_text", "position"]
-        field_classes = {"caption": PlainTextField}
-        widgets = {"caption": forms.Textarea(attrs={"rows": 2, "cols": 24})}
+        widgets = {"caption": LabelWidget(forms.Textarea, attrs={"rows": 2, "cols": 24})}
 
     def clean_file(self):
         """Only Pillow-checked, metadata-free bytes reach the storage."""
@@ -435,7 +443,10 @@ class ArticleForm(forms.ModelForm):
         return placement
 
     def clean_original_url(self):
-        """The form the importer gives the story's address, so a later import finds it."""
+        """The form the importer gives the story's address, so a later import finds it.
+        Empty for a story written in the newsroom."""
+        if not self.cleaned_data["original_url"]:
+            return ""
         try:
             return canonical_url(self.cleaned_data["original_url"])
         except ParseError as error:
@@ -530,7 +541,9 @@ class ArticleChangeList(ChangeList):
             .get_queryset(request, exclude_parameters)
             .select_related("source", "feature")
             .prefetch_related(
-                "translations", Prefetch("images", Image.objects.order_by("position", "id")), "tags"
+                "translations",
+                Prefetch("images", Image.objects.order_by("position", "id")),
+                "tags__label",
             )
             .annotate(has_open_conflict=desk.open_conflict_exists())
         )
@@ -594,6 +607,10 @@ class ArticleAdmin(VersionAdmin):
 
     def get_changelist(self, request, **kwargs):
         return ArticleChangeList
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        message = super().construct_change_message(request, form, formsets, add)
+        return change_message_per_language(message, form, formsets)
 
     def get_search_results(self, request, queryset, search_term):
         """The readers' search, over stories in every state, plus a story whose slug or
@@ -757,7 +774,7 @@ class ArticleAdmin(VersionAdmin):
 
     @admin.display(description=_("tags"))
     def tag_list(self, article):
-        return ", ".join(tag.name for tag in article.tags.all())
+        return ", ".join(tag_name(tag) for tag in article.tags.all())
 
     @admin.display(description=_("original article"))
     def original_link(self, article):
@@ -1128,22 +1145,51 @@ def _thumbnail(image, *, height):
     if not url:
         return "—"
     return format_html(
-        '<img src="{}" alt="{}" class="desk-thumb" height="{}">', url, image.alt_text, height
+        '<img src="{}" alt="{}" class="desk-thumb" height="{}">',
+        url,
+        label_in(image.alt_text),
+        height,
     )
 
 
 # -- Sources, imports ---------------------------------------------------------------------------
 
 
+def change_message_per_language(message: list, form, formsets) -> list:
+    """Django's change `message`, with label fields named per language changed: an edit of
+    the English caption is "Changed Caption (English)", and the Chinese one is not named."""
+    changed = iter(
+        next((f for f in formset.forms if f.instance is obj), None)
+        for formset in formsets or []
+        for obj, _fields in formset.changed_objects
+    )
+    with translation.override(None):
+        for entry in message:
+            if "changed" not in entry:
+                continue
+            changed_form = next(changed, None) if "name" in entry["changed"] else form
+            if changed_form is not None:
+                entry["changed"]["fields"] = changed_field_labels(changed_form)
+    return message
+
+
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
-    list_display = ["name", "domain", "homepage_url", "story_count"]
-    search_fields = ["name", "domain"]
-    ordering = ["name"]  # the count's GROUP BY drops Meta.ordering
+    list_display = ["source_name", "domain", "homepage_url", "story_count"]
+    search_fields = ["domain", "name"]
+    ordering = ["domain"]  # the count's GROUP BY drops Meta.ordering
     formfield_overrides = URL_FIELDS
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(story_count=Count("articles"))
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        message = super().construct_change_message(request, form, formsets, add)
+        return change_message_per_language(message, form, formsets)
+
+    @admin.display(description=_("name"))
+    def source_name(self, source):
+        return source.display_name()
 
     @admin.display(description=_("stories"), ordering="story_count")
     def story_count(self, source):
@@ -1210,7 +1256,16 @@ class ImportRecordAdmin(ReadOnlyAdmin):
         return super().get_queryset(request).prefetch_related("article__translations")
 
 
-# -- Tags -----------------------------------------------------------------------------------------
+# -- Topics ---------------------------------------------------------------------------------------
+
+
+class TagLabelInline(admin.StackedInline):
+    """The topic's name for readers of each language, on the tag's own page."""
+
+    model = TagLabel
+    can_delete = False
+    min_num = max_num = 1
+    verbose_name = verbose_name_plural = _("names for readers")
 
 
 class TagMergeForm(forms.Form):
@@ -1221,18 +1276,28 @@ class TagMergeForm(forms.Form):
     )
 
 
-# taggit's own admin asks in English and keeps the merged tags; this one asks in the editor's
-# language and merges through tags.tag_merge.
 admin.site.unregister(Tag)
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "story_count"]
-    search_fields = ["name"]
-    ordering = ["name"]
-    fields = ["name", "slug"]
+class TagAdmin(taggit_admin.TagAdmin):
+    inlines = [TagLabelInline, *taggit_admin.TagAdmin.inlines]
+    list_display = ["name", "reader_names", "slug", "story_count"]
+    list_select_related = ["label"]
+    # taggit's own merge asks in English and keeps the merged tags; this one asks in the
+    # editor's language and merges through tags.tag_merge.
     actions = ["merge"]
+
+    def get_urls(self):
+        return admin.ModelAdmin.get_urls(self)  # without taggit's merge page
+
+    @admin.display(description=_("names for readers"))
+    def reader_names(self, tag):
+        return " / ".join(tag_name(tag, code) for code in languages.CODES)
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        message = super().construct_change_message(request, form, formsets, add)
+        return change_message_per_language(message, form, formsets)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(story_count=Count("taggit_taggeditem_items"))

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import languages
 from .models import Article
+from .tags import tag_name
 
 FEED_LENGTH = 30
 DUBLIN_CORE = "http://purl.org/dc/elements/1.1/"
@@ -56,7 +57,7 @@ class LatestStoriesFeed(Feed):
     def items(self):
         language = get_language()
         stories = Article.objects.published().readable_in(language).for_reader(language)
-        return stories.prefetch_related("tags")[:FEED_LENGTH]
+        return stories.prefetch_related("tags__label")[:FEED_LENGTH]
 
     def item_title(self, item):
         return item.reader_translations[0].title
@@ -79,10 +80,12 @@ class LatestStoriesFeed(Feed):
         return item.updated_at
 
     def item_author_name(self, item):
-        return item.source.name
+        """The byline of the item's translation, else the outlet it comes from."""
+        byline = item.reader_translations[0].byline
+        return byline or (item.source.display_name() if item.source else None)
 
     def item_categories(self, item):
-        return [tag.name for tag in item.tags.all()]
+        return [tag_name(tag) for tag in item.tags.all()]
 
 
 class LatestStoriesAtomFeed(LatestStoriesFeed):

@@ -7,15 +7,16 @@ from django.utils.text import format_lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
-from taggit.models import TaggedItem
+from taggit.models import Tag, TaggedItem
 
 from . import languages
+from .labels import LabelField, label_in
 from .sanitize import SanitizedHtmlField
 from .text import first_paragraph
 
 
 class Source(models.Model):
-    name = models.CharField(_("name"), max_length=200)
+    name = LabelField(_("name"), max_length=200, help_text=_("The outlet's name in each language"))
     domain = models.CharField(
         _("domain"), max_length=253, unique=True, help_text=_("For example ft.com")
     )
@@ -28,12 +29,16 @@ class Source(models.Model):
     )
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["domain"]
         verbose_name = _("source")
         verbose_name_plural = _("sources")
 
     def __str__(self):
-        return self.name
+        return self.display_name()
+
+    def display_name(self, language: str | None = None) -> str:
+        """For a reader of `language` (the active one by default), else its domain."""
+        return label_in(self.name, language) or self.domain
 
 
 class State(models.TextChoices):
@@ -165,10 +170,15 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def tag_counts(self):
-        """One row per tag in use: tag_name, tag_slug and how many of these stories carry it."""
+        """One row per tag in use: tag_name, tag_label (its names for readers, labels.py),
+        tag_slug and how many of these stories carry it."""
         return (
             self.filter(tags__isnull=False)
-            .values(tag_name=models.F("tags__name"), tag_slug=models.F("tags__slug"))
+            .values(
+                tag_name=models.F("tags__name"),
+                tag_label=models.F("tags__label__name"),
+                tag_slug=models.F("tags__slug"),
+            )
             .annotate(count=models.Count("pk", distinct=True))
             .order_by("-count", "tag_name")
         )
@@ -189,10 +199,25 @@ class Article(models.Model):
         REVIEW = "review", _("In review")
         PUBLISHED = "published", _("Published")
 
+    # Both empty for a story written in the newsroom.
     source = models.ForeignKey(
-        Source, on_delete=models.PROTECT, related_name="articles", verbose_name=_("source")
+        Source,
+        on_delete=models.PROTECT,
+        related_name="articles",
+        verbose_name=_("source"),
+        null=True,
+        blank=True,
+        help_text=_("Empty for a story written in the newsroom"),
     )
-    original_url = models.URLField(_("original URL"), max_length=1000, unique=True)
+    # Indexed in full as well: SQLite uses the partial unique index only for lookups whose
+    # condition implies it, and `original_url = %s` does not imply `<> ''` to it.
+    original_url = models.URLField(
+        _("original URL"),
+        max_length=1000,
+        blank=True,
+        db_index=True,
+        help_text=_("Empty for a story written in the newsroom"),
+    )
     slug = models.SlugField(_("slug"), max_length=120, unique=True, allow_unicode=False)
     published_at = models.DateTimeField(_("publication time"), null=True, blank=True)
     status = models.CharField(
@@ -227,13 +252,25 @@ class Article(models.Model):
                 condition=~models.Q(status="published") | models.Q(published_at__isnull=False),
                 name="published_has_time",
                 violation_error_message=_("A published story needs a publication time."),
-            )
+            ),
+            # The import's identity of a story; in-house stories have none.
+            models.UniqueConstraint(
+                fields=["original_url"],
+                condition=~models.Q(original_url=""),
+                name="article_original_url_unique",
+                violation_error_message=_("Another story has this original URL."),
+            ),
         ]
         permissions = [("publish_article", _("Can publish and unpublish articles"))]
 
     def __str__(self):
         translation = self.translation_for(get_language())
-        return translation.title if translation else self.original_url
+        return translation.title if translation else self.original_url or self.slug
+
+    @property
+    def is_in_house(self) -> bool:
+        """Written in the newsroom: no outside source to credit or link to."""
+        return self.source_id is None
 
     def translation_for(self, language):
         """The translation in `language`, else any other; reads prefetched translations."""
@@ -279,6 +316,12 @@ class Translation(models.Model):
             ),
             length=SEO_DESCRIPTION_LENGTH,
         ),
+    )
+    byline = models.CharField(
+        _("byline"),
+        max_length=200,
+        blank=True,
+        help_text=_("Who wrote this version, as its readers see the name"),
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -409,9 +452,9 @@ class Image(models.Model):
         width_field="width",
         height_field="height",
     )
-    caption = models.TextField(_("caption"), blank=True)
-    credit = models.CharField(_("credit"), max_length=200, blank=True)
-    alt_text = models.CharField(_("alt text"), max_length=500, blank=True)
+    caption = LabelField(_("caption"), max_length=2000)
+    credit = LabelField(_("credit"), max_length=200)
+    alt_text = LabelField(_("alt text"), max_length=500)
     width = models.PositiveIntegerField(_("width"), null=True, blank=True)
     height = models.PositiveIntegerField(_("height"), null=True, blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
@@ -429,7 +472,28 @@ class Image(models.Model):
         verbose_name_plural = _("images")
 
     def __str__(self):
-        return self.caption[:60] or self.original_url
+        return label_in(self.caption)[:60] or self.original_url
+
+
+class TagLabel(models.Model):
+    """A topic's name in each language. The taggit name stays what the import matches tags
+    by; readers see this."""
+
+    tag = models.OneToOneField(
+        Tag,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="label",
+        verbose_name=_("tag"),
+    )
+    name = LabelField(_("name"), max_length=100)
+
+    class Meta:
+        verbose_name = _("topic name")
+        verbose_name_plural = _("topic names")
+
+    def __str__(self):
+        return label_in(self.name)
 
 
 class ImportRun(models.Model):

@@ -20,8 +20,13 @@ from .importing.merge import same
 from .models import Article, Image, Translation
 
 ARTICLE_FIELDS = ("status", "source", "original_url", "original_language", "slug")
-TRANSLATION_FIELDS = ("title", "summary", "body")
-IMAGE_FIELDS = ("caption", "credit", "alt_text", "position")
+TRANSLATION_FIELDS = ("title", "summary", "body", "byline")
+IMAGE_LABEL_FIELDS = ("caption", "credit", "alt_text")
+# An image row's inputs: (posted name, field, language); a label has one input per language.
+IMAGE_INPUTS = [
+    *((f"{name}_{code}", name, code) for name in IMAGE_LABEL_FIELDS for code in languages.CODES),
+    ("position", "position", None),
+]
 MAX_FORMS = 50
 
 
@@ -108,26 +113,39 @@ def _rebase_images(rebased, data, then, images) -> list[str]:
     now = {str(image.pk): image for image in images}
     if set(rows) == set(now):  # the same images: row by row, as for any field
         for pk, index in rows.items():
-            for name in IMAGE_FIELDS:
-                _rebase(rebased, f"{prefix}-{index}-{name}", then.get((Image, pk)), now[pk], name)
+            loaded = then.get((Image, pk))
+            for posted, name, language in IMAGE_INPUTS:
+                key = f"{prefix}-{index}-{posted}"
+                if loaded is None or key not in rebased:
+                    continue
+                if same(rebased[key], _image_value(loaded.get(name), language)):
+                    rebased[key] = _image_value(getattr(now[pk], name), language)
         return []
     # Images came or went: the rows show them as they are; this editor's edits are listed.
     lost = [
-        f"{data.get(f'{prefix}-{index}-{name}')}"
+        f"{data.get(f'{prefix}-{index}-{posted}')}"
         for pk, index in rows.items()
-        for name in IMAGE_FIELDS
+        for posted, name, language in IMAGE_INPUTS
         if not same(
-            data.get(f"{prefix}-{index}-{name}", ""), _text((then.get((Image, pk)) or {}).get(name))
+            data.get(f"{prefix}-{index}-{posted}", ""),
+            _image_value((then.get((Image, pk)) or {}).get(name), language),
         )
     ]
     _drop_panes(rebased, prefix)
     for slot, image in enumerate(images):
         rebased[f"{prefix}-{slot}-id"] = str(image.pk)
         rebased[f"{prefix}-{slot}-article"] = str(image.article_id)
-        for name in IMAGE_FIELDS:
-            rebased[f"{prefix}-{slot}-{name}"] = _text(getattr(image, name))
+        for posted, name, language in IMAGE_INPUTS:
+            rebased[f"{prefix}-{slot}-{posted}"] = _image_value(getattr(image, name), language)
     rebased[f"{prefix}-TOTAL_FORMS"] = rebased[f"{prefix}-INITIAL_FORMS"] = str(len(images))
     return lost
+
+
+def _image_value(value, language: str | None) -> str:
+    """One input's text: a label's text in `language`, or the value itself."""
+    if language is not None:
+        return (value or {}).get(language, "") if isinstance(value, dict) else ""
+    return _text(value)
 
 
 def _drop_panes(rebased: QueryDict, prefix: str) -> None:

@@ -20,7 +20,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 from reversion.models import Revision, Version
 
+from . import languages
 from .importing.fieldkeys import describe
+from .labels import LabelField, label_changes
 from .models import Article, Image, ImportRecord, Translation
 from .sanitize import SanitizedHtmlField
 from .text import spaced_format, text_blocks
@@ -136,8 +138,7 @@ def revision_changes(revision) -> list[dict]:
         for field in _compared_fields(model):
             then = _version_value(version, field)
             now = field.value_from_object(current) if current else None
-            if _comparable(then) != _comparable(now):
-                changes.append(_change(version.object_repr, model, field, then, now))
+            changes += _field_changes(version.object_repr, model, field, then, now)
     article = next((v.object for v in revision.version_set.all() if v._model is Article), None)
     if article is not None:
         for later in [*article.translations.all(), *article.images.all()]:
@@ -168,13 +169,12 @@ def revision_compare(revision, earlier) -> list[dict]:
         for field in _compared_fields(model):
             then = _version_value(old, field) if old else None
             now = _version_value(version, field)
-            if _comparable(then) != _comparable(now):
-                changes.append(_change(version.object_repr, model, field, then, now))
+            changes += _field_changes(version.object_repr, model, field, then, now)
     for gone in before.values():
         model = gone._model
         for field in _compared_fields(model):
-            if (then := _version_value(gone, field)) not in (None, ""):
-                changes.append(_change(gone.object_repr, model, field, then, None))
+            if (then := _version_value(gone, field)) not in (None, "", {}):
+                changes += _field_changes(gone.object_repr, model, field, then, None)
     return changes
 
 
@@ -204,10 +204,29 @@ def _comparable(value):
     return value
 
 
-def _change(object_repr, model, field, then, now) -> dict:
+def _field_changes(object_repr, model, field, then, now) -> list[dict]:
+    """The change of one field, if any; a label field's, once per language changed."""
+    if isinstance(field, LabelField):
+        return [
+            _change(
+                object_repr,
+                model,
+                field,
+                (then or {}).get(code),
+                (now or {}).get(code),
+                name=f"{field.verbose_name} ({languages.name(code)})",
+            )
+            for code in label_changes(then, now)
+        ]
+    if _comparable(then) != _comparable(now):
+        return [_change(object_repr, model, field, then, now)]
+    return []
+
+
+def _change(object_repr, model, field, then, now, *, name: str = "") -> dict:
     return {
         "object": f"{model._meta.verbose_name.capitalize()}: {object_repr}",
-        "field": field.verbose_name,
+        "field": name or field.verbose_name,
         "then": then,
         "now": now,
         "diff": highlighted_diff(diff_text(then, field), diff_text(now, field)),

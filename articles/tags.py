@@ -1,4 +1,6 @@
-"""Tags are django-taggit's model; this module owns what their slugs may be, and merging.
+"""Tags are django-taggit's model; this module owns what their slugs may be, what readers
+call them (a TagLabel: the name in each language, made from the tag's own name at first), and
+merging them.
 
 taggit slugifies the name, which leaves nothing of `!!!`, an emoji or `！！`, and an empty slug
 has no URL. So every tag, however it is made (the import, `tags.set`, the admin's tag field),
@@ -10,9 +12,13 @@ import re
 
 from django.db import transaction
 from django.db.models import Exists, Min, OuterRef, Subquery
-from django.db.models.signals import pre_save
+from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 from taggit.models import Tag, TaggedItem
+
+from .importing.parsers.language import label_of
+from .labels import label_in
+from .models import TagLabel
 
 # What slugify(allow_unicode=True) makes, so Chinese tags keep readable slugs such as 气候.
 TAG_SLUG = re.compile(r"[-\w]+")
@@ -33,6 +39,22 @@ def tag_slug_ensure(sender, instance: Tag, **kwargs) -> None:
     # taggit has slugified the name by now; NFKC can also lengthen it past the column.
     if not tag_slug_is_valid(instance.slug):
         instance.slug = tag_slug_fallback(instance.name)
+
+
+@receiver(post_save, sender=Tag, dispatch_uid="tag-label")
+def tag_label_ensure(sender, instance: Tag, created: bool, raw: bool = False, **kwargs) -> None:
+    if created and not raw:
+        TagLabel.objects.get_or_create(tag=instance, defaults={"name": label_of(instance.name)})
+
+
+def tag_name(tag: Tag, language: str | None = None) -> str:
+    """What a reader of `language` (the active one by default) calls the topic. Reads a
+    prefetched `label`; the taggit name when there is none."""
+    try:
+        label = tag.label.name
+    except TagLabel.DoesNotExist:
+        label = {}
+    return label_in(label, language) or tag.name
 
 
 @transaction.atomic

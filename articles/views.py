@@ -28,6 +28,7 @@ from .images import image_url
 from .models import LEAD_PLACE, Article, Source
 from .pagination import CappedCountPaginator
 from .search import article_search
+from .tags import tag_name
 from .text import spaced_format
 
 PAGE_SIZE = 20
@@ -128,11 +129,11 @@ class TagArticleListView(ArticleListView):
     allow_empty = False  # a tag that only drafts carry is not public
 
     def get_queryset(self):
-        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        self.tag = get_object_or_404(Tag.objects.select_related("label"), slug=self.kwargs["slug"])
         return super().get_queryset().tagged(self.tag)
 
     def get_heading(self):
-        return spaced_format(_("Topic: %(tag)s"), tag=self.tag.name)
+        return spaced_format(_("Topic: %(tag)s"), tag=tag_name(self.tag))
 
 
 class SourceArticleListView(ArticleListView):
@@ -143,7 +144,7 @@ class SourceArticleListView(ArticleListView):
         return super().get_queryset().filter(source=self.source)
 
     def get_heading(self):
-        return spaced_format(_("Stories from %(source)s"), source=self.source.name)
+        return spaced_format(_("Stories from %(source)s"), source=self.source.display_name())
 
 
 class ArticleMonthArchiveView(ReaderPageMixin, MonthArchiveView):
@@ -213,7 +214,7 @@ class ArticleDetailView(ReaderPageMixin, DetailView):
     bilingual = False
 
     def get_queryset(self):
-        return self.published(bodies=True).prefetch_related("tags")
+        return self.published(bodies=True).prefetch_related("tags__label")
 
     def get_object(self, queryset=None):
         article = super().get_object(queryset)
@@ -271,11 +272,18 @@ def structured_data(context) -> SafeString:
         "mainEntityOfPage": context["canonical_url"],
         "datePublished": article.published_at,
         "dateModified": article.updated_at,
-        "isBasedOn": article.original_url,
-        "sourceOrganization": {"@type": "Organization", "name": article.source.name},
         "publisher": {"@type": "Organization", "name": str(_("Newsdesk"))},
-        "keywords": [tag.name for tag in context["tags"]],
+        "keywords": [tag_name(tag) for tag in context["tags"]],
     }
+    if translation.byline:
+        data["author"] = {"@type": "Person", "name": translation.byline}
+    if article.original_url:
+        data["isBasedOn"] = article.original_url
+    if article.source:
+        data["sourceOrganization"] = {
+            "@type": "Organization",
+            "name": article.source.display_name(),
+        }
     if context["lead_image_url"]:
         data["image"] = [context["lead_image_url"]]
     other = context["other_translation"]
@@ -312,7 +320,9 @@ class ArticlePreviewView(ArticleDetailView):
     """A story in any status, shown to staff exactly as readers will see it."""
 
     def get_queryset(self):
-        return Article.objects.for_reader(get_language(), bodies=True).prefetch_related("tags")
+        return Article.objects.for_reader(get_language(), bodies=True).prefetch_related(
+            "tags__label"
+        )
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(preview=True, **kwargs)

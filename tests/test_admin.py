@@ -319,7 +319,10 @@ def test_taking_the_incoming_value_writes_it_and_settles_the_conflict(client, ed
         {
             "translation:en:title": {"current": "Editor's headline", "incoming": "Wire headline"},
             "article:tags": {"current": ["mine"], "incoming": ["cop30", "finance"]},
-            "image:https://img.example.com/a:b.jpg:caption": {"current": "Old", "incoming": "New"},
+            "image:https://img.example.com/a:b.jpg:caption:en": {
+                "current": "Old",
+                "incoming": "New",
+            },
             "image:https://img.example.com/a:b.jpg:position": {"current": 2, "incoming": 0},
         },
     )
@@ -331,7 +334,7 @@ def test_taking_the_incoming_value_writes_it_and_settles_the_conflict(client, ed
     record.refresh_from_db()
     assert article.translations.get(language="en").title == "Wire headline"
     assert sorted(article.tags.names()) == ["cop30", "finance"]
-    assert (article.images.get().caption, article.images.get().position) == ("New", 0)
+    assert (article.images.get().caption, article.images.get().position) == ({"en": "New"}, 0)
     assert record.resolved_at is not None
     assert {r["choice"] for r in record.resolutions.values()} == {"taken"}
 

@@ -187,7 +187,7 @@ def test_a_backup_restores_everything_into_an_empty_site(site, tmp_path):
     assert len(after["articles"]) == 2 and len(after["translations"]) == 3
     assert {"COP29", "气候资金"} == {name for name, _ in after["tags"]}
     [image] = after["images"]
-    assert image["caption"] == "代表们在波恩" and image["file_sha256"]
+    assert image["caption"] == {"zh-hans": "代表们在波恩"} and image["file_sha256"]
     assert image["rendition_sha256"] and all(image["rendition_sha256"])
     assert [v[4] for v in after["versions"] if v[0] == ["articles", "article"]] == [
         "First version",

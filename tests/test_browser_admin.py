@@ -77,8 +77,8 @@ def test_editor_edits_side_by_side_uploads_publishes_and_readers_see_it(
 
     english.locator("input[name$='-title']").fill("Envoys agree on a climate finance goal")
     page.set_input_files("input[name='images-0-file']", jpeg(tmp_path))
-    page.fill("textarea[name='images-0-caption']", "Delegates in Bonn")
-    page.fill("input[name='images-0-alt_text']", "Delegates around a table")
+    page.fill("textarea[name='images-0-caption_en']", "Delegates in Bonn")
+    page.fill("input[name='images-0-alt_text_en']", "Delegates around a table")
     page.select_option("select[name=status]", "published")
     page.click("input[name=_save]")
 

@@ -102,7 +102,7 @@ def test_admin_pages_break_no_rule(live_server, watched, editor):
     watched.keyboard.press("Escape")
     with watched.expect_popup() as popup:  # "+" beside the source: add one in a popup
         watched.click("#add_id_source")
-    popup.value.fill("input[name=name]", "Le Monde")
+    popup.value.fill("input[name=name_en]", "Le Monde")
     popup.value.fill("input[name=domain]", "lemonde.fr")
     with popup.value.expect_event("close"):
         popup.value.click("input[name=_save]")

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from articles import presence
 from articles.models import Article, ImportRecord, Translation
 from tests.factories import make_article, make_import_record
-from tests.test_browser_csp import RECORD_VIOLATIONS
+from tests.conftest import RECORD_VIOLATIONS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

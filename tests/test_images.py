@@ -127,7 +127,7 @@ def test_new_renditions_replace_the_old_files(media_root):
 def upload(client, article, filename, data):
     url = reverse("admin:articles_article_change", args=[article.pk])
     form = form_values(client.get(url).content.decode())
-    form.update({"images-0-file": SimpleUploadedFile(filename, data), "images-0-caption": "COP"})
+    form.update({"images-0-file": SimpleUploadedFile(filename, data), "images-0-caption_en": "COP"})
     return client.post(url, form)
 
 
@@ -140,7 +140,7 @@ def test_uploaded_image_is_cleaned_measured_and_rendered(client, editor, media_r
 
     assert response.status_code == 302
     image = article.images.get()
-    assert (image.width, image.height, image.caption) == (1200, 800, "COP")
+    assert (image.width, image.height, image.caption) == (1200, 800, {"en": "COP"})
     assert {r["format"] for r in image.renditions} == {"webp", "jpg"}
     with image.file.open("rb") as stored, PILImage.open(stored) as saved:
         assert not saved.getexif()

@@ -45,13 +45,13 @@ def test_folder_import_creates_bilingual_draft_articles(story_dir):
     digest = Article.objects.get(original_url="https://ft.com/content/0a1b2c3d-eu-china-dialogue")
     assert digest.status == Article.Status.DRAFT
     assert digest.slug == "eu-and-china-agree-to-deepen-carbon-market-cooperation"
-    assert digest.source.name == "Financial Times / 金融时报"
+    assert digest.source.name == {"en": "Financial Times", "zh-hans": "金融时报"}
     assert digest.source.domain == "ft.com" and "ft" in digest.source.codes
     assert sorted(digest.tags.names()) == ["carbon markets", "europe"]
     assert {t.language for t in digest.translations.all()} == {"en", "zh-hans"}
     feed = Article.objects.get(source__domain="voachinese.com")
     assert feed.original_language == "zh-hans"
-    assert feed.images.get().credit == "路透社照片"
+    assert feed.images.get().credit == {"zh-hans": "路透社照片"}
     record = ImportRecord.objects.get(article=feed)
     assert record.raw_text == fixture_text("feed_item.txt")
     assert record.parsed["translations"][0]["title"].startswith("联合国秘书长")

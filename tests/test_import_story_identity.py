@@ -80,7 +80,7 @@ def test_one_source_per_outlet_domain():
         for url in ("https://ft.com/a", "https://www.ft.com/b", "http://m.ft.com/c")
     }
     assert len(sources) == 1
-    assert Source.objects.get().name == "Financial Times / 金融时报"
+    assert Source.objects.get().name == {"en": "Financial Times", "zh-hans": "金融时报"}
 
 
 def test_a_look_alike_domain_is_not_the_outlet_of_its_code():

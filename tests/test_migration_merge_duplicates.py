@@ -117,10 +117,11 @@ def test_the_published_story_survives_with_everything_its_duplicates_had(duplica
         "zh-hans": "北极航道的夏季通航期延长",
     }
     images = Image.objects.filter(article=article)
+    # (Captions are labels since migration 0011: a text in each language.)
     assert sorted((i.original_url, i.caption) for i in images) == [
-        ("", "An editor's upload"),
-        ("https://img.example.com/ice.jpg", "Sea ice, July"),
-        ("https://img.example.com/ship.jpg", "A ship"),
+        ("", {"en": "An editor's upload"}),
+        ("https://img.example.com/ice.jpg", {"en": "Sea ice, July"}),
+        ("https://img.example.com/ship.jpg", {"en": "A ship"}),
     ]
     assert sorted(r.path for r in ImportRecord.objects.filter(article=article)) == [
         "001.txt",
@@ -145,8 +146,8 @@ def test_what_both_had_waits_for_an_editor_as_a_conflict(duplicates):
     )
     assert www.conflicts["image:https://img.example.com/ice.jpg:caption"] == {
         "base": None,
-        "current": "Sea ice, July",
-        "incoming": "Sea ice",
+        "current": {"en": "Sea ice, July"},
+        "incoming": {"en": "Sea ice"},
     }
     assert www.conflicts["article:published_at"]["incoming"] == WHEN.isoformat()
     assert "arctic-www" in www.message and str(oldest.pk) in www.message
@@ -203,7 +204,7 @@ def test_sources_of_one_outlet_become_the_oldest_one():
     migrate()
 
     source = Source.objects.get()
-    assert source.pk == kept.pk and source.name == "Climatewire"
+    assert source.pk == kept.pk and source.name == {"en": "Climatewire"}
     assert source.domain == "climatewire.example" and source.codes == ["cw", "cwire"]
     assert set(source.articles.values_list("original_url", flat=True)) == {
         "https://climatewire.example/a",
@@ -215,13 +216,26 @@ def test_sources_of_one_outlet_become_the_oldest_one():
     assert on_mobile.pk in source.articles.values_list("pk", flat=True)
 
 
+@pytest.mark.django_db(transaction=True)
 def test_an_unnamed_kept_source_takes_a_duplicates_name():
-    make_source(name="m.wire.example", domain="m.wire.example")
-    make_source(name="Wire", domain="wire.example")
+    # On the models of its time: a source's name was one text then.
+    executor = MigrationExecutor(connection)
+    executor.migrate([BEFORE])
+    old = executor.loader.project_state([BEFORE]).apps
+    old.get_model("articles", "Source").objects.create(
+        name="m.wire.example", domain="m.wire.example"
+    )
+    old.get_model("articles", "Source").objects.create(name="Wire", domain="wire.example")
 
-    migrate()
+    executor = MigrationExecutor(connection)
+    executor.migrate([AFTER])
+    new = executor.loader.project_state([AFTER]).apps
+    sources = new.get_model("articles", "Source").objects.values_list("name", "domain")
+    assert list(sources) == [("Wire", "wire.example")]
 
-    assert Source.objects.values_list("name", "domain").get() == ("Wire", "wire.example")
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    assert Source.objects.values_list("name", "domain").get() == ({"en": "Wire"}, "wire.example")
 
 
 def test_stories_alone_at_their_address_only_get_its_canonical_form():

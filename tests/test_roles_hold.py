@@ -137,10 +137,10 @@ ATTEMPTS = {
         {"key": "translation:en:title", "choice": "keep"},
     ),
     "add a source": lambda c, w: c.post(
-        admin_url("articles_source_add"), {"name": "Le Monde", "domain": "lemonde.fr"}
+        admin_url("articles_source_add"), {"name_en": "Le Monde", "domain": "lemonde.fr"}
     ),
     "rename a source": lambda c, w: change_form_post(
-        c, admin_url("articles_source_change", w["source"].pk), name="Renamed"
+        c, admin_url("articles_source_change", w["source"].pk), name_en="Renamed"
     ),
     "delete a source": lambda c, w: c.post(
         admin_url("articles_source_delete", w["source"].pk), {"post": "yes"}

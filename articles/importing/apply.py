@@ -4,12 +4,13 @@
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
+from .. import languages
 from ..models import Article, Image, Translation
 from ..search import search_index_update
 from .fieldkeys import (
     ARTICLE,
     IMAGE,
-    IMAGE_FIELDS,
+    IMAGE_LABEL_FIELDS,
     TRANSLATION,
     TRANSLATION_FIELDS,
     FieldKey,
@@ -29,8 +30,13 @@ def current_values(article: Article) -> dict[str, object]:
             values[str(key)] = getattr(translation, name)
     for image in article.images.all():
         if image.original_url:  # an editor's upload has no counterpart in any file
-            for name in IMAGE_FIELDS:
-                values[str(FieldKey(IMAGE, name, image.original_url))] = getattr(image, name)
+            url = image.original_url
+            values[str(FieldKey(IMAGE, "position", url))] = image.position
+            for name in IMAGE_LABEL_FIELDS:
+                label = getattr(image, name)
+                for language in languages.CODES:
+                    key = FieldKey(IMAGE, name, url, language)
+                    values[str(key)] = label.get(language, "")
     return values
 
 
@@ -44,29 +50,31 @@ def apply_values(*, article: Article, values: dict[str, object], create_missing:
     by_object: dict[tuple[str, str], dict] = {}
     for key, value in values.items():
         key = FieldKey.parse(key)
-        by_object.setdefault((key.kind, key.ident), {})[key.field] = value
+        by_object.setdefault((key.kind, key.ident), {})[key] = value
     translations = {t.language: t for t in article.translations.all()}
     images = {i.original_url: i for i in article.images.all() if i.original_url}
     written, new_translations, new_images = {}, [], []
-    for (kind, ident), fields in by_object.items():
+    for (kind, ident), keyed in by_object.items():
         if kind == ARTICLE:
-            fields = _article_fields(article, fields)
+            fields = _article_fields(article, {key.field: value for key, value in keyed.items()})
+            keyed = {key: value for key, value in keyed.items() if key.field in fields}
             if "tags" in fields:
                 article.tags.set(fields["tags"] or [])
         elif kind == TRANSLATION:
-            fields = {name: "" if value is None else value for name, value in fields.items()}
+            keyed = {key: "" if value is None else value for key, value in keyed.items()}
+            fields = {key.field: value for key, value in keyed.items()}
             if ident in translations:
                 _update(translations[ident], fields)
             else:
                 _refuse_unless(create_missing)
                 new_translations.append(Translation(article=article, language=ident, **fields))
+        elif ident in images:
+            _image_set(images[ident], keyed)
+            images[ident].save()
         else:
-            if ident in images:
-                _update(images[ident], fields)
-            else:
-                _refuse_unless(create_missing)
-                new_images.append(Image(article=article, original_url=ident, **fields))
-        written.update({str(FieldKey(kind, name, ident)): v for name, v in fields.items()})
+            _refuse_unless(create_missing)
+            new_images.append(_image_set(Image(article=article, original_url=ident), keyed))
+        written.update({str(key): value for key, value in keyed.items()})
     Translation.objects.bulk_create(new_translations)
     if new_translations:
         search_index_update([article.pk])  # bulk_create sends no post_save
@@ -86,6 +94,18 @@ def _article_fields(article: Article, fields: dict) -> dict:
         else:
             article.published_at = fields["published_at"] = published_at
     return fields
+
+
+def _image_set(image: Image, keyed: dict[FieldKey, object]) -> Image:
+    """Each label field changes in the key's language only."""
+    for key, value in keyed.items():
+        if key.language:
+            label = dict(getattr(image, key.field))
+            label[key.language] = value or ""
+            setattr(image, key.field, label)
+        else:
+            setattr(image, key.field, value)
+    return image
 
 
 def _update(instance, fields: dict) -> None:

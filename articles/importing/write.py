@@ -22,9 +22,10 @@ from ..outlets import outlet_for, source_domain
 from ..revisions import save_story_revision
 from ..search import search_index_update
 from .apply import apply_values, current_values
-from .fieldkeys import ARTICLE, FieldKey, describe, parsed_values
+from .fieldkeys import ARTICLE, IMAGE_LABEL_FIELDS, FieldKey, describe, parsed_values
 from .merge import plan_merge
-from .parsers.base import ParsedArticle
+from .parsers.base import ParsedArticle, ParsedImage
+from .parsers.language import label_of
 from .parsers.urls import domain_of
 from .pipeline import StoryFile
 
@@ -266,13 +267,22 @@ def _article_create(
         Translation(article=article, **vars(translation)) for translation in parsed.translations
     )
     search_index_update([article.pk])  # bulk_create sends no post_save
-    images = Image.objects.bulk_create(
-        Image(article=article, **vars(image)) for image in parsed.images
-    )
+    images = Image.objects.bulk_create(image_from(article, image) for image in parsed.images)
     Article.tags.through.objects.bulk_create(
         Article.tags.through(content_object=article, tag=known.tag(name)) for name in parsed.tags
     )
     return article, [*translations, *images]
+
+
+def image_from(article: Article, parsed: ParsedImage) -> Image:
+    """A new image of the file: its texts under the language they are written for."""
+    language = parsed.language or article.original_language or languages.CHINESE
+    return Image(
+        article=article,
+        original_url=parsed.original_url,
+        position=parsed.position,
+        **{name: {language: getattr(parsed, name)} for name in IMAGE_LABEL_FIELDS},
+    )
 
 
 def _download_images(parsed: ParsedArticle) -> dict[str, CleanImage]:
@@ -323,7 +333,10 @@ def source_for(*, url: str, code: str = "") -> Source:
     source, _created = Source.objects.get_or_create(
         domain=domain,
         defaults={
-            "name": outlet.name if outlet else domain,
+            # Known outlets are named "Reuters / 路透社": each half in its language.
+            "name": label_of(*outlet.name.split(" / "), default=languages.ENGLISH)
+            if outlet
+            else {languages.ENGLISH: domain},
             "homepage_url": f"https://{'www.' if outlet else ''}{domain}/",
             "codes": list(outlet.codes) if outlet else [],
         },

@@ -12,9 +12,21 @@ from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
 from ..images import FALLBACK_FORMATS, WEBP, image_url, srcset
+from ..labels import label_in, label_language
+from ..tags import tag_name
 from ..text import mark_seams, space_seams
 
 register = template.Library()
+
+
+@register.filter
+def label(value, fallback=""):
+    """A label (labels.py) in the reader's language, else another; `fallback` without one."""
+    return label_in(value) or fallback
+
+
+register.filter("tag_name", tag_name)
+register.filter("label_language", label_language)
 
 
 @register.simple_tag
@@ -32,7 +44,7 @@ def picture(image, sizes="100vw", eager=False):
     img = format_html(
         '<img src="{}" alt="{}"{} loading="{}" decoding="async">',
         image_url(image),
-        image.alt_text,
+        label_in(image.alt_text),
         dimensions,
         "eager" if eager else "lazy",
     )

@@ -14,6 +14,7 @@ class ParsedTranslation:
     title: str
     summary: str = ""
     body: str = ""  # sanitised HTML
+    byline: str = ""  # the author as this language's readers see the name; no format gives one yet
 
 
 @dataclass
@@ -23,6 +24,7 @@ class ParsedImage:
     credit: str = ""
     alt_text: str = ""
     position: int = 0
+    language: str = ""  # of the caption, credit and alt text: the story's, in a feed item
 
 
 @dataclass

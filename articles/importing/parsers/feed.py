@@ -44,6 +44,8 @@ def parse_feed_item(text: str) -> ParsedArticle:
     kept = " ".join([body, *(f"{i.caption} {i.credit}" for i in images)])
     removed += text_lost(text[header.end() :], kept=kept + " " + date_line)
     language = detect_language(f"{title}\n{soup.get_text()}") or languages.CHINESE
+    for image in images:  # captioned for the readers of the item's language
+        image.language = language
     return ParsedArticle(
         format=FORMAT,
         original_url=canonical_url(url),

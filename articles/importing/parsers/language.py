@@ -19,3 +19,15 @@ def detect_language(text: str) -> str:
     if not han and not latin:
         return ""
     return CHINESE if han * HAN_WEIGHT >= latin else ENGLISH
+
+
+def label_of(*texts: str, default: str = "") -> dict[str, str]:
+    """A label (language -> text, see labels.py) from texts whose language is not given: each
+    under the language it is written in, else under `default`. Earlier texts win a language."""
+    label: dict[str, str] = {}
+    for text in texts:
+        text = (text or "").strip()
+        language = detect_language(text) or default
+        if text and language:
+            label.setdefault(language, text)
+    return label

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0012_editor'),
+        ('articles', '0013_names_per_language'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
