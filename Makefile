@@ -10,8 +10,8 @@ DEMO_ENV := NEWSDESK_DEBUG=1
 # keep more than a core busy by themselves, and auto counts a container's host cores.
 PYTEST_WORKERS ?= -n 2
 
-# Debian packages the tests drive for real: the browser, gettext, fonts, PostgreSQL and Redis.
-TEST_DEBS := chromium gettext fonts-noto-cjk postgresql redis-server
+# Debian packages the tests drive for real: the browser, gettext, fonts, PostgreSQL, Redis, nginx.
+TEST_DEBS := chromium gettext fonts-noto-cjk postgresql redis-server nginx
 
 .PHONY: demo serve test test-postgres venv test-venv lint messages benchmark-import benchmark-site benchmark-load benchmark-scale
 
@@ -72,7 +72,7 @@ benchmark-scale: venv
 
 # Requests per second for the reader's pages (uncached and cached) against a plain Django page.
 benchmark-site: venv
-	bash scripts/install-test-deps wrk
+	bash scripts/install-test-deps wrk nginx
 	$(PY) benchmarks/site_speed.py
 
 # 60 s at 64 connections on home and story pages under gunicorn: requests/s, p50/p99, errors.

@@ -193,6 +193,12 @@ class OutdatedLanguageFilter(LanguageFilter):
     condition = staticmethod(desk.outdated_q)
 
 
+class DraftLanguageFilter(LanguageFilter):
+    title = _("translation waiting to be marked ready")
+    parameter_name = "draft"
+    condition = staticmethod(desk.draft_q)
+
+
 class YesNoFilter(admin.SimpleListFilter):
     condition: Q
 
@@ -240,7 +246,10 @@ def length_guide(widget_class, length: int, **attrs):
 class TranslationForm(forms.ModelForm):
     class Meta:
         model = Translation
-        fields = ["language", "title", "byline", "summary", "body", "seo_title", "seo_description"]
+        fields = [
+            *("language", "status", "title", "byline", "summary", "body"),
+            *("seo_title", "seo_description"),
+        ]
         field_classes = {
             "title": PlainTextField,
             "byline": PlainTextField,
@@ -277,6 +286,13 @@ class TranslationForm(forms.ModelForm):
         self.sanitizer_removed = sanitized.removed
         return sanitized.html
 
+    def save(self, commit=True):
+        if commit and self.instance.pk and self.changed_data == ["status"]:
+            # Readiness alone: the text is no newer, so the other language is not outdated.
+            self.instance.save(update_fields=["status"])
+            return self.instance
+        return super().save(commit)
+
     @property
     def pane_language(self) -> str:
         return self.instance.language or self.initial.get("language", "")
@@ -285,6 +301,18 @@ class TranslationForm(forms.ModelForm):
     def pane_label(self) -> str:
         language = self.pane_language
         return languages.name(language) if language in languages.CODES else ""
+
+    @property
+    def pane_readiness(self) -> dict:
+        """The translation's readiness as stored, for the pane's heading."""
+        status = self.instance.status if self.instance.pk else Translation.Status.DRAFT
+        notes = {
+            Translation.Status.READY: _("Readers see this translation once the story is public."),
+            Translation.Status.DRAFT: _(
+                "Readers do not see this translation until an editor marks it ready."
+            ),
+        }
+        return {"status": status, "label": Translation.Status(status).label, "note": notes[status]}
 
 
 class TranslationFormSet(forms.BaseInlineFormSet):
@@ -309,6 +337,11 @@ class TranslationInline(admin.StackedInline):
     def get_extra(self, request, obj=None, **kwargs):
         present = obj.translations.count() if obj else 0
         return len(languages.CODES) - present
+
+    def get_readonly_fields(self, request, obj=None):
+        # Marking ready is publishing a language: editors only (and translation_move checks).
+        readonly = list(super().get_readonly_fields(request, obj))
+        return readonly if can_publish(request.user) else [*readonly, "status"]
 
 
 class ImageForm(forms.ModelForm):
@@ -568,6 +601,7 @@ class ArticleAdmin(VersionAdmin):
         "source",
         MissingLanguageFilter,
         OutdatedLanguageFilter,
+        DraftLanguageFilter,
         TagFilter,
         HasImageFilter,
         OpenConflictFilter,
@@ -585,7 +619,7 @@ class ArticleAdmin(VersionAdmin):
             _("Publishing"),
             {
                 "fields": [
-                    ("status", "published_at"),
+                    ("status", "published_at", "unpublish_at"),
                     "workflow_state",
                     "tags",
                     ("loaded_version", "loaded_tags"),
@@ -640,6 +674,10 @@ class ArticleAdmin(VersionAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_state()
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        return readonly if can_publish(request.user) else [*readonly, "unpublish_at"]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
@@ -699,6 +737,18 @@ class ArticleAdmin(VersionAdmin):
         super().message_user(request, message, level, *args, **kwargs)
 
     def save_formset(self, request, form, formset, change):
+        if formset.model is Translation:
+            # The one road to readiness, whatever the form posted; a pane that left it alone
+            # keeps what the database holds now.
+            for pane in formset.forms:
+                if pane.has_changed() and not pane.cleaned_data.get("DELETE"):
+                    chosen = "status" in pane.changed_data
+                    publishing.translation_move(
+                        translation=pane.instance,
+                        user=request.user,
+                        status=pane.instance.status if chosen else None,
+                        save=False,
+                    )
         super().save_formset(request, form, formset, change)
         for pane in formset.forms:
             if removed := getattr(pane, "sanitizer_removed", None):
@@ -751,8 +801,23 @@ class ArticleAdmin(VersionAdmin):
             )
         elif status == State.PUBLISHED:
             note = _("Readers see this story.")
+        elif status == State.ENDED:
+            note = _("Ended at %(time)s: readers no longer see this story.") % {
+                "time": _local_time(article.unpublish_at)
+            }
         else:
             note = _("Readers do not see this story until an editor publishes it.")
+        if status in (State.SCHEDULED, State.PUBLISHED):
+            if article.pk and not article.translations.ready().exists():
+                waiting = _(
+                    "No translation is ready: readers see the story once an editor marks one ready."
+                )
+                note = waiting if status == State.PUBLISHED else format_html("{} {}", note, waiting)
+            if article.unpublish_at:
+                ends = _("Ends by itself at %(time)s.") % {
+                    "time": _local_time(article.unpublish_at)
+                }
+                note = format_html("{} {}", note, ends)
         return format_html(
             '<span class="desk-badge desk-status-{}">{}</span> {}',
             status,
@@ -797,6 +862,17 @@ class ArticleAdmin(VersionAdmin):
     @admin.action(description=_("Publish"), permissions=["publish"])
     def publish(self, request, queryset):
         self._run_action(request, queryset, publishing.article_publish, _("%(count)d published."))
+        waiting = queryset.exclude(Article.objects.has_ready_translation()).count()
+        if waiting:
+            self.message_user(
+                request,
+                _(
+                    "%(count)d of them have no translation ready: readers see them once an "
+                    "editor marks one ready."
+                )
+                % {"count": waiting},
+                messages.WARNING,
+            )
 
     @admin.action(description=_("Unpublish"), permissions=["publish"])
     def unpublish(self, request, queryset):

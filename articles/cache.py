@@ -9,8 +9,9 @@ local-memory cache as with Redis. Pages cached before become unreachable and sim
 The bump commits with the content, never before it: a reader who sees the new number also sees
 the new content, so old content is never cached under the new generation.
 
-The token also remembers when what readers see next changes by itself (a scheduled story falls
-due, a home page feature starts or ends), and turns over at that moment.
+The token also remembers when what readers see next changes by the clock (a scheduled story
+falls due, a published one reaches its unpublish time, a home page feature starts or ends), and
+turns over at that moment.
 """
 
 import hashlib
@@ -40,8 +41,7 @@ def page_generation() -> str:
         or state["number"] != number
         or (state["due"] is not None and state["due"] <= timezone.now())
     ):
-        next_scheduled = Article.objects.scheduled().order_by("published_at").first()
-        changes = [next_scheduled and next_scheduled.published_at, Feature.objects.next_change()]
+        changes = [Article.objects.next_change_by_the_clock(), Feature.objects.next_change()]
         state = {
             "number": number,
             "token": f"{number}.{uuid4().hex}",

@@ -20,16 +20,22 @@ from .publishing import conflict_open_keys
 # admin form land within moments of each other; the margin keeps them from counting.
 OUTDATED_AFTER = timedelta(minutes=1)
 
-OK, MISSING, OUTDATED = "ok", "missing", "outdated"
+OK, MISSING, OUTDATED, DRAFT = "ok", "missing", "outdated", "draft"
 LANGUAGE_STATE_LABELS = {
     OK: _("translated"),
     MISSING: _("missing"),
     OUTDATED: _("outdated: the other language changed later"),
+    DRAFT: _("draft: readers do not see it until an editor marks it ready"),
 }
 
 
 def missing_q(language: str) -> Q:
     return ~Q(Exists(Translation.objects.filter(article=OuterRef("pk"), language=language)))
+
+
+def draft_q(language: str) -> Q:
+    """Stories whose translation in `language` waits to be marked ready."""
+    return Q(Exists(Translation.objects.drafts().filter(article=OuterRef("pk"), language=language)))
 
 
 def outdated_q(language: str) -> Q:
@@ -41,7 +47,8 @@ def outdated_q(language: str) -> Q:
 
 
 def language_states(article: Article) -> dict[str, str]:
-    """For each language: translated, missing or outdated (reads prefetched translations)."""
+    """For each language: translated, missing, outdated or a draft not yet ready for readers
+    (reads prefetched translations)."""
     by_language = {t.language: t for t in article.translations.all()}
     latest = max((t.updated_at for t in by_language.values()), default=None)
     states = {}
@@ -49,6 +56,8 @@ def language_states(article: Article) -> dict[str, str]:
         translation = by_language.get(language)
         if translation is None:
             states[language] = MISSING
+        elif translation.status == Translation.Status.DRAFT:
+            states[language] = DRAFT
         elif latest - translation.updated_at > OUTDATED_AFTER:
             states[language] = OUTDATED
         else:
@@ -57,12 +66,14 @@ def language_states(article: Article) -> dict[str, str]:
 
 
 def translation_gaps(language: str):
-    """Per problem (missing, outdated): how many stories in each workflow state have it."""
+    """Per problem (missing, outdated, waiting to be marked ready): how many stories in each
+    workflow state have it."""
     conditions = Article.objects.state_conditions()
     per_state = {state: Count("pk", filter=condition) for state, condition in conditions.items()}
     for problem, label, condition in (
         ("missing", LANGUAGE_STATE_LABELS[MISSING], missing_q(language)),
         ("outdated", _("outdated"), outdated_q(language)),
+        ("draft", _("waiting to be marked ready"), draft_q(language)),
     ):
         yield problem, label, Article.objects.filter(condition).aggregate(**per_state)
 

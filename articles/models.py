@@ -1,7 +1,9 @@
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import TruncMonth
+from django.db.models.query import ModelIterable
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import get_language
@@ -43,12 +45,14 @@ class Source(models.Model):
 
 class State(models.TextChoices):
     """Where a story stands for readers: its workflow status, and for a published story
-    whether its publication time has come (a later time makes it scheduled)."""
+    whether its publication time has come (a later time makes it scheduled) and whether its
+    unpublish time has (it has then ended)."""
 
     DRAFT = "draft", _("Draft")
     REVIEW = "review", _("In review")
     SCHEDULED = "scheduled", _("Scheduled")
     PUBLISHED = "published", _("Published")
+    ENDED = "ended", _("Ended")
 
 
 class MonthOf(TruncMonth):
@@ -69,20 +73,28 @@ class MonthOf(TruncMonth):
 
 class ArticleQuerySet(models.QuerySet):
     @staticmethod
-    def state_conditions(now=None) -> dict[str, models.Q]:
+    def state_conditions(now=None, *, published_by=None) -> dict[str, models.Q]:
         """The one rule for each state. A published story always has a publication time
-        (a database constraint), so each story is in exactly one state."""
+        (a database constraint), so each story is in exactly one state: ended once its
+        unpublish time has passed, else scheduled or published by its publication time.
+
+        `published_by` (default `now`) is the time publication times are compared with: a
+        caller that asks only about stories published before an earlier time passes it, so
+        that SQLite starts its walk along the index there (the month pages)."""
         now = now or timezone.now()
+        published_by = published_by or now
         published = models.Q(status=Article.Status.PUBLISHED)
+        running = models.Q(unpublish_at__isnull=True) | models.Q(unpublish_at__gt=now)
         return {
             State.DRAFT: models.Q(status=Article.Status.DRAFT),
             State.REVIEW: models.Q(status=Article.Status.REVIEW),
-            State.SCHEDULED: published & models.Q(published_at__gt=now),
-            State.PUBLISHED: published & models.Q(published_at__lte=now),
+            State.SCHEDULED: published & models.Q(published_at__gt=published_by) & running,
+            State.PUBLISHED: published & models.Q(published_at__lte=published_by) & running,
+            State.ENDED: published & models.Q(unpublish_at__lte=now),
         }
 
-    def in_state(self, state: str, now=None):
-        return self.filter(self.state_conditions(now)[state])
+    def in_state(self, state: str, now=None, *, published_by=None):
+        return self.filter(self.state_conditions(now, published_by=published_by)[state])
 
     def with_state(self, now=None):
         """Each story annotated with `state`, by the same rule as `in_state`."""
@@ -91,44 +103,100 @@ class ArticleQuerySet(models.QuerySet):
         ]
         return self.annotate(state=models.Case(*whens, output_field=models.CharField()))
 
-    def published(self, now=None):
-        """What readers see."""
-        return self.in_state(State.PUBLISHED, now)
+    def published(self, now=None, *, published_by=None):
+        """What readers see: stories in the published state with a translation ready for
+        readers. A story whose translations are all drafts is not public anywhere."""
+        return self.in_state(State.PUBLISHED, now, published_by=published_by).filter(
+            self.has_ready_translation()
+        )
 
     def scheduled(self, now=None):
         """Published by an editor, but public only from a later published_at."""
         return self.in_state(State.SCHEDULED, now)
 
+    def next_change_by_the_clock(self, now=None):
+        """When the next story changes state by itself, or None: a scheduled story going live
+        or a published one ending (the page cache turns over then)."""
+        now = now or timezone.now()
+        scheduled = self.scheduled(now).order_by("published_at")
+        going_live = scheduled.values_list("published_at", flat=True).first()
+        # Along the partial index of unpublish times, the status read per row: with
+        # `status = ...` in SQL, SQLite walks every published story by status instead.
+        ending = (
+            self.filter(unpublish_at__gt=now)
+            .order_by("unpublish_at")
+            .values_list("unpublish_at", "status")
+        )
+        next_end = next(
+            (end for end, status in ending.iterator(100) if status == Article.Status.PUBLISHED),
+            None,
+        )
+        return min((time for time in (going_live, next_end) if time), default=None)
+
     def latest_public_change(self, now=None):
         """When a published story last changed. The published rule, walked along the
-        (status, updated_at) index newest first until a story whose time has come: one or two
-        rows, where published().order_by("-updated_at") sorts every published story."""
-        now = now or timezone.now()
+        (status, updated_at) index newest first until a public story: one or two rows, where
+        published().order_by("-updated_at") sorts every published story."""
         newest = (
             self.filter(status=Article.Status.PUBLISHED)
+            .filter(self.has_ready_translation())
+            .with_state(now)
             .order_by("-updated_at")
-            .values_list("updated_at", "published_at")
+            .values_list("updated_at", "state")
         )
-        return next((updated for updated, time in newest.iterator(100) if time <= now), None)
+        return next(
+            (updated for updated, state in newest.iterator(100) if state == State.PUBLISHED),
+            None,
+        )
+
+    @staticmethod
+    def has_ready_translation(language=None) -> models.Exists:
+        """The condition on a story that it has a translation ready for readers (in
+        `language`, or in any language)."""
+        ready = Translation.objects.ready().filter(article=models.OuterRef("pk"))
+        return models.Exists(ready.filter(language=language) if language else ready)
 
     def readable_in(self, language):
-        """Stories a reader of `language` can read: those with a translation in it. (There is
-        no per-language readiness yet: a translation that exists is ready.)"""
-        in_language = Translation.objects.filter(article=models.OuterRef("pk"), language=language)
-        return self.filter(models.Exists(in_language))
+        """Stories a reader of `language` can read in it: those with a ready translation in
+        it. A draft translation is the newsroom's, whatever the story's state."""
+        return self.filter(self.has_ready_translation(language))
 
-    def for_reader(self, language, *, bodies=True):
+    def for_reader(self, language, *, bodies=True, drafts=False):
         """What a story card or page shows: `reader_translations`, `language` first, and
-        `reader_images` in order. Cards read only headline and dek (bodies=False)."""
-        translations = Translation.objects.order_by(
-            models.Case(models.When(language=language, then=0), default=1), "language"
-        )
+        `reader_images` in order. Cards read only headline and dek (bodies=False). Only
+        ready translations, unless `drafts` (the staff preview).
+
+        Like prefetch_related: once the stories are read, one query for their translations
+        and one for their images (`_fetch_all`), but put in order in Python and without the
+        prefetch machinery, which cost a page of 20 cards more than the rest of its reads."""
+        translations = Translation.objects.all() if drafts else Translation.objects.ready()
         if not bodies:
             translations = translations.only("article_id", "language", "title", "summary")
-        return self.select_related("source").prefetch_related(
-            models.Prefetch("translations", translations, to_attr="reader_translations"),
-            models.Prefetch("images", to_attr="reader_images"),
-        )
+        clone = self.select_related("source")
+        clone._reader_parts = (language, translations)
+        return clone
+
+    _reader_parts = None
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._reader_parts = self._reader_parts
+        return clone
+
+    def _fetch_all(self):
+        fetching = self._result_cache is None
+        super()._fetch_all()
+        if fetching and self._reader_parts and issubclass(self._iterable_class, ModelIterable):
+            language, translations = self._reader_parts
+            stories = {story.pk: story for story in self._result_cache}
+            for story in stories.values():
+                story.reader_translations, story.reader_images = [], []
+            for translation in translations.filter(article_id__in=stories):
+                stories[translation.article_id].reader_translations.append(translation)
+            for image in Image.objects.filter(article_id__in=stories):  # in Meta.ordering
+                stories[image.article_id].reader_images.append(image)
+            for story in stories.values():
+                story.reader_translations.sort(key=lambda t: (t.language != language, t.language))
 
     def featured(self, now=None):
         """Stories on the home page's front now: the lead first, then the pinned in their
@@ -164,7 +232,7 @@ class ArticleQuerySet(models.QuerySet):
         return (
             self.filter(pk__in=candidates)
             .with_state()
-            .filter(state=State.PUBLISHED)
+            .filter(models.Q(state=State.PUBLISHED) & self.has_ready_translation())
             .annotate(shared_tags=models.Count("tags", filter=models.Q(tags__in=tag_pks)))
             .order_by("-shared_tags", "-published_at", "-id")
         )
@@ -191,6 +259,9 @@ class ArticleQuerySet(models.QuerySet):
             .annotate(count=models.Count("pk"))
             .order_by("-month")
         )
+
+
+UNPUBLISH_BEFORE_PUBLICATION = _("The unpublish time must be after the publication time.")
 
 
 class Article(models.Model):
@@ -220,6 +291,12 @@ class Article(models.Model):
     )
     slug = models.SlugField(_("slug"), max_length=120, unique=True, allow_unicode=False)
     published_at = models.DateTimeField(_("publication time"), null=True, blank=True)
+    unpublish_at = models.DateTimeField(
+        _("unpublish time"),
+        null=True,
+        blank=True,
+        help_text=_("Optional: from this time on readers no longer see the story"),
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
@@ -244,8 +321,19 @@ class Article(models.Model):
             models.Index(fields=["-published_at", "-id"], name="article_newest_idx"),
             # A source's page: its published stories newest first, and its count.
             models.Index(fields=["source", "status", "-published_at"], name="article_source_idx"),
+            # The admin's list of one source, newest first whatever the status: read in order
+            # along this index, where the source's index alone sorts all its stories.
+            models.Index(
+                fields=["source", "-published_at", "-id"], name="article_source_newest_idx"
+            ),
             # The sitemap's lastmod: the latest update of a published story.
             models.Index(fields=["status", "-updated_at"], name="article_status_updated_idx"),
+            # The next story to end (the page cache's clock): the few with an unpublish time.
+            models.Index(
+                fields=["unpublish_at"],
+                condition=models.Q(unpublish_at__isnull=False),
+                name="article_unpublish_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -260,6 +348,13 @@ class Article(models.Model):
                 name="article_original_url_unique",
                 violation_error_message=_("Another story has this original URL."),
             ),
+            models.CheckConstraint(
+                condition=models.Q(unpublish_at__isnull=True)
+                | models.Q(published_at__isnull=True)
+                | models.Q(unpublish_at__gt=models.F("published_at")),
+                name="unpublished_after_published",
+                violation_error_message=UNPUBLISH_BEFORE_PUBLICATION,
+            ),
         ]
         permissions = [("publish_article", _("Can publish and unpublish articles"))]
 
@@ -271,6 +366,11 @@ class Article(models.Model):
     def is_in_house(self) -> bool:
         """Written in the newsroom: no outside source to credit or link to."""
         return self.source_id is None
+
+    def clean(self):
+        # The constraint's rule, said on the field the editor sets.
+        if self.unpublish_at and self.published_at and self.unpublish_at <= self.published_at:
+            raise ValidationError({"unpublish_at": UNPUBLISH_BEFORE_PUBLICATION})
 
     def translation_for(self, language):
         """The translation in `language`, else any other; reads prefetched translations."""
@@ -285,7 +385,22 @@ SEO_TITLE_LENGTH = 60
 SEO_DESCRIPTION_LENGTH = 160
 
 
+class TranslationQuerySet(models.QuerySet):
+    def ready(self):
+        """Translations an editor has marked ready for readers."""
+        return self.filter(status=Translation.Status.READY)
+
+    def drafts(self):
+        return self.filter(status=Translation.Status.DRAFT)
+
+
 class Translation(models.Model):
+    class Status(models.TextChoices):
+        """Per language: readers see a published story only in its ready translations."""
+
+        DRAFT = "draft", _("Draft")
+        READY = "ready", _("Ready")
+
     article = models.ForeignKey(
         Article, on_delete=models.CASCADE, related_name="translations", verbose_name=_("article")
     )
@@ -323,7 +438,16 @@ class Translation(models.Model):
         blank=True,
         help_text=_("Who wrote this version, as its readers see the name"),
     )
+    status = models.CharField(
+        _("readiness"),
+        max_length=10,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        help_text=_("Readers see only ready translations; editors mark them ready"),
+    )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = TranslationQuerySet.as_manager()
 
     class Meta:
         ordering = ["language"]
@@ -333,6 +457,17 @@ class Translation(models.Model):
             models.UniqueConstraint(
                 fields=["article", "language"], name="one_translation_per_language"
             )
+        ]
+        indexes = [
+            # "Has a ready translation", asked of each story along a published list: read from
+            # the index alone.
+            models.Index(fields=["article", "status"], name="translation_readiness_idx"),
+            # The admin's search finds drafts, which the search index leaves out, by headline.
+            models.Index(
+                fields=["article"],
+                condition=models.Q(status="draft"),
+                name="translation_draft_idx",
+            ),
         ]
 
     def __str__(self):

@@ -20,7 +20,7 @@ from .importing.merge import same
 from .models import Article, Image, Translation
 
 ARTICLE_FIELDS = ("status", "source", "original_url", "original_language", "slug")
-TRANSLATION_FIELDS = ("title", "summary", "body", "byline")
+TRANSLATION_FIELDS = ("title", "summary", "body", "byline", "status")
 IMAGE_LABEL_FIELDS = ("caption", "credit", "alt_text")
 # An image row's inputs: (posted name, field, language); a label has one input per language.
 IMAGE_INPUTS = [
@@ -41,7 +41,8 @@ def rebase_post(data: QueryDict, *, form, base_revision) -> tuple[QueryDict, lis
     base = then.get((Article, str(current.pk)), {})
     for name in ARTICLE_FIELDS:
         _rebase(rebased, name, base, current, name)
-    _rebase_publication_time(rebased, form, base, current)
+    for name in ("published_at", "unpublish_at"):
+        _rebase_time(rebased, form, base, current, name)
     _rebase_tags(rebased, form, current)
     translations = Translation.objects.filter(article=current).order_by("language")
     _rebase_translations(rebased, data, then, list(translations), current)
@@ -57,15 +58,15 @@ def _rebase(rebased: QueryDict, key: str, then: dict | None, now, name: str) -> 
         rebased[key] = _text(field.value_from_object(now))
 
 
-def _rebase_publication_time(rebased: QueryDict, form, base: dict, current: Article) -> None:
-    posted = form.cleaned_data.get("published_at")
-    if "published_at" not in base or _seconds(posted) != _seconds(base["published_at"]):
+def _rebase_time(rebased: QueryDict, form, base: dict, current: Article, name: str) -> None:
+    posted = form.cleaned_data.get(name)
+    if name not in form.fields or name not in base or _seconds(posted) != _seconds(base[name]):
         return
-    widget = form.fields["published_at"].widget
+    widget = form.fields[name].widget
     for index, (part, value) in enumerate(
-        zip(widget.widgets, widget.decompress(current.published_at), strict=True)
+        zip(widget.widgets, widget.decompress(getattr(current, name)), strict=True)
     ):
-        rebased[f"published_at_{index}"] = part.format_value(value) or ""
+        rebased[f"{name}_{index}"] = part.format_value(value) or ""
 
 
 def _rebase_tags(rebased: QueryDict, form, current: Article) -> None:
@@ -92,7 +93,7 @@ def _rebase_translations(rebased, data, then, translations, article) -> None:
         loaded = then.get((Translation, data.get(f"{prefix}-{pane}-id", ""))) or {}
         for name in TRANSLATION_FIELDS:
             posted = data.get(f"{prefix}-{pane}-{name}") if pane is not None else None
-            current = getattr(now, name) if now else ""
+            current = getattr(now, name) if now else Translation._meta.get_field(name).get_default()
             edited = posted is not None and not same(
                 posted, loaded.get(name, ""), html=name == "body"
             )

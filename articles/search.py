@@ -6,7 +6,8 @@ overlapping bigrams (as Lucene's CJK analyser does, so 气候 is found in 气候
 text with 气 and 候 apart), and English words are left whole for the engine to stem
 (`search_backends.py`, which holds the index and its SQL). Only published stories are found:
 the rule is applied when searching, so a scheduled story is found from its publication time on
-without any write.
+without any write. Only ready translations are indexed (marking one ready or draft is a save of
+it, which writes the index), so a draft's words never find a story nor show in a result.
 """
 
 import re
@@ -20,7 +21,7 @@ from django.db.models.signals import post_delete, post_save
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from .models import Article, Translation
+from .models import Article, State, Translation
 from .search_backends import FIELD_WEIGHTS, Phrase, QueryToken, search_backend
 from .text import plain_text
 
@@ -62,9 +63,15 @@ def article_search(query: str, *, language: str) -> "SearchResults":
 
 def article_search_match(query: str) -> Q:
     """A filter on Article: stories containing every word of `query`, in any state (the
-    admin's search)."""
-    phrases = query_phrases(search_terms(query))
-    return search_backend().matches(phrases) if phrases else Q(pk__in=[])
+    admin's search). Draft translations are not in the index: they are found by headline."""
+    terms = search_terms(query)
+    phrases = query_phrases(terms)
+    if not phrases:
+        return Q(pk__in=[])
+    drafts = Translation.objects.drafts()
+    for term in terms:
+        drafts = drafts.filter(title__icontains=term)
+    return search_backend().matches(phrases) | Q(pk__in=drafts.values("article_id"))
 
 
 class SearchResults:
@@ -74,7 +81,10 @@ class SearchResults:
     def __init__(self, terms: list[str], *, language: str):
         self.terms, self.language = terms, language
         self.phrases = query_phrases(terms)
-        self.among = Article.objects.published()
+        # The published state only: the index holds ready translations alone, so a story it
+        # finds has one. Asked again here, the readiness makes SQLite walk every published
+        # story instead of starting from the index's matches (9 ms to 60 ms for a rare word).
+        self.among = Article.objects.in_state(State.PUBLISHED)
         self._count = None
 
     def count(self) -> int:
@@ -132,15 +142,17 @@ class SearchResults:
 
 
 def search_index_update(article_ids: Iterable[int]) -> None:
-    """Index these stories as they are now, in the caller's transaction; a story without
-    translations (or gone) leaves the index. The one writer of the index: signals call it
-    for each save and delete of a translation, the import and "take imported" for the
+    """Index these stories' ready translations as they are now, in the caller's transaction;
+    a story without any (or gone) leaves the index. The one writer of the index: signals call
+    it for each save and delete of a translation, the import and "take imported" for the
     translations they create in bulk, `rebuild_search_index` for all."""
     article_ids = set(article_ids)
     if not article_ids:
         return
-    translations = Translation.objects.filter(article_id__in=article_ids).order_by(
-        "article_id", "language"
+    translations = (
+        Translation.objects.ready()
+        .filter(article_id__in=article_ids)
+        .order_by("article_id", "language")
     )
     by_article: dict[int, list[Translation]] = {}
     for translation in translations:

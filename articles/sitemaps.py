@@ -14,10 +14,10 @@ from django.urls import reverse
 from taggit.models import Tag
 
 from . import languages
-from .models import Article, Source, Translation
+from .models import Article, Source
 from .views import month_counts
 
-# The annotation saying whether a story has a translation in each language.
+# The annotation saying whether a story has a translation ready for readers in each language.
 HAS_LANGUAGE = {code: f"has_language_{n}" for n, code in enumerate(languages.CODES)}
 
 
@@ -51,8 +51,7 @@ class ArticleSitemap(MultilingualSitemap):
 
     def items(self):
         has_language = {
-            flag: Exists(Translation.objects.filter(article=OuterRef("pk"), language=code))
-            for code, flag in HAS_LANGUAGE.items()
+            flag: Article.objects.has_ready_translation(code) for code, flag in HAS_LANGUAGE.items()
         }
         return (
             Article.objects.published()

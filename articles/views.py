@@ -1,6 +1,7 @@
 """The reader's site: only published stories, in the page's language or the other one."""
 
 import json
+from functools import lru_cache
 
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import permission_required
@@ -9,10 +10,11 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.templatetags.static import static
-from django.urls import reverse, translate_url
+from django.urls import get_urlconf, reverse
 from django.utils import timezone, translation
 from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
 from django.utils.decorators import method_decorator
+from django.utils.encoding import iri_to_uri
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -66,13 +68,20 @@ class ReaderPageMixin:
 
     def get_context_data(self, **kwargs):
         parameters = {k: v for k, v in self.request.GET.items() if k in self.page_parameters}
-        path = self.request.path + (f"?{urlencode(parameters)}" if parameters else "")
+        query = f"?{urlencode(parameters)}" if parameters else ""
+        site = self.request.build_absolute_uri("/").removesuffix("/")
         alternates = [
-            {"code": code, "url": self.request.build_absolute_uri(translate_url(path, code))}
+            {"code": code, "url": site + iri_to_uri(self.path_in(code)) + query}
             for code in self.page_languages()
         ]
         here = next((a for a in alternates if a["code"] == get_language()), alternates[0])
         return super().get_context_data(alternates=alternates, canonical_url=here["url"], **kwargs)
+
+    def path_in(self, language):
+        """This page's path in `language`, from the URL already resolved for the request."""
+        match = self.request.resolver_match
+        kwargs = tuple(match.kwargs.items())
+        return translated_path(match.view_name, kwargs, language, get_urlconf())
 
     def published(self, *, bodies=False):
         return Article.objects.published().for_reader(get_language(), bodies=bodies)
@@ -80,6 +89,13 @@ class ReaderPageMixin:
     def readable(self):
         """Cards of any stories: for reads that apply the published rule themselves."""
         return Article.objects.for_reader(get_language(), bodies=False)
+
+
+@lru_cache(maxsize=8192)
+def translated_path(view_name, kwargs, language, urlconf):
+    """reverse() in `language`, remembered: every page reverses its own URL in each language."""
+    with translation.override(language):
+        return reverse(view_name, kwargs=dict(kwargs), urlconf=urlconf)
 
 
 class ArticleListView(ReaderPageMixin, ListView):
@@ -160,11 +176,12 @@ class ArticleMonthArchiveView(ReaderPageMixin, MonthArchiveView):
     def get_dated_queryset(self, **month):
         """The month's stories; a month without any is a 404 by its empty first page.
 
-        Published as of the month's end when that has passed, which is the same stories: the
-        walk along the index then starts at the month's end, where "published until now"
-        makes SQLite start it at now and step through every later month (10 ms at 100,000)."""
+        Publication times compared with the month's end when that has passed, which is the
+        same stories: the walk along the index then starts at the month's end, where
+        "published until now" makes SQLite start it at now and step through every later month
+        (10 ms at 100,000). Whether a story has ended is still as of now."""
         until = min(timezone.now(), month["published_at__lt"])
-        stories = Article.objects.published(now=until).filter(**month)
+        stories = Article.objects.published(published_by=until).filter(**month)
         return stories.for_reader(get_language(), bodies=False)
 
     def get_next_month(self, date):
@@ -320,9 +337,8 @@ class ArticlePreviewView(ArticleDetailView):
     """A story in any status, shown to staff exactly as readers will see it."""
 
     def get_queryset(self):
-        return Article.objects.for_reader(get_language(), bodies=True).prefetch_related(
-            "tags__label"
-        )
+        stories = Article.objects.for_reader(get_language(), bodies=True, drafts=True)
+        return stories.prefetch_related("tags__label")
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(preview=True, **kwargs)

@@ -119,6 +119,7 @@ def fill(size: int) -> None:
                         Translation(
                             article=article,
                             language=language,
+                            status=Translation.Status.READY,
                             title=f"{title} {article.pk}",
                             summary=summary,
                             body=body,
@@ -186,6 +187,7 @@ def pages() -> list[tuple[str, str, dict]]:
         ("home", "/en/", {}),
         ("story (repeat view)", f"/en/stories/{newest.slug}/", {}),
         ("story, first view (related)", f"/en/stories/{newest.slug}/", {"cold": True}),
+        ("bilingual story", f"/en/stories/{newest.slug}/bilingual/", {}),
         ("topic", f"/en/topics/{tag.slug}/", {}),
         ("source", f"/en/sources/{source.domain}/", {}),
         ("month", f"/en/archive/{middle.year}/{middle.month}/", {}),
@@ -232,24 +234,25 @@ def measure(size: int, repeat: int) -> None:
     def get(client, path, cold):
         if cold:
             cache.clear()
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         response = client.get(path)
         elapsed = time.perf_counter() - started
         assert response.status_code == 200, (path, response.status_code)
-        return elapsed, response
+        return (elapsed, time.process_time() - cpu), response
 
     for label, path, options in pages():
         client, cold = (staff if options.get("staff") else reader), options.get("cold", False)
-        first, response = get(client, path, cold)  # warms Django's caches (content types...)
-        times = [get(client, path, cold)[0] for _ in range(3 if first > SLOW_SECONDS else repeat)]
+        (first, _cpu), response = get(client, path, cold)  # warms Django's caches
+        runs = [get(client, path, cold)[0] for _ in range(3 if first > SLOW_SECONDS else repeat)]
         if cold:
             cache.clear()
         with CaptureQueriesContext(connection) as queries:
             client.get(path)
         row = {
             "label": label,
-            "ms": statistics.median(times) * 1000,
-            "requests": len(times),
+            "ms": statistics.median(wall for wall, _cpu in runs) * 1000,
+            "cpu_ms": statistics.median(cpu for _wall, cpu in runs) * 1000,
+            "requests": len(runs),
             "queries": len(queries),
             "bytes": len(response.content),
         }
@@ -263,7 +266,10 @@ def run(size: int, repeat: int) -> dict:
     ).stdout
     rows = [json.loads(line) for line in output.splitlines() if line.startswith("{")]
     for row in rows:
-        print(f"  {size:>7} {row['label']:32} {row['ms']:9.1f} ms  {row['queries']:3} queries")
+        print(
+            f"  {size:>7} {row['label']:32} {row['ms']:9.1f} ms {row['cpu_ms']:9.1f} ms CPU "
+            f"{row['queries']:3} queries"
+        )
     return {row["label"]: row for row in rows}
 
 
@@ -281,18 +287,27 @@ def main():
     small, large = sizes[0], sizes[-1]
     print(
         f"\nmedian of {args.repeat} single requests (3 when over {SLOW_SECONDS:.0f} s), "
-        "page cache off, SQLite"
+        "page cache off, SQLite; wall time, and the process's CPU time (SQLite runs in the "
+        "process, so CPU time is the page's own work, less swayed by other load on the machine)"
     )
-    header = f"{'page':32} {small:>9,} {large:>9,} {'growth':>7} {'queries':>9}"
+    header = (
+        f"{'page':30} {small:>9,} {large:>9,} {'growth':>7} "
+        f"{'CPU ' + format(small, ','):>11} {'CPU ' + format(large, ','):>11} {'growth':>7} "
+        f"{'queries':>8}"
+    )
     print(header + "\n" + "-" * len(header))
     for label, row in results[large].items():
         before = results[small].get(label)
         if before is None:
-            print(f"{label:32} {'':>9} {row['ms']:7.1f}ms")
+            print(f"{label:30} {'':>9} {row['ms']:7.1f}ms")
             continue
         growth = row["ms"] / before["ms"]
+        cpu_growth = row["cpu_ms"] / max(before["cpu_ms"], 0.001)
         queries = f"{before['queries']}/{row['queries']}"
-        print(f"{label:32} {before['ms']:7.1f}ms {row['ms']:7.1f}ms {growth:6.2f}x {queries:>9}")
+        print(
+            f"{label:30} {before['ms']:7.1f}ms {row['ms']:7.1f}ms {growth:6.2f}x "
+            f"{before['cpu_ms']:9.1f}ms {row['cpu_ms']:9.1f}ms {cpu_growth:6.2f}x {queries:>8}"
+        )
 
 
 if __name__ == "__main__":

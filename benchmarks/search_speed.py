@@ -60,6 +60,7 @@ def fill(count, rng):
                 Translation(
                     article=article,
                     language="en",
+                    status=Translation.Status.READY,
                     title=f"{common}{words(rng, 7)}{' Kyoto' if oldest else ''}",
                     summary=words(rng, 20),
                     body=f"<p>{words(rng, 120)} {common}{words(rng, 80)}</p>",
@@ -67,6 +68,7 @@ def fill(count, rng):
                 Translation(
                     article=article,
                     language="zh-hans",
+                    status=Translation.Status.READY,
                     title=f"{han(rng, 6)}{chinese}{han(rng, 6)}{'京都' if oldest else ''}",
                     summary=han(rng, 30),
                     body=f"<p>{han(rng, 300)}{chinese}{han(rng, 200)}</p>",

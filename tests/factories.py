@@ -27,10 +27,12 @@ def make_article(
     tags=(),
     slug=None,
     original_url=None,
+    unpublish_at=None,
 ) -> Article:
     """An article with an English and a Chinese translation unless told otherwise.
 
-    `en` and `zh` are dicts of Translation fields, or False for no translation in that language.
+    `en` and `zh` are dicts of Translation fields, or False for no translation in that language;
+    translations are ready for readers unless given another `status`.
     """
     n = next(_counter)
     article = Article.objects.create(
@@ -39,6 +41,7 @@ def make_article(
         slug=slug or f"story-{n}",
         status=status,
         published_at=published_at or timezone.now() - timedelta(hours=n),
+        unpublish_at=unpublish_at,
     )
     defaults = {
         "en": {
@@ -56,7 +59,9 @@ def make_article(
         if given is False:
             continue
         Translation.objects.create(
-            article=article, language=language, **{**defaults[language], **(given or {})}
+            article=article,
+            language=language,
+            **{"status": Translation.Status.READY, **defaults[language], **(given or {})},
         )
     if tags:
         article.tags.add(*tags)

@@ -393,9 +393,10 @@ def test_translation_desk_counts_missing_and_outdated_translations_per_status(cl
         (str(row["language"]), row["problem"]): [cell["count"] for cell in row["cells"]]
         for row in response.context["rows"]
     }
-    assert rows[("English", "missing")] == [1, 0, 0, 2]  # draft, review, scheduled, published
-    assert rows[("Simplified Chinese", "outdated")] == [0, 1, 0, 0]
-    assert rows[("Simplified Chinese", "missing")] == [0, 0, 0, 0]
+    # draft, review, scheduled, published, ended
+    assert rows[("English", "missing")] == [1, 0, 0, 2, 0]
+    assert rows[("Simplified Chinese", "outdated")] == [0, 1, 0, 0, 0]
+    assert rows[("Simplified Chinese", "missing")] == [0, 0, 0, 0, 0]
 
 
 def test_translation_desk_numbers_link_to_the_filtered_list(client, editor):

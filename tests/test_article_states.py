@@ -35,7 +35,12 @@ def test_each_story_is_in_exactly_the_state_the_filters_give_it():
         State.DRAFT: make_article(status=Article.Status.DRAFT),
         State.REVIEW: make_article(status=Article.Status.REVIEW),
         State.SCHEDULED: make_article(published_at=now + timedelta(days=1)),
-        State.PUBLISHED: make_article(published_at=now - timedelta(days=1)),
+        State.PUBLISHED: make_article(
+            published_at=now - timedelta(days=1), unpublish_at=now + timedelta(days=1)
+        ),
+        State.ENDED: make_article(
+            published_at=now - timedelta(days=2), unpublish_at=now - timedelta(days=1)
+        ),
     }
     annotated = dict(Article.objects.with_state().values_list("pk", "state"))
     for state, article in stories.items():
@@ -80,6 +85,8 @@ def test_the_latest_public_change_ignores_what_readers_cannot_see():
     public = make_article(published_at=now - timedelta(days=2))
     make_article(published_at=now + timedelta(days=1))  # scheduled, saved later
     make_article(status=Article.Status.DRAFT)
+    make_article(published_at=now - timedelta(days=3), unpublish_at=now - timedelta(days=1))
+    make_article(published_at=now - timedelta(days=1), en={"status": "draft"}, zh=False)
     assert (
         Article.objects.latest_public_change()
         == (

@@ -11,8 +11,8 @@ from playwright.sync_api import expect
 
 from articles import presence
 from articles.models import Article, ImportRecord, Translation
-from tests.factories import make_article, make_import_record
 from tests.conftest import RECORD_VIOLATIONS
+from tests.factories import make_article, make_import_record
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -225,6 +225,22 @@ def test_the_desk_finds_the_translation_older_than_the_other_languages_real_chan
     assert not Article.objects.filter(desk.outdated_q("en")).exists()
 
 
+def test_marking_a_translation_ready_leaves_the_other_language_up_to_date(client, editor, db):
+    article = story_in_the_past()
+    article.translations.update(status="draft")
+    client.force_login(editor)
+    data = shown_form(client, article)
+    data[pane_field(data, "zh-hans", "status")] = "ready"
+    client.post(change_url(article), data)
+
+    article = Article.objects.prefetch_related("translations").get(pk=article.pk)
+    chinese = article.translations.get(language="zh-hans")
+    assert chinese.status == "ready"
+    assert chinese.updated_at < timezone.now() - timedelta(days=1)
+    assert desk.OUTDATED not in desk.language_states(article).values()
+    assert not Article.objects.filter(desk.outdated_q("en")).exists()
+
+
 def test_typed_text_is_stored_as_paragraphs_with_its_angle_brackets(client, editor, db):
     article = story_in_the_past()
     client.force_login(editor)

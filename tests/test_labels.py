@@ -106,6 +106,9 @@ def test_an_editor_adds_an_in_house_story_without_source_or_original_url(client,
             pane_field(data, "zh-hans", "title"): "我们对谈判的分析",
             pane_field(data, "zh-hans", "byline"): "李伟",
             pane_field(data, "zh-hans", "body"): "<p>本社撰写。</p>",
+            # A translation added in the admin starts as a draft; the editor marks both ready.
+            pane_field(data, "en", "status"): "ready",
+            pane_field(data, "zh-hans", "status"): "ready",
         }
     )
     data.pop("source", None)

@@ -12,7 +12,7 @@ from django.utils import translation
 from reversion.models import Version
 from taggit.models import Tag
 
-from articles.models import Article, EditingPresence, Feature, ImportRecord, Source
+from articles.models import Article, EditingPresence, Feature, ImportRecord, Source, Translation
 from tests.admin_forms import form_values
 from tests.factories import make_article, make_import_record, make_source
 
@@ -36,8 +36,12 @@ def reader(django_user_model):
 @pytest.fixture
 def world():
     """A draft, a published story that was once a draft (a revision to restore), a story
-    deleted by an editor (to recover), an open import conflict, a source and a tag."""
+    deleted by an editor (to recover), an open import conflict, a source and a tag, and a
+    story in review whose translations are drafts."""
     draft = make_article(status=DRAFT)
+    in_review = make_article(
+        status=Article.Status.REVIEW, en={"status": "draft"}, zh={"status": "draft"}
+    )
     with reversion.create_revision():
         published = make_article(status=DRAFT, tags=["cop30"])
     with reversion.create_revision():
@@ -56,6 +60,7 @@ def world():
     Feature.objects.create(article=featured, position=1)
     return {
         "draft": draft,
+        "in_review": in_review,
         "published": published,
         "featured": featured,
         "draft_version": Version.objects.get_for_object(published).order_by("pk").first(),
@@ -73,6 +78,8 @@ def state():
         "titles": sorted(
             Article.objects.values_list("pk", "translations__language", "translations__title")
         ),
+        "readiness": sorted(Translation.objects.values_list("pk", "status")),
+        "ends": sorted(Article.objects.values_list("pk", "unpublish_at")),
         "sources": sorted(Source.objects.values_list("pk", "name")),
         "tags": sorted(Tag.objects.values_list("name", flat=True)),
         "resolutions": list(ImportRecord.objects.values_list("resolutions", flat=True)),
@@ -114,6 +121,18 @@ ATTEMPTS = {
         {"status": PUBLISHED, "original_url": "https://e.example/x", "slug": "x"},
     ),
     "bulk publish": lambda c, w: action(c, "publish", w["draft"]),
+    # Panes in language order: English, then Chinese.
+    "mark translations ready": lambda c, w: change_form_post(
+        c,
+        admin_url("articles_article_change", w["in_review"].pk),
+        **{"translations-0-status": "ready", "translations-1-status": "ready"},
+    ),
+    "set an unpublish time": lambda c, w: change_form_post(
+        c,
+        admin_url("articles_article_change", w["in_review"].pk),
+        unpublish_at_0="2031-01-01",
+        unpublish_at_1="08:00:00",
+    ),
     "bulk unpublish": lambda c, w: action(c, "unpublish", w["published"]),
     "bulk delete": lambda c, w: action(c, "delete_selected", w["draft"]),
     "edit a published story": lambda c, w: change_form_post(
@@ -212,6 +231,9 @@ EXPECTED = {
         "publish a draft through the status field": FORM_ERROR,
         "add a story already published": FORM_ERROR,
         "bulk publish": NOT_OFFERED,
+        # The fields are shown, not editable: what is posted for them is not taken.
+        "mark translations ready": NOT_OFFERED,
+        "set an unpublish time": NOT_OFFERED,
         "bulk unpublish": NOT_OFFERED,
         "bulk delete": NOT_OFFERED,
         "edit a published story": FORBIDDEN,
@@ -268,6 +290,8 @@ def test_role_is_refused(request, client, world, role, attempt, status):
     [
         "publish a draft through the status field",
         "bulk publish",
+        "mark translations ready",
+        "set an unpublish time",
         "bulk unpublish",
         "delete a story",
         "restore an earlier version",

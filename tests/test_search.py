@@ -51,7 +51,13 @@ def make_many(count, *, en_title, zh_title="气候谈判", newest=None):
         for n in range(count)
     )
     Translation.objects.bulk_create(
-        Translation(article=article, language=language, title=title, body="<p>Talks went on.</p>")
+        Translation(
+            article=article,
+            language=language,
+            title=title,
+            body="<p>Talks went on.</p>",
+            status=Translation.Status.READY,
+        )
         for article in articles
         for language, title in (("en", en_title), ("zh-hans", zh_title))
     )

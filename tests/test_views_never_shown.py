@@ -1,4 +1,5 @@
-"""Drafts, stories in review and scheduled stories appear nowhere public."""
+"""Drafts, stories in review, scheduled and ended stories, and published stories whose
+translations are all drafts appear nowhere public."""
 
 from datetime import timedelta
 
@@ -6,18 +7,28 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from articles.models import Article
+from articles.models import Article, Translation
 from tests.factories import make_article, make_source
 from tests.helpers import sitemap_pages
 
 pytestmark = pytest.mark.django_db
 
+DRAFT_TRANSLATION = Translation.Status.DRAFT
 HIDDEN = {
-    "draft": {"status": Article.Status.DRAFT},
-    "review": {"status": Article.Status.REVIEW},
-    "scheduled": {
+    "draft": lambda now: {"status": Article.Status.DRAFT},
+    "review": lambda now: {"status": Article.Status.REVIEW},
+    "scheduled": lambda now: {
         "status": Article.Status.PUBLISHED,
-        "published_at": timezone.now() + timedelta(days=1),
+        "published_at": now + timedelta(days=1),
+    },
+    "ended": lambda now: {
+        "status": Article.Status.PUBLISHED,
+        "published_at": now - timedelta(hours=3),
+        "unpublish_at": now - timedelta(seconds=1),
+    },
+    "no ready translation": lambda now: {
+        "status": Article.Status.PUBLISHED,
+        "translation_status": DRAFT_TRANSLATION,
     },
 }
 
@@ -27,14 +38,17 @@ def hidden(request):
     """A story readers must not see, sharing tag, source and month with a public one."""
     source = make_source(domain="hidden-and-public.example.com")
     public = make_article(source=source, tags=["shared"], en={"title": "Public story"})
+    fields = HIDDEN[request.param](timezone.now())
+    status = {"status": fields.pop("translation_status", Translation.Status.READY)}
     story = make_article(
         source=source,
         tags=["shared", "secret-tag"],
-        en={"title": "Secret headline", "summary": "Secret dek", "body": "<p>Secret Bonn</p>"},
-        zh={"title": "秘密标题", "summary": "秘密", "body": "<p>秘密正文</p>"},
+        en={"title": "Secret headline", "summary": "Secret dek", "body": "<p>Secret Bonn</p>"}
+        | status,
+        zh={"title": "秘密标题", "summary": "秘密", "body": "<p>秘密正文</p>"} | status,
         original_url="https://secret.example.com/scoop",
         slug="secret-story",
-        **HIDDEN[request.param],
+        **fields,
     )
     return story, public
 

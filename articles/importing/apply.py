@@ -45,7 +45,8 @@ def apply_values(*, article: Article, values: dict[str, object], create_missing:
 
     Text fields hold "" for nothing. A published story keeps its publication time: a value of
     None for it is not written (the database requires one). Translations and images the story
-    lacks are created when `create_missing`, else ValueError.
+    lacks are created when `create_missing`, else ValueError; a translation the file brings is
+    ready for readers, and an existing one keeps the readiness an editor gave it.
     """
     by_object: dict[tuple[str, str], dict] = {}
     for key, value in values.items():
@@ -67,7 +68,14 @@ def apply_values(*, article: Article, values: dict[str, object], create_missing:
                 _update(translations[ident], fields)
             else:
                 _refuse_unless(create_missing)
-                new_translations.append(Translation(article=article, language=ident, **fields))
+                new_translations.append(
+                    Translation(
+                        article=article,
+                        language=ident,
+                        status=Translation.Status.READY,  # as the file gives it
+                        **fields,
+                    )
+                )
         elif ident in images:
             _image_set(images[ident], keyed)
             images[ident].save()

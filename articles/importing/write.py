@@ -264,7 +264,8 @@ def _article_create(
         original_language=parsed.original_language,
     )
     translations = Translation.objects.bulk_create(
-        Translation(article=article, **vars(translation)) for translation in parsed.translations
+        Translation(article=article, status=Translation.Status.READY, **vars(translation))
+        for translation in parsed.translations
     )
     search_index_update([article.pk])  # bulk_create sends no post_save
     images = Image.objects.bulk_create(image_from(article, image) for image in parsed.images)

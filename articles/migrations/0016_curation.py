@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0013_names_per_language'),
+        ('articles', '0015_admin_source_index'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
