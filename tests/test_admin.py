@@ -491,7 +491,7 @@ def test_a_save_from_a_form_opened_before_an_import_is_refused_and_loses_nothing
     assert response.status_code == 200  # the form again
     page = response.content.decode()
     assert "saved by someone else after you opened it" in page
-    assert "Import of story.txt" in page and "it says." in page
+    assert "Imported from story.txt" in page and "it says." in page
     assert "The editor&#x27;s new dek" in page  # the editor's work is still in the form
     body = article.translations.get(language="en").body
     assert "it says." in body  # the import's change stands
