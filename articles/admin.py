@@ -704,14 +704,14 @@ class ArticleAdmin(VersionAdmin):
             published_at=obj.published_at,
             save=False,
         )
-        if change and not form.has_changed():
+        if change and not form.has_changed() and not _restoring(request):
             return  # saved after its panes, and only if one of them changed (save_related)
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
         if form.feature_changed():  # a Feature's, not the story's: saved apart
             self._save_feature(request, form.instance, form.cleaned_data)
-        if not change or form.has_changed():
+        if not change or form.has_changed() or _restoring(request):
             return super().save_related(request, form, formsets, change)
         # Not the tags either: writing them again unchanged still records a revision.
         for formset in formsets:
@@ -1119,6 +1119,7 @@ class ArticleAdmin(VersionAdmin):
     def revision_view(self, request, object_id, version_id, extra_context=None):
         """Reversion's restore page, with what restoring would change listed on top."""
         _check_may_restore(request)
+        request.restoring = True
         version = get_object_or_404(Version, pk=version_id, object_id=unquote(object_id))
         context = {"revision_changes": revision_changes(version.revision), **(extra_context or {})}
         response = super().revision_view(request, object_id, version_id, context)
@@ -1165,6 +1166,12 @@ class ArticleAdmin(VersionAdmin):
             context["open_conflicts"] = desk.open_conflicts(obj)
             context["preview_links"] = _preview_links(obj)
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+
+def _restoring(request) -> bool:
+    """A restore: reversion has put the old version in the database before the form is
+    processed, so the form matches the database, yet the restore is a change to record."""
+    return getattr(request, "restoring", False)
 
 
 def _feature_of(article: Article) -> Feature | None:

@@ -70,7 +70,7 @@ def comment_text(comment: str) -> str:
     """A revision's comment in the active language, whoever wrote it in whichever language:
     our own (`history_comment`), the admin's record of changed fields (Django's change
     message), the import's, or an older plain message."""
-    stored = _json(comment)
+    stored = _json_loaded(comment)
     if isinstance(stored, dict) and "message" in stored:
         params = dict(stored.get("params") or {})
         if "field" in params:
@@ -89,7 +89,7 @@ def comment_text(comment: str) -> str:
     return gettext(comment) if comment else ""
 
 
-def _json(text: str):
+def _json_loaded(text: str):
     if not text.startswith(("{", "[")):
         return None
     try:

@@ -253,10 +253,19 @@ def test_a_restore_is_recorded_in_the_language_of_whoever_looks(client, editor, 
     with reversion.create_revision():
         story.save()
     version = Version.objects.get_for_object(story).get()
+    # A later change, so that restoring the first version changes something (a restore that
+    # changes nothing saves nothing).
+    translation = story.translations.get(language="en")
+    translation.title = "Later headline"
+    with reversion.create_revision():
+        translation.save()
+        story.save()
     client.force_login(editor)
     client.cookies["django_language"] = "zh-hans"
     url = reverse("admin:articles_article_revision", args=[story.pk, version.pk])
-    client.post(url, form_values(client.get(url).content.decode()))
+    response = client.post(url, form_values(client.get(url).content.decode()))
+    assert response.status_code == 302
+    assert story.translations.get(language="en").title == "Original headline"
 
     assert history_comments(client, story, "en")[-1].startswith("Restored the version saved on")
     assert history_comments(client, story, "zh-hans")[-1].startswith("恢复了")
