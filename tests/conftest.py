@@ -1,4 +1,5 @@
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -49,6 +50,20 @@ def browser_type_launch_args(browser_type_launch_args):
             "--disable-sync",
         ],
     }
+
+
+@pytest.fixture(autouse=True)
+def browser_quiet_at_teardown(request):
+    """A browser test's pages send no presence goodbye or heartbeat while its database is
+    being emptied: the live server would answer it during the flush, and SQLite's shared
+    in-memory database refuses the flush ("table is locked"). Tests that need the goodbye
+    close their pages themselves, before this."""
+    if "page" not in request.fixturenames:
+        yield
+        return
+    context = request.getfixturevalue("context")
+    yield
+    context.route(re.compile(r"/presence/$"), lambda route: route.abort())
 
 
 @pytest.fixture
