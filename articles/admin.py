@@ -1,11 +1,14 @@
 """The editors' desk: curating, translating and publishing stories in the Django admin."""
 
 from datetime import date, datetime, time
+from functools import partial
 
+import reversion
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ChangeList
+from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
@@ -18,11 +21,11 @@ from django.utils import formats, timezone, translation
 from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
-from django.utils.text import capfirst
+from django.utils.text import capfirst, format_lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from reversion.admin import VersionAdmin
-from reversion.models import Version
+from reversion.models import Revision, Version
 from taggit import admin as taggit_admin
 from taggit.models import Tag
 from taggit.utils import edit_string_for_tags
@@ -35,13 +38,33 @@ from .importing.parsers.base import ParseError
 from .importing.parsers.markup import check_html_limits
 from .importing.parsers.urls import canonical_url
 from .labels import LabelWidget, changed_field_labels, label_in
-from .models import Article, Image, ImportRecord, ImportRun, Source, State, TagLabel, Translation
+from .models import (
+    PINNED_PLACES,
+    SEO_DESCRIPTION_LENGTH,
+    SEO_TITLE_LENGTH,
+    Article,
+    Feature,
+    Image,
+    ImportRecord,
+    ImportRun,
+    Source,
+    State,
+    TagLabel,
+    Translation,
+)
 from .rebase import rebase_post
-from .revisions import revision_changes, revision_compare, revisions_since
+from .revisions import (
+    comment_text,
+    history_comment,
+    revision_changes,
+    revision_compare,
+    revisions_since,
+)
 from .roles import can_edit, can_publish
 from .sanitize import sanitize_html
 from .search import article_search_match
-from .tags import tag_name
+from .tags import tag_merge, tag_name
+from .text import spaced_format
 
 URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
 
@@ -205,10 +228,28 @@ class OpenConflictFilter(YesNoFilter):
 # -- Inlines ------------------------------------------------------------------------------------
 
 
+def length_guide(widget_class, length: int, **attrs):
+    """A text widget that counts its characters (each Chinese one is one) against `length`,
+    the guidance in its help text, as the editor types (static/admin_desk/counter.js)."""
+    return widget_class(
+        attrs={
+            **attrs,
+            "data-desk-counter": length,
+            # The words, in the editor's language, for the script to fill in.
+            "data-desk-counter-text": format_lazy(
+                _("{count} of about {length} characters"), count="{count}", length=length
+            ),
+        }
+    )
+
+
 class TranslationForm(forms.ModelForm):
     class Meta:
         model = Translation
-        fields = ["language", "status", "title", "byline", "summary", "body"]
+        fields = [
+            *("language", "status", "title", "byline", "summary", "body"),
+            *("seo_title", "seo_description"),
+        ]
         field_classes = {
             "title": PlainTextField,
             "byline": PlainTextField,
@@ -220,6 +261,10 @@ class TranslationForm(forms.ModelForm):
             "title": forms.TextInput(attrs={"class": "vLargeTextField translation-title"}),
             "summary": forms.Textarea(attrs={"rows": 3}),
             "body": BodyEditor,
+            "seo_title": length_guide(
+                forms.TextInput, SEO_TITLE_LENGTH, **{"class": "vLargeTextField"}
+            ),
+            "seo_description": length_guide(forms.Textarea, SEO_DESCRIPTION_LENGTH, rows=3),
         }
 
     def __init__(self, *args, **kwargs):
@@ -366,13 +411,74 @@ class ArticleForm(forms.ModelForm):
     # concurrency), so an import or a second editor meanwhile is never silently undone.
     loaded_version = forms.CharField(widget=forms.HiddenInput, required=False)
     loaded_tags = forms.CharField(widget=forms.HiddenInput, required=False)
+    # The home page's front (a Feature), for those who may publish.
+    home_placement = forms.ChoiceField(
+        label=_("Placement"),
+        choices=[("", _("Not featured")), *Feature.Placement.choices],
+        required=False,
+        help_text=_(
+            "The lead story comes first on the home page, then the pinned ones, then the "
+            "others by date. A new lead takes the place of the one before."
+        ),
+    )
+    feature_starts_at = forms.SplitDateTimeField(
+        label=_("Featured from"),
+        widget=AdminSplitDateTime,
+        required=False,
+        help_text=_("Empty: at once"),
+    )
+    feature_ends_at = forms.SplitDateTimeField(
+        label=_("Featured until"),
+        widget=AdminSplitDateTime,
+        required=False,
+        help_text=_("Empty: until taken off the home page"),
+    )
+    FEATURE_FIELDS = ("home_placement", "feature_starts_at", "feature_ends_at")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.SplitDateTimeWidget):
+                # To the second in every language: Chinese shows times as "23:40", and the
+                # seconds a form sends back without them would be an edit of the time.
+                field.widget.widgets[1].format = "%H:%M:%S"
         if self.instance.pk:
             self.fields["loaded_version"].initial = self.instance.updated_at.isoformat()
             tags = self.instance.tags.all()
             self.fields["loaded_tags"].initial = edit_string_for_tags(list(tags))
+            if feature := Feature.objects.filter(article=self.instance).first():
+                self.fields["home_placement"].initial = feature.placement
+                self.fields["feature_starts_at"].initial = feature.starts_at
+                self.fields["feature_ends_at"].initial = feature.ends_at
+        request = getattr(self, "request", None)
+        if request is None or not can_publish(request.user):
+            for name in self.FEATURE_FIELDS:
+                self.fields[name].disabled = True
+
+    def feature_changed(self) -> bool:
+        return any(name in self.changed_data for name in self.FEATURE_FIELDS)
+
+    def has_changed(self) -> bool:
+        """Whether the story itself changed: the home page fields are a Feature's."""
+        return any(name not in self.FEATURE_FIELDS for name in self.changed_data)
+
+    def clean_feature_ends_at(self):
+        starts = self.cleaned_data.get("feature_starts_at")
+        ends = self.cleaned_data["feature_ends_at"]
+        if starts and ends and ends <= starts:
+            raise ValidationError(_("A feature must end after it starts."), code="ends_first")
+        return ends
+
+    def clean_home_placement(self):
+        placement = self.cleaned_data["home_placement"]
+        pinning = "home_placement" in self.changed_data and placement == Feature.Placement.PINNED
+        if pinning and publishing.feature_place(article=self.instance, placement=placement) is None:
+            raise ValidationError(
+                _("%(count)d stories are pinned already: take one off the home page first.")
+                % {"count": PINNED_PLACES},
+                code="full",
+            )
+        return placement
 
     def clean_original_url(self):
         """The form the importer gives the story's address, so a later import finds it.
@@ -427,7 +533,7 @@ class ArticleForm(forms.ModelForm):
 
 def stale_message(changes: list[dict], revisions: list, not_kept: list[str]) -> str:
     saved_by = "; ".join(
-        f"{revision.user or revision.comment} ({_local_time(revision.date_created)})"
+        f"{revision.user or comment_text(revision.comment)} ({_local_time(revision.date_created)})"
         for revision in revisions
     )
     changed = "; ".join(
@@ -450,6 +556,11 @@ def _local_time(moment) -> str:
     return formats.localize(timezone.localtime(moment))
 
 
+def _sentence(text: str) -> str:
+    """A sentence that ends in a time whose format ends in a full stop ("8 a.m.") keeps one."""
+    return text[:-1] if text.endswith("..") else text
+
+
 def _short(value, limit=120) -> str:
     text = "—" if value in (None, "") else " ".join(str(value).split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -466,7 +577,7 @@ class ArticleChangeList(ChangeList):
         return (
             super()
             .get_queryset(request, exclude_parameters)
-            .select_related("source")
+            .select_related("source", "feature")
             .prefetch_related(
                 "translations",
                 Prefetch("images", Image.objects.order_by("position", "id")),
@@ -504,7 +615,7 @@ class ArticleAdmin(VersionAdmin):
     search_fields = ["slug", "original_url"]
     list_per_page = 50
     show_full_result_count = False  # a second count of every story, for "N total" in search
-    actions = ["submit_for_review", "publish", "unpublish"]
+    actions = ["submit_for_review", "publish", "unpublish", "make_lead", "pin", "unfeature"]
     autocomplete_fields = ["source"]
     formfield_overrides = URL_FIELDS
     readonly_fields = ["workflow_state", "original_link", "created_at", "updated_at"]
@@ -520,6 +631,7 @@ class ArticleAdmin(VersionAdmin):
                 ]
             },
         ),
+        (_("Home page"), {"fields": ["home_placement", ("feature_starts_at", "feature_ends_at")]}),
         (
             _("Origin"),
             {"fields": ["source", ("original_url", "original_link"), "original_language", "slug"]},
@@ -592,24 +704,37 @@ class ArticleAdmin(VersionAdmin):
             published_at=obj.published_at,
             save=False,
         )
-        if change and not form.has_changed():
+        if change and not form.has_changed() and not _restoring(request):
             return  # saved after its panes, and only if one of them changed (save_related)
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
-        if not change or form.has_changed():
+        if form.feature_changed():  # a Feature's, not the story's: saved apart
+            self._save_feature(request, form.instance, form.cleaned_data)
+        if not change or form.has_changed() or _restoring(request):
             return super().save_related(request, form, formsets, change)
         # Not the tags either: writing them again unchanged still records a revision.
         for formset in formsets:
             self.save_formset(request, form, formset, change=change)
         if any(fs.new_objects or fs.changed_objects or fs.deleted_objects for fs in formsets):
             form.instance.save()  # the story changed: a new updated_at, and one revision of it
-        else:
+        elif not form.feature_changed():
             request.nothing_changed = True  # no save, no revision, no history entry
 
-    def log_change(self, request, obj, message):
-        if not getattr(request, "nothing_changed", False):
-            return super().log_change(request, obj, message)
+    def _save_feature(self, request, article, values):
+        try:
+            if values["home_placement"]:
+                publishing.article_feature(
+                    article=article,
+                    user=request.user,
+                    placement=values["home_placement"],
+                    starts_at=values["feature_starts_at"],
+                    ends_at=values["feature_ends_at"],
+                )
+            else:
+                publishing.article_unfeature(article=article, user=request.user)
+        except (publishing.FeatureRefused, PermissionDenied) as refused:
+            self.message_user(request, str(refused), messages.WARNING)
 
     def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
         if getattr(request, "nothing_changed", False) and level == messages.SUCCESS:
@@ -654,13 +779,16 @@ class ArticleAdmin(VersionAdmin):
     def headline(self, article):
         translation = article.translation_for(get_language())
         title = translation.title if translation else article.original_url
+        badges = []
+        if feature := _feature_of(article):
+            badges.append(("desk-badge-feature", feature.placement_label()))
         if article.has_open_conflict:
-            return format_html(
-                '{} <span class="desk-badge desk-badge-conflict">{}</span>',
-                title,
-                _("import conflict"),
-            )
-        return title
+            badges.append(("desk-badge-conflict", _("import conflict")))
+        return format_html(
+            "{} {}",
+            title,
+            format_html_join(" ", '<span class="desk-badge {}">{}</span>', badges),
+        )
 
     @admin.display(description=_("status"), ordering="status")
     def status_label(self, article):
@@ -673,9 +801,9 @@ class ArticleAdmin(VersionAdmin):
     def workflow_state(self, article):
         status = _state(article)
         if status == State.SCHEDULED:
-            note = _("Goes live by itself at %(time)s.") % {
-                "time": _local_time(article.published_at)
-            }
+            note = _sentence(
+                _("Goes live by itself at %(time)s.") % {"time": _local_time(article.published_at)}
+            )
         elif status == State.PUBLISHED:
             note = _("Readers see this story.")
         elif status == State.ENDED:
@@ -757,6 +885,28 @@ class ArticleAdmin(VersionAdmin):
             request, queryset, publishing.article_unpublish, _("%(count)d unpublished.")
         )
 
+    @admin.action(description=_("Make the lead story of the home page"), permissions=["publish"])
+    def make_lead(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, _("Choose one story as the lead."), messages.WARNING)
+            return
+        feature = partial(publishing.article_feature, placement=Feature.Placement.LEAD)
+        self._run_action(request, queryset, feature, _("%(count)d made the lead story."))
+
+    @admin.action(description=_("Pin to the home page"), permissions=["publish"])
+    def pin(self, request, queryset):
+        feature = partial(publishing.article_feature, placement=Feature.Placement.PINNED)
+        self._run_action(request, queryset, feature, _("%(count)d pinned."))
+
+    @admin.action(description=_("Take off the home page"), permissions=["publish"])
+    def unfeature(self, request, queryset):
+        self._run_action(
+            request,
+            queryset,
+            publishing.article_unfeature,
+            _("%(count)d taken off the home page."),
+        )
+
     def _run_action(self, request, queryset, service, done_message):
         done, refused = 0, 0
         for article in queryset:
@@ -765,6 +915,8 @@ class ArticleAdmin(VersionAdmin):
                 done += 1
             except PermissionDenied:
                 refused += 1
+            except publishing.FeatureRefused as error:
+                self.message_user(request, f"{article}: {error}", messages.WARNING)
         self.message_user(request, done_message % {"count": done}, messages.SUCCESS)
         if refused:
             self.message_user(
@@ -782,6 +934,11 @@ class ArticleAdmin(VersionAdmin):
                 "translation-desk/",
                 self.admin_site.admin_view(self.translation_desk_view),
                 name="articles_article_translation_desk",
+            ),
+            path(
+                "home-page/",
+                self.admin_site.admin_view(self.home_page_view),
+                name="articles_article_home_page",
             ),
             path(
                 "<path:object_id>/conflicts/<int:record_id>/",
@@ -827,6 +984,55 @@ class ArticleAdmin(VersionAdmin):
             "rows": rows,
         }
         return TemplateResponse(request, "admin/articles/translation_desk.html", context)
+
+    def home_page_view(self, request):
+        """What the home page shows first, in order, and whether readers see it now; editors
+        move the pinned stories up and down, or take stories off."""
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        if request.method == "POST":
+            return self._home_page_change(request)
+        now = timezone.now()
+        features = Feature.objects.select_related("featured_by").order_by("position")
+        stories = Article.objects.filter(feature__in=features).prefetch_related("translations")
+        stories = {article.pk: article for article in stories}
+        # What readers see first now: the readers' rule and the features' rule, asked.
+        shown = set(Article.objects.published(now).featured(now).values_list("pk", flat=True))
+        rows = [
+            {
+                "feature": feature,
+                "article": stories[feature.article_id],
+                "shown": feature.article_id in shown,
+                "when": _feature_when(feature, now),
+                "change_url": reverse("admin:articles_article_change", args=[feature.article_id]),
+            }
+            for feature in features
+        ]
+        pinned = [row for row in rows if row["feature"].placement == Feature.Placement.PINNED]
+        for index, row in enumerate(pinned):
+            row["up"], row["down"] = index > 0, index < len(pinned) - 1
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Home page"),
+            "rows": rows,
+            "pinned_places": PINNED_PLACES,
+            "may_change": can_publish(request.user),
+        }
+        return TemplateResponse(request, "admin/articles/home_page.html", context)
+
+    def _home_page_change(self, request):
+        pk = request.POST.get("article", "")
+        article = get_object_or_404(Article, pk=pk if pk.isdigit() else None)
+        change = {
+            "up": partial(publishing.feature_move, offset=-1),
+            "down": partial(publishing.feature_move, offset=1),
+            "remove": publishing.article_unfeature,
+        }.get(request.POST.get("change"))
+        if change is None:
+            raise PermissionDenied
+        change(article=article, user=request.user)
+        return HttpResponseRedirect(reverse("admin:articles_article_home_page"))
 
     def conflict_view(self, request, object_id, record_id):
         # Rights first: a staff member without them learns nothing, not even what exists.
@@ -900,6 +1106,7 @@ class ArticleAdmin(VersionAdmin):
             "title": _("Changes saved %(time)s")
             % {"time": _local_time(version.revision.date_created)},
             "revision": version.revision,
+            "comment": comment_text(version.revision.comment),
             "revision_changes": revision_compare(
                 version.revision, earlier.revision if earlier else None
             ),
@@ -912,9 +1119,43 @@ class ArticleAdmin(VersionAdmin):
     def revision_view(self, request, object_id, version_id, extra_context=None):
         """Reversion's restore page, with what restoring would change listed on top."""
         _check_may_restore(request)
+        request.restoring = True
         version = get_object_or_404(Version, pk=version_id, object_id=unquote(object_id))
         context = {"revision_changes": revision_changes(version.revision), **(extra_context or {})}
-        return super().revision_view(request, object_id, version_id, context)
+        response = super().revision_view(request, object_id, version_id, context)
+        if request.method == "POST" and response.status_code == 302:
+            # Reversion words the restore in the restorer's language; kept as our own comment,
+            # it reads in the language of whoever looks at the history.
+            restored = Version.objects.get_for_object_reference(Article, version.object_id)
+            restored = restored.filter(revision__user=request.user).values("revision").first()
+            if restored:
+                when = version.revision.date_created.isoformat()
+                Revision.objects.filter(pk=restored["revision"]).update(
+                    comment=history_comment(_("Restored the version saved on %(time)s"), time=when)
+                )
+        return response
+
+    # History: each entry kept in a form any language can show (articles/revisions.py).
+
+    def log_addition(self, request, obj, message):
+        entry = super().log_addition(request, obj, message)
+        if reversion.is_active():
+            reversion.set_comment(entry.change_message)
+        return entry
+
+    def log_change(self, request, obj, message):
+        if getattr(request, "nothing_changed", False):
+            return None
+        entry = super().log_change(request, obj, message)
+        if reversion.is_active():
+            reversion.set_comment(entry.change_message)
+        return entry
+
+    def history_view(self, request, object_id, extra_context=None):
+        response = super().history_view(request, object_id, extra_context)
+        for action in response.context_data.get("action_list", []):
+            action["comment"] = comment_text(action["revision"].comment)
+        return response
 
     def recover_view(self, request, version_id, extra_context=None):
         _check_may_restore(request)
@@ -925,6 +1166,31 @@ class ArticleAdmin(VersionAdmin):
             context["open_conflicts"] = desk.open_conflicts(obj)
             context["preview_links"] = _preview_links(obj)
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+
+def _restoring(request) -> bool:
+    """A restore: reversion has put the old version in the database before the form is
+    processed, so the form matches the database, yet the restore is a change to record."""
+    return getattr(request, "restoring", False)
+
+
+def _feature_of(article: Article) -> Feature | None:
+    try:
+        return article.feature
+    except Feature.DoesNotExist:
+        return None
+
+
+def _feature_when(feature: Feature, now) -> str:
+    """When a feature shows, in the editor's words."""
+    if feature.ends_at and feature.ends_at <= now:
+        return _sentence(_("Ended at %(time)s.") % {"time": _local_time(feature.ends_at)})
+    parts = []
+    if feature.starts_at and feature.starts_at > now:
+        parts.append(_("From %(time)s.") % {"time": _local_time(feature.starts_at)})
+    if feature.ends_at:
+        parts.append(_("Until %(time)s.") % {"time": _local_time(feature.ends_at)})
+    return " ".join(_sentence(part) for part in parts) or _("Until taken off.")
 
 
 def _state(article: Article) -> str:
@@ -1033,7 +1299,39 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(ImportRun)
 class ImportRunAdmin(ReadOnlyAdmin):
-    list_display = ["started_at", "finished_at", "counts"]
+    list_display = ["started_at", "finished_at", "outcome_counts"]
+    fields = ["started_at", "finished_at", "outcome_counts", "run_options", "records"]
+    readonly_fields = fields
+
+    @admin.display(description=_("files"))
+    def outcome_counts(self, run):
+        """How many files had each outcome, labelled, in the import's own order."""
+        return format_html_join(
+            " ",
+            '<span class="desk-count-pair desk-outcome-{}">{} <b>{}</b></span>',
+            (
+                (outcome, label, run.counts.get(outcome, 0))
+                for outcome, label in ImportRecord.Outcome.choices
+            ),
+        )
+
+    @admin.display(description=_("options"))
+    def run_options(self, run):
+        labels = {"publish": _("Publish"), "fetch_images": _("Download images")}
+        return format_html_join(
+            " ",
+            '<span class="desk-count-pair">{} <b>{}</b></span>',
+            (
+                (label, _("yes") if run.options.get(name) else _("no"))
+                for name, label in labels.items()
+                if name in run.options
+            ),
+        )
+
+    @admin.display(description=_("import records"))
+    def records(self, run):
+        url = reverse("admin:articles_importrecord_changelist") + f"?run__id__exact={run.pk}"
+        return format_html('<a href="{}">{}</a>', url, _("The files of this run"))
 
 
 @admin.register(ImportRecord)
@@ -1058,14 +1356,28 @@ class TagLabelInline(admin.StackedInline):
     verbose_name = verbose_name_plural = _("names for readers")
 
 
+class TagMergeForm(forms.Form):
+    name = forms.CharField(
+        label=_("merged tag"),
+        max_length=Tag._meta.get_field("name").max_length,
+        help_text=_("A new name, or the name of an existing tag."),
+    )
+
+
 admin.site.unregister(Tag)
 
 
 @admin.register(Tag)
 class TagAdmin(taggit_admin.TagAdmin):
     inlines = [TagLabelInline, *taggit_admin.TagAdmin.inlines]
-    list_display = ["name", "reader_names", "slug"]
+    list_display = ["name", "reader_names", "slug", "story_count"]
     list_select_related = ["label"]
+    # taggit's own merge asks in English and keeps the merged tags; this one asks in the
+    # editor's language and merges through tags.tag_merge.
+    actions = ["merge"]
+
+    def get_urls(self):
+        return admin.ModelAdmin.get_urls(self)  # without taggit's merge page
 
     @admin.display(description=_("names for readers"))
     def reader_names(self, tag):
@@ -1074,3 +1386,34 @@ class TagAdmin(taggit_admin.TagAdmin):
     def construct_change_message(self, request, form, formsets, add=False):
         message = super().construct_change_message(request, form, formsets, add)
         return change_message_per_language(message, form, formsets)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(story_count=Count("taggit_taggeditem_items"))
+
+    @admin.display(description=_("stories"), ordering="story_count")
+    def story_count(self, tag):
+        return tag.story_count
+
+    @admin.action(description=_("Merge the selected tags"), permissions=["change"])
+    def merge(self, request, queryset):
+        """A page that asks for the merged tag's name, then the merge (Django's pattern for an
+        action that needs an answer: the chosen tags ride along in the form)."""
+        form = TagMergeForm(request.POST if "merge" in request.POST else None)
+        if form.is_valid():
+            names = ", ".join(tag.name for tag in queryset)
+            target = tag_merge(tags=list(queryset), into=form.cleaned_data["name"])
+            self.message_user(
+                request,
+                spaced_format(_("Merged %(names)s into %(tag)s."), names=names, tag=target.name),
+                messages.SUCCESS,
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Merge tags"),
+            "form": form,
+            "tags": queryset,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/taggit/tag/merge.html", context)

@@ -9,8 +9,9 @@ local-memory cache as with Redis. Pages cached before become unreachable and sim
 The bump commits with the content, never before it: a reader who sees the new number also sees
 the new content, so old content is never cached under the new generation.
 
-The token also remembers when the next story changes state by the clock (a scheduled story
-falls due, a published one reaches its unpublish time), and turns over at that moment.
+The token also remembers when what readers see next changes by the clock (a scheduled story
+falls due, a published one reaches its unpublish time, a home page feature starts or ends), and
+turns over at that moment.
 """
 
 import hashlib
@@ -27,7 +28,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
 from taggit.models import Tag, TaggedItem
 
-from .models import Article, Image, PageGeneration, Source, Translation
+from .models import Article, Feature, Image, PageGeneration, Source, TagLabel, Translation
 
 GENERATION_KEY = "newsdesk:page-generation"
 
@@ -40,10 +41,11 @@ def page_generation() -> str:
         or state["number"] != number
         or (state["due"] is not None and state["due"] <= timezone.now())
     ):
+        changes = [Article.objects.next_change_by_the_clock(), Feature.objects.next_change()]
         state = {
             "number": number,
             "token": f"{number}.{uuid4().hex}",
-            "due": Article.objects.next_change_by_the_clock(),
+            "due": min(filter(None, changes), default=None),
         }
         cache.set(GENERATION_KEY, state, timeout=None)
     return state["token"]
@@ -129,7 +131,7 @@ def cache_for_anonymous(view, *, page_parameters=None):
 
 # bulk_create and QuerySet.update send no signal: the import creates each Article with
 # .create(), so its post_save bumps the generation in the file's transaction.
-for model in (Source, Article, Translation, Image, Tag, TaggedItem):
+for model in (Source, Article, Translation, Image, Feature, Tag, TagLabel, TaggedItem):
     post_save.connect(page_generation_bump, sender=model, dispatch_uid=f"page-cache-save-{model}")
     post_delete.connect(page_generation_bump, sender=model, dispatch_uid=f"page-cache-del-{model}")
 m2m_changed.connect(

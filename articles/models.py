@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models.functions import TruncMonth
 from django.db.models.query import ModelIterable
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
@@ -185,9 +186,30 @@ class ArticleQuerySet(models.QuerySet):
     def _fetch_all(self):
         fetching = self._result_cache is None
         super()._fetch_all()
-        if fetching and self._reader_parts and issubclass(self._iterable_class, ModelIterable):
+        if fetching and self._reads_reader_parts():
+            self._attach_reader_parts(self._result_cache)
+
+    def iterator(self, chunk_size=None):
+        """As QuerySet.iterator, and for a for_reader() queryset with the reader's parts
+        attached to each chunk of stories as it is read."""
+        if not self._reads_reader_parts():
+            yield from super().iterator(chunk_size)
+            return
+        chunk = []
+        for story in super().iterator(chunk_size):
+            chunk.append(story)
+            if len(chunk) == (chunk_size or 2000):
+                yield from self._attach_reader_parts(chunk)
+                chunk = []
+        yield from self._attach_reader_parts(chunk)
+
+    def _reads_reader_parts(self) -> bool:
+        return bool(self._reader_parts) and issubclass(self._iterable_class, ModelIterable)
+
+    def _attach_reader_parts(self, fetched: list) -> list:
+        if fetched:
             language, translations = self._reader_parts
-            stories = {story.pk: story for story in self._result_cache}
+            stories = {story.pk: story for story in fetched}
             for story in stories.values():
                 story.reader_translations, story.reader_images = [], []
             for translation in translations.filter(article_id__in=stories):
@@ -196,6 +218,12 @@ class ArticleQuerySet(models.QuerySet):
                 stories[image.article_id].reader_images.append(image)
             for story in stories.values():
                 story.reader_translations.sort(key=lambda t: (t.language != language, t.language))
+        return fetched
+
+    def featured(self, now=None):
+        """Stories on the home page's front now: the lead first, then the pinned in their
+        order. Chain after `published()`: featuring never makes a story public."""
+        return self.filter(feature__in=Feature.objects.live(now)).order_by("feature__position")
 
     def tagged(self, tag):
         return self.filter(tags=tag)
@@ -373,6 +401,12 @@ class Article(models.Model):
         return next(iter(preferred or translations), None)
 
 
+# What search engines show of a title and a description, in characters (a Chinese character
+# is one): guidance for editors, not a limit.
+SEO_TITLE_LENGTH = 60
+SEO_DESCRIPTION_LENGTH = 160
+
+
 class TranslationQuerySet(models.QuerySet):
     def ready(self):
         """Translations an editor has marked ready for readers."""
@@ -396,6 +430,30 @@ class Translation(models.Model):
     title = models.CharField(_("headline"), max_length=500)
     summary = models.TextField(_("summary"), blank=True, help_text=_("The dek under the headline"))
     body = SanitizedHtmlField(_("body"), blank=True)
+    seo_title = models.CharField(
+        _("search engine title"),
+        max_length=200,
+        blank=True,
+        help_text=format_lazy(
+            _(
+                "The title in search results and link previews, about {length} characters; "
+                "empty: the headline."
+            ),
+            length=SEO_TITLE_LENGTH,
+        ),
+    )
+    seo_description = models.TextField(
+        _("search engine description"),
+        max_length=500,
+        blank=True,
+        help_text=format_lazy(
+            _(
+                "The text under the title in search results and link previews, about {length} "
+                "characters; empty: the dek, else the first paragraph."
+            ),
+            length=SEO_DESCRIPTION_LENGTH,
+        ),
+    )
     byline = models.CharField(
         _("byline"),
         max_length=200,
@@ -441,6 +499,97 @@ class Translation(models.Model):
         """What feeds, search engines and link previews show under the headline: the dek, else
         the first paragraph of the body, else the headline itself, so that it is never empty."""
         return self.summary.strip() or first_paragraph(self.body) or self.title
+
+    def page_title(self) -> str:
+        """The story's title for search engines and link previews."""
+        return self.seo_title.strip() or self.title
+
+    def page_description(self) -> str:
+        return self.seo_description.strip() or self.description()
+
+
+# The home page's front: place 0 is the lead story, places 1 to PINNED_PLACES the pinned.
+LEAD_PLACE = 0
+PINNED_PLACES = 4
+
+
+class FeatureQuerySet(models.QuerySet):
+    def live(self, now=None):
+        """Features whose time has come and not yet gone: the one rule for both ends."""
+        now = now or timezone.now()
+        started = models.Q(starts_at__isnull=True) | models.Q(starts_at__lte=now)
+        not_ended = models.Q(ends_at__isnull=True) | models.Q(ends_at__gt=now)
+        return self.filter(started & not_ended)
+
+    def ended(self, now=None):
+        return self.filter(ends_at__lte=now or timezone.now())
+
+    def next_change(self, now=None):
+        """The next start or end still to come: when the home page changes by itself."""
+        now = now or timezone.now()
+        times = [
+            self.filter(**{f"{field}__gt": now}).order_by(field).values_list(field, flat=True)
+            for field in ("starts_at", "ends_at")
+        ]
+        return min((time for time in (t.first() for t in times) if time), default=None)
+
+
+class Feature(models.Model):
+    """A story on the front of the home page: the lead or one of the pinned, by its place.
+    A place holds one story (a unique constraint), so two editors at the same moment cannot
+    make two leads or one pinned story too many."""
+
+    class Placement(models.TextChoices):
+        LEAD = "lead", _("Lead story")
+        PINNED = "pinned", _("Pinned")
+
+    article = models.OneToOneField(
+        Article, on_delete=models.CASCADE, related_name="feature", verbose_name=_("article")
+    )
+    position = models.PositiveSmallIntegerField(_("place"), unique=True)
+    starts_at = models.DateTimeField(
+        _("featured from"), null=True, blank=True, help_text=_("Empty: at once")
+    )
+    ends_at = models.DateTimeField(
+        _("featured until"), null=True, blank=True, help_text=_("Empty: until removed")
+    )
+    featured_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("featured by"),
+    )
+
+    objects = FeatureQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position"]
+        verbose_name = _("home page feature")
+        verbose_name_plural = _("home page features")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(position__lte=PINNED_PLACES), name="feature_place_in_range"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ends_at__isnull=True)
+                | models.Q(starts_at__isnull=True)
+                | models.Q(ends_at__gt=models.F("starts_at")),
+                name="feature_ends_after_start",
+                violation_error_message=_("A feature must end after it starts."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.placement_label()}: {self.article}"
+
+    @property
+    def placement(self) -> str:
+        return self.Placement.LEAD if self.position == LEAD_PLACE else self.Placement.PINNED
+
+    def placement_label(self) -> str:
+        return self.Placement(self.placement).label
 
 
 class Image(models.Model):

@@ -9,14 +9,13 @@ locked until the write commits. Each write saves one revision so the history sho
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import languages
 from .importing.apply import apply_values
-from .importing.fieldkeys import describe
-from .models import Article, ImportRecord, Translation
+from .models import LEAD_PLACE, PINNED_PLACES, Article, Feature, ImportRecord, Translation
 from .revisions import article_revision
 from .roles import can_edit, can_publish
 
@@ -149,7 +148,7 @@ def conflict_open_keys(record: ImportRecord) -> list[str]:
 def conflict_take(*, record: ImportRecord, key: str, user) -> ImportRecord:
     """Write the value from the file into the field, replacing the editor's."""
     _check_conflict(record, key, user)
-    with article_revision(comment=_("Took the imported value of %s") % describe(key), user=user):
+    with article_revision(comment=_("Took the imported value of %(field)s"), field=key, user=user):
         incoming = {key: record.conflicts[key]["incoming"]}
         if not apply_values(article=record.article, values=incoming, create_missing=False):
             raise ValueError(_("A published story keeps its publication time."))
@@ -177,3 +176,91 @@ def _resolve(record: ImportRecord, key: str, choice: str, user) -> ImportRecord:
         record.resolved_at = now
     record.save(update_fields=["resolutions", "resolved_at"])
     return record
+
+
+# -- The home page's front: one lead story and up to PINNED_PLACES pinned ones --------------
+
+
+class FeatureRefused(ValueError):
+    """A feature that cannot be made, said in the editor's words."""
+
+
+def feature_place(*, article: Article, placement: str, now=None) -> int | None:
+    """The place `article` takes as `placement`: the lead's, its own pinned place, else the
+    first place no other story holds (an ended feature's place is free); None when every
+    pinned place is taken."""
+    if placement == Feature.Placement.LEAD:
+        return LEAD_PLACE
+    others = Feature.objects.exclude(article_id=article.pk)
+    current = Feature.objects.filter(article_id=article.pk).values_list("position", flat=True)
+    current = current.first()
+    if current not in (None, LEAD_PLACE):
+        return current
+    taken = set(others.exclude(pk__in=others.ended(now)).values_list("position", flat=True))
+    return next((p for p in range(LEAD_PLACE + 1, PINNED_PLACES + 1) if p not in taken), None)
+
+
+def article_feature(
+    *, article: Article, user, placement: str, starts_at=None, ends_at=None
+) -> Feature:
+    """Put the story on the front of the home page, from `starts_at` (else now) until `ends_at`
+    (else until taken off). A new lead takes the place of the one before, which leaves the
+    front; a pinned story takes the first free place."""
+    _check_may_feature(user)
+    if starts_at and ends_at and ends_at <= starts_at:
+        raise FeatureRefused(_("A feature must end after it starts."))
+    try:
+        with transaction.atomic():
+            # Every featuring waits here for the one before it to commit.
+            list(Feature.objects.select_for_update().values_list("pk", flat=True))
+            place = feature_place(article=article, placement=placement)
+            if place is None:
+                raise FeatureRefused(
+                    _("%(count)d stories are pinned already: take one off the home page first.")
+                    % {"count": PINNED_PLACES}
+                )
+            # A new lead replaces the one before; a pinned story takes only a free place or
+            # one an ended feature still holds.
+            holders = Feature.objects.filter(position=place).exclude(article=article)
+            if place != LEAD_PLACE:
+                holders = holders.ended()
+            holders.delete()
+            feature, _created = Feature.objects.update_or_create(
+                article=article,
+                defaults={
+                    "position": place,
+                    "starts_at": starts_at,
+                    "ends_at": ends_at,
+                    "featured_by": user if user.is_authenticated else None,
+                },
+            )
+    except IntegrityError:  # another editor took the place between our read and our write
+        raise FeatureRefused(
+            _("Someone else changed the home page at the same moment; please try again.")
+        ) from None
+    return feature
+
+
+def article_unfeature(*, article: Article, user) -> None:
+    _check_may_feature(user)
+    Feature.objects.filter(article=article).delete()
+
+
+@transaction.atomic
+def feature_move(*, article: Article, user, offset: int) -> None:
+    """Move a pinned story `offset` places up (-1) or down (+1) among the pinned."""
+    _check_may_feature(user)
+    pinned = list(Feature.objects.select_for_update().exclude(position=LEAD_PLACE))
+    index = next((i for i, f in enumerate(pinned) if f.article_id == article.pk), None)
+    if index is None or not 0 <= index + offset < len(pinned):
+        return
+    moved, other = pinned[index], pinned[index + offset]
+    moved.position, other.position = other.position, moved.position
+    # A place holds one story at every moment, so the two swap by being written anew.
+    Feature.objects.filter(pk__in=[moved.pk, other.pk]).delete()
+    Feature.objects.bulk_create([moved, other])
+
+
+def _check_may_feature(user) -> None:
+    if not can_publish(user):
+        raise PermissionDenied(_("Only editors can change what the home page shows first."))

@@ -10,21 +10,25 @@ from datetime import datetime
 from difflib import SequenceMatcher
 
 import reversion
+from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DEFAULT_DB_ALIAS
-from django.utils import timezone
+from django.utils import formats, timezone, translation
+from django.utils.dateparse import parse_datetime
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 from reversion.models import Revision, Version
 
 from . import languages
+from .importing.fieldkeys import describe
 from .labels import LabelField, label_changes
-from .models import Article, Image, Translation
+from .models import Article, Image, ImportRecord, Translation
 from .sanitize import SanitizedHtmlField
-from .text import text_blocks
+from .text import spaced_format, text_blocks
 
 # Following both ways means a save of any one of them records the whole story.
 for model, follow in (
@@ -37,13 +41,61 @@ for model, follow in (
 
 
 @contextmanager
-def article_revision(*, comment: str, user=None):
-    """Saves inside the block become one revision with this comment (and author, if given)."""
+def article_revision(*, comment: str, user=None, **params):
+    """Saves inside the block become one revision with this comment (and author, if given).
+
+    `comment` is a message marked for translation, with `params` for its placeholders: it is
+    kept as its English source and shown in the language of whoever reads the history
+    (`comment_text`). A `field` parameter is a merge key and a `time` one an ISO 8601 time,
+    each said in the reader's language when shown.
+    """
     with reversion.create_revision():
         yield
-        reversion.set_comment(str(comment))
+        reversion.set_comment(history_comment(comment, **params))
         if user is not None and user.is_authenticated:
             reversion.set_user(user)
+
+
+def history_comment(message, **params) -> str:
+    with translation.override(None):  # the message's English source, never a translation
+        source = str(message)
+    return json.dumps({"message": source, "params": params}, ensure_ascii=False)
+
+
+# What the import writes (importing/write.py): "Import of <file name>: <outcome>".
+IMPORT_COMMENT = re.compile(r"Import of (?P<file>.+): (?P<outcome>[a-z]+)")
+
+
+def comment_text(comment: str) -> str:
+    """A revision's comment in the active language, whoever wrote it in whichever language:
+    our own (`history_comment`), the admin's record of changed fields (Django's change
+    message), the import's, or an older plain message."""
+    stored = _json_loaded(comment)
+    if isinstance(stored, dict) and "message" in stored:
+        params = dict(stored.get("params") or {})
+        if "field" in params:
+            params["field"] = describe(params["field"])
+        if "time" in params:
+            params["time"] = formats.localize(timezone.localtime(parse_datetime(params["time"])))
+        return spaced_format(gettext(stored["message"]), **params)
+    if isinstance(stored, list):
+        return LogEntry(change_message=comment).get_change_message()
+    if match := IMPORT_COMMENT.fullmatch(comment):
+        outcome = match["outcome"]
+        label = ImportRecord.Outcome(outcome).label if outcome in ImportRecord.Outcome else outcome
+        return spaced_format(
+            _("Imported from %(file)s: %(outcome)s"), file=match["file"], outcome=label
+        )
+    return gettext(comment) if comment else ""
+
+
+def _json_loaded(text: str):
+    if not text.startswith(("{", "[")):
+        return None
+    try:
+        return json.loads(text)
+    except ValueError:
+        return None
 
 
 def save_story_revision(*, article: Article, comment: str, title: str = "", children=None):
@@ -245,12 +297,21 @@ def highlighted_diff(then: str, now: str) -> tuple[str, str]:
 
 
 def diff_text(value, field) -> str:
-    """A field's value as the diff reads it: the text of an HTML body (never its tags), one
-    line a paragraph; anything else as it prints."""
+    """A field's value as the diff reads it, as the admin shows it: the text of an HTML body
+    (never its tags), one line a paragraph; a choice by its name in the admin's language
+    (not "ready"), a time in the local zone, a source by its name;
+    anything else as it prints."""
     if value is None:
         return ""
     if isinstance(field, SanitizedHtmlField):
         return "\n".join(block for _element, block in text_blocks(str(value)))
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, datetime):
+        return formats.localize(timezone.localtime(value))
+    if field.is_relation:
+        related = field.related_model._default_manager.filter(pk=value).first()
+        return str(related) if related is not None else str(value)
     return str(value)
 
 

@@ -1,5 +1,6 @@
-"""Tags are django-taggit's model; this module owns what their slugs may be and what readers
-call them (a TagLabel: the name in each language, made from the tag's own name at first).
+"""Tags are django-taggit's model; this module owns what their slugs may be, what readers
+call them (a TagLabel: the name in each language, made from the tag's own name at first), and
+merging them.
 
 taggit slugifies the name, which leaves nothing of `!!!`, an emoji or `！！`, and an empty slug
 has no URL. So every tag, however it is made (the import, `tags.set`, the admin's tag field),
@@ -9,9 +10,11 @@ is saved with a slug the topic URL accepts; names that slugify to nothing get on
 import hashlib
 import re
 
+from django.db import transaction
+from django.db.models import Exists, Min, OuterRef, Subquery
 from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
-from taggit.models import Tag
+from taggit.models import Tag, TaggedItem
 
 from .importing.parsers.language import label_of
 from .labels import label_in
@@ -52,3 +55,24 @@ def tag_name(tag: Tag, language: str | None = None) -> str:
     except TagLabel.DoesNotExist:
         label = {}
     return label_in(label, language) or tag.name
+
+
+@transaction.atomic
+def tag_merge(*, tags: list[Tag], into: str) -> Tag:
+    """Every story carrying one of `tags` carries the tag named `into` instead (an existing
+    one, whatever its case, or a new one), once; the merged tags are deleted."""
+    target = Tag.objects.select_for_update().filter(name__iexact=into.strip()).first()
+    target = target or Tag.objects.create(name=into.strip())
+    merged = [tag.pk for tag in Tag.objects.select_for_update().filter(pk__in=[t.pk for t in tags])]
+    merged = [pk for pk in merged if pk != target.pk]
+    items = TaggedItem.objects.filter(tag__in=merged)
+    carrying = TaggedItem.objects.filter(
+        tag=target, content_type=OuterRef("content_type"), object_id=OuterRef("object_id")
+    )
+    items.filter(Exists(carrying)).delete()
+    # A story with two of the merged tags keeps one tagging of the target.
+    first = items.values("content_type", "object_id").annotate(first=Min("pk")).values("first")
+    items.exclude(pk__in=Subquery(first)).delete()
+    items.update(tag=target)
+    Tag.objects.filter(pk__in=merged).delete()  # its signal empties the page cache
+    return target

@@ -9,9 +9,10 @@ from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.templatetags.static import static
 from django.urls import get_urlconf, reverse
 from django.utils import timezone, translation
-from django.utils.cache import add_never_cache_headers, patch_vary_headers
+from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
 from django.utils.decorators import method_decorator
 from django.utils.encoding import iri_to_uri
 from django.utils.http import urlencode
@@ -26,7 +27,7 @@ from . import languages
 from .bilingual import paired_blocks
 from .cache import cached_with_content
 from .images import image_url
-from .models import Article, Source
+from .models import LEAD_PLACE, Article, Source
 from .pagination import CappedCountPaginator
 from .search import article_search
 from .tags import tag_name
@@ -35,6 +36,7 @@ from .text import spaced_format
 PAGE_SIZE = 20
 RELATED_STORIES = 4
 TOPICS_ON_HOME = 12
+FAVICON_REDIRECT_SECONDS = 24 * 3600
 
 
 @require_safe
@@ -43,6 +45,15 @@ def language_root(request):
     with translation.override(translation.get_language_from_request(request)):
         response = redirect("home")
     patch_vary_headers(response, ("Accept-Language", "Cookie"))
+    return response
+
+
+@require_safe
+def favicon(request):
+    """`/favicon.ico`, which browsers and feed readers ask for on their own: the site's icon,
+    the SVG every page names (by its hashed static name, so never cached for ever here)."""
+    response = redirect(static("img/favicon.svg"))
+    patch_cache_control(response, public=True, max_age=FAVICON_REDIRECT_SECONDS)
     return response
 
 
@@ -104,14 +115,30 @@ class ArticleListView(ReaderPageMixin, ListView):
 
 
 class HomeView(ArticleListView):
+    """The featured stories first (the lead, then the pinned), then the others by date."""
+
     heading = _("Latest stories")
 
-    def get_context_data(self, **kwargs):
-        topics = cached_with_content(
-            f"topics:{TOPICS_ON_HOME}",
-            lambda: list(Article.objects.published().tag_counts()[:TOPICS_ON_HOME]),
+    def get_queryset(self):
+        # Kept until content changes; a feature's start or end is a change (articles/cache.py).
+        self.parts = cached_with_content(
+            f"home:{TOPICS_ON_HOME}:{get_language()}",
+            lambda: {
+                "topics": list(Article.objects.published().tag_counts()[:TOPICS_ON_HOME]),
+                "featured": list(self.published().featured().select_related("feature")),
+            },
         )
-        return super().get_context_data(topics=topics, is_home=True, **kwargs)
+        featured = [article.pk for article in self.parts["featured"]]
+        return super().get_queryset().exclude(pk__in=featured)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(topics=self.parts["topics"], is_home=True, **kwargs)
+        if context["page_obj"].number == 1:
+            featured = self.parts["featured"]
+            if featured and featured[0].feature.position == LEAD_PLACE:
+                context["lead"], *featured = featured
+            context["pinned"] = featured
+        return context
 
 
 class TagArticleListView(ArticleListView):
@@ -222,7 +249,8 @@ class ArticleDetailView(ReaderPageMixin, DetailView):
         lead_image, *more_images = article.reader_images or [None]
         context = super().get_context_data(
             translation=translation,
-            description=translation.description(),
+            page_title=translation.page_title(),
+            description=translation.page_description(),
             other_translation=other,
             lead_image=lead_image,
             lead_image_url=lead_image and self.request.build_absolute_uri(image_url(lead_image)),

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_safe
 
 from articles.cache import cache_for_anonymous
 from articles.sitemaps import SITEMAPS
-from articles.views import RobotsView, language_root
+from articles.views import RobotsView, favicon, language_root
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -28,6 +28,7 @@ urlpatterns = [
         name="sitemap_section",
     ),
     path("robots.txt", RobotsView.as_view(), name="robots"),
+    path("favicon.ico", favicon, name="favicon"),
 ]
 # The reader's site: /en/... and /zh-hans/...
 urlpatterns += i18n_patterns(path("", include("articles.urls")))

@@ -491,7 +491,7 @@ def test_a_save_from_a_form_opened_before_an_import_is_refused_and_loses_nothing
     assert response.status_code == 200  # the form again
     page = response.content.decode()
     assert "saved by someone else after you opened it" in page
-    assert "Import of story.txt" in page and "it says." in page
+    assert "Imported from story.txt" in page and "it says." in page
     assert "The editor&#x27;s new dek" in page  # the editor's work is still in the form
     body = article.translations.get(language="en").body
     assert "it says." in body  # the import's change stands
@@ -660,3 +660,14 @@ def test_a_tampered_stale_form_is_refused_not_a_server_error(client, editor, tam
     assert client.post(change_url(article), first).status_code == 302
     second.update(tampered)
     assert client.post(change_url(article), second).status_code == 200
+
+
+def test_the_chinese_admin_index_reads_its_hidden_column_headings_in_chinese(client, editor):
+    """Django's app list has headings for screen readers only, which Django's own Chinese
+    catalogue leaves in English."""
+    client.force_login(editor)
+    page = BeautifulSoup(
+        client.get(reverse("admin:index"), HTTP_ACCEPT_LANGUAGE="zh-hans").content, "html.parser"
+    )
+    headings = [th.get_text() for th in page.select("thead.visually-hidden th")]
+    assert headings and set(headings) == {"模型名称", "添加链接", "修改或查看列表链接"}

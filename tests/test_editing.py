@@ -168,6 +168,34 @@ def test_saving_the_form_unchanged_leaves_no_trace(client, editor, db):
     assert LogEntry.objects.count() == entries
 
 
+def test_saving_the_chinese_form_unchanged_keeps_the_times_to_the_second(client, editor, db):
+    """Chinese formats show a time as "23:40": sent back so, the seconds of an imported or
+    published story's time were an edit (history entry, updated_at, the time rewritten)."""
+    article = story_in_the_past()
+    at = timezone.now().replace(microsecond=0)
+    Article.objects.filter(pk=article.pk).update(
+        status=Article.Status.PUBLISHED,
+        published_at=at.replace(second=17) - timedelta(hours=2),
+        unpublish_at=at.replace(second=43) + timedelta(days=2),
+    )
+    article = Article.objects.get(pk=article.pk)
+    client.force_login(editor)
+    chinese = {"HTTP_ACCEPT_LANGUAGE": "zh-hans"}
+    revisions = Revision.objects.count()
+
+    data = form_values(client.get(change_url(article), **chinese).content.decode())
+    response = client.post(change_url(article), data, follow=True, **chinese)
+
+    assert [str(m) for m in response.context["messages"]] == ["没有任何改动，因此未保存。"]
+    stored = Article.objects.get(pk=article.pk)
+    assert (stored.published_at, stored.unpublish_at, stored.updated_at) == (
+        article.published_at,
+        article.unpublish_at,
+        article.updated_at,
+    )
+    assert Revision.objects.count() == revisions
+
+
 def test_a_body_the_editor_wrote_anew_but_the_same_is_not_saved(client, editor, db):
     article = story_in_the_past(en={"body": STORED})
     client.force_login(editor)

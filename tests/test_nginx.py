@@ -193,3 +193,26 @@ def test_static_files_are_served_by_nginx(site):
     assert status == 200 and "immutable" in headers["Cache-Control"]
     assert headers["Server"].startswith("nginx") and "X-Cache-Status" not in headers
     assert body == (Path(environment["NEWSDESK_STATIC_ROOT"]) / stylesheet[8:]).read_text()
+
+
+def test_cookies_errors_and_other_hosts_are_never_cached(site):
+    """What nginx must not keep: a page that sets a cookie (the login form's CSRF cookie, one
+    per visitor), a 404 (a storm of missing pages is Django's to answer each time, and a story
+    published a moment later is not hidden), and a page asked for under a host name Django
+    refuses (no poisoned copy for anyone)."""
+    base, _environment = site
+    reader = opener()
+    for _ in range(2):
+        status, headers, _body = get(reader, f"{base}/admin/login/")
+        assert status == 200 and "csrftoken=" in headers["Set-Cookie"]
+        assert headers["X-Cache-Status"] != "HIT"
+    for _ in range(2):
+        status, headers, _body = get(reader, f"{base}/en/stories/no-such-story/")
+        assert status == 404 and headers["X-Cache-Status"] != "HIT"
+    poisoned = urllib.request.Request(f"{base}/en/", headers={"Host": "evil.example.com"})
+    for _ in range(2):
+        status, headers, body = get(reader, poisoned)
+        assert status == 400 and "evil.example.com" not in body
+        assert headers["X-Cache-Status"] != "HIT"
+    status, headers, body = get(reader, f"{base}/en/")
+    assert status == 200 and "evil.example.com" not in body

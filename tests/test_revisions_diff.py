@@ -226,3 +226,35 @@ def test_what_changed_is_for_those_who_may_see_the_story(client, django_user_mod
     client.force_login(django_user_model.objects.create_superuser("root", password="pw-root"))
     wrong = reverse("admin:articles_article_revision_changes", args=[other.pk, version.pk])
     assert client.get(wrong).status_code == 404  # a version of another story
+
+
+def diff_cells(html: str) -> list[str]:
+    """The text of each Before and After cell of a "what changed" page, marks and all."""
+    cells = re.findall(r'<div class="desk-conflict-value desk-diff">(.*?)</div>', html, re.S)
+    hidden = re.compile(r'<span class="visually-hidden">[^<]*</span>')
+    return [re.sub(r"<[^>]+>", "", hidden.sub("", cell)) for cell in cells]
+
+
+@pytest.mark.django_db
+def test_what_changed_names_statuses_languages_and_sources_in_the_admin_language(client, editor):
+    article = make_article(status=Article.Status.DRAFT, zh={"status": Translation.Status.DRAFT})
+    first = save_revision(article)
+    article.status = Article.Status.PUBLISHED
+    Translation.objects.filter(article=article, language="zh-hans").update(
+        status=Translation.Status.READY
+    )
+    second = save_revision(article, "Published")
+    client.force_login(editor)
+
+    def cells(version):
+        url = reverse("admin:articles_article_revision_changes", args=[article.pk, version.pk])
+        with translation.override("zh-hans"):
+            return diff_cells(client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode())
+
+    # The story's status and the Chinese translation's readiness, as the admin's forms name
+    # them: a Chinese editor reads no codes ("draft", "ready", "published").
+    assert sorted(cells(second)) == sorted(["草稿", "已定稿", "草稿", "已发布"])
+    everything = cells(first)
+    assert "简体中文" in everything  # the translation's language
+    assert "Financial Times" in everything  # its source by name, not by its number
+    assert not {"zh-hans", "en", "ready", "draft", str(article.source_id)} & set(everything)

@@ -12,7 +12,7 @@ from django.utils import translation
 from reversion.models import Version
 from taggit.models import Tag
 
-from articles.models import Article, EditingPresence, ImportRecord, Source, Translation
+from articles.models import Article, EditingPresence, Feature, ImportRecord, Source, Translation
 from tests.admin_forms import form_values
 from tests.factories import make_article, make_import_record, make_source
 
@@ -56,10 +56,13 @@ def world():
         path="samples/bonn.md",
         conflicts={"translation:en:title": {"current": "x", "incoming": "Wire headline"}},
     )
+    featured = make_article()
+    Feature.objects.create(article=featured, position=1)
     return {
         "draft": draft,
         "in_review": in_review,
         "published": published,
+        "featured": featured,
         "draft_version": Version.objects.get_for_object(published).order_by("pk").first(),
         "deleted_version": deleted_version,
         "conflict": conflict,
@@ -83,6 +86,7 @@ def state():
         "import records": ImportRecord.objects.count(),
         "groups": sorted(Group.objects.values_list("name", flat=True)),
         "presence": EditingPresence.objects.count(),
+        "home page": sorted(Feature.objects.values_list("article", "position")),
     }
 
 
@@ -169,6 +173,10 @@ ATTEMPTS = {
     "delete a tag": lambda c, w: c.post(
         admin_url("taggit_tag_delete", w["tag"].pk), {"post": "yes"}
     ),
+    "make a story the lead": lambda c, w: action(c, "make_lead", w["published"]),
+    "take a story off the home page": lambda c, w: c.post(
+        admin_url("articles_article_home_page"), {"article": w["featured"].pk, "change": "remove"}
+    ),
     "open the translation desk": lambda c, w: c.get(admin_url("articles_article_translation_desk")),
     "preview a draft": lambda c, w: c.get(preview_url(w["draft"])),
     "see a story's history": lambda c, w: c.get(
@@ -240,6 +248,8 @@ EXPECTED = {
         "add a tag": FORBIDDEN,
         "rename a tag": FORBIDDEN,
         "delete a tag": FORBIDDEN,
+        "make a story the lead": NOT_OFFERED,
+        "take a story off the home page": FORBIDDEN,
         "open the translation desk": ALLOWED,
         "preview a draft": ALLOWED,
         "see a story's history": ALLOWED,
@@ -292,6 +302,8 @@ def test_role_is_refused(request, client, world, role, attempt, status):
         "add a tag",
         "delete a tag",
         "be present on a published story",
+        "make a story the lead",
+        "take a story off the home page",
     ],
 )
 def test_editor_does_what_others_are_refused(client, world, editor, attempt):

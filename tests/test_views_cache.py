@@ -95,6 +95,17 @@ def test_changing_tags_or_images_empties_the_cache(client):
     assert "A new photo" in client.get(path).content.decode()
 
 
+def test_renaming_a_topic_empties_the_cache(client):
+    story = make_article(tags=["climate-finance"])
+    path = f"/en/stories/{story.slug}/"
+    assert "climate-finance" in client.get(path).content.decode()
+    label = story.tags.get().label  # its names for readers, saved on their own
+    label.name = {"en": "Climate money", "zh-hans": "气候资金"}
+    label.save()
+    assert "Climate money" in client.get(path).content.decode()
+    assert "气候资金" in client.get(f"/zh-hans/stories/{story.slug}/").content.decode()
+
+
 def test_a_scheduled_story_appears_when_due_even_from_the_cache(client):
     make_article(en={"title": "Embargoed"}, published_at=timezone.now() + timedelta(hours=1))
     assert "Embargoed" not in client.get("/en/").content.decode()
