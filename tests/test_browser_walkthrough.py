@@ -14,12 +14,12 @@ from datetime import timedelta
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from PIL import Image as PILImage
 from playwright.sync_api import expect
 from reversion.models import Version
 
-from articles.models import Article, Image, Translation
+from articles.models import Article, Feature, Image, Translation
 from tests.factories import make_article
 from tests.test_browser_csp import assert_clean, log_in
 
@@ -87,8 +87,6 @@ class Walk:
 
 
 def reader_url(name, language, **kwargs):
-    from django.utils import translation
-
     with translation.override(language):
         return reverse(name, kwargs=kwargs)
 
@@ -195,17 +193,30 @@ def test_a_story_from_first_draft_to_the_home_page_and_its_history(
     # 4. Meanwhile newer stories come in; the editor makes this one the lead of the home page.
     for n in range(3):
         make_article(
-            published_at=timezone.now() - timedelta(days=1),  # TEMP until curate
+            published_at=timezone.now(),
             en={"title": f"Newer story {n}"},
             zh={"title": f"较新的报道{n}"},
         )
-    # (featuring: see below, once homepage curation is on main)
+    walk.open_story(article)
+    page.select_option("select[name=home_placement]", "lead")
+    until = timezone.localtime() + timedelta(days=3)
+    page.fill("input[name=feature_ends_at_0]", until.strftime("%Y-%m-%d"))
+    page.fill("input[name=feature_ends_at_1]", "18:00:00")
+    walk.shot("editor-features-lead")
+    walk.save()
+    walk.saved()
+    expect(page.locator("select[name=home_placement]")).to_have_value("lead")
+    feature = Feature.objects.get(article=article)
+    assert feature.placement == "lead"
+    assert timezone.localtime(feature.ends_at).strftime("%H:%M") == "18:00"
 
     # 5. The home page shows it first in both languages. Only the Chinese is ready, so the
     # English home shows the Chinese version, labelled as such, rather than nothing.
     walk.go(reader_url("home", "zh-hans"))
     first = page.locator(".story-list .card").first
     expect(first.locator(".card-title")).to_have_text(ZH_TITLE)
+    expect(first).to_have_class(re.compile(r"\bcard-lead\b"))  # first as the lead, not by date
+    expect(page.locator(".story-list .card-title").nth(1)).to_have_text("较新的报道2")
     expect(first.locator(".language-label")).to_have_count(0)
     walk.shot("home-zh-hans")
     walk.go(reader_url("home", "en"))
