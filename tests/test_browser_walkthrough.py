@@ -192,6 +192,7 @@ def test_a_story_from_first_draft_to_the_home_page_and_its_history(
     # 3. The editor marks only the Chinese translation ready, and publishes.
     log_in(page, live_server, editor)
     walk.open_story(article)
+    expect(page.locator("#desk-presence")).to_be_hidden()  # the contributor has logged out
     chinese_pane.locator("select[name$='-status']").select_option(Translation.Status.READY)
     page.select_option("select[name=status]", Article.Status.PUBLISHED)
     walk.shot("editor-marks-chinese-ready")
