@@ -9,7 +9,6 @@ error.
 Screenshots: var/screenshots/walkthrough-NN-<step>.png, numbered in the order of the walk.
 """
 
-import io
 import re
 from datetime import timedelta
 
@@ -74,9 +73,9 @@ class Walk:
     def body_editor(self, language):
         return self.pane(language).locator(".ProseMirror[contenteditable]")
 
-    def save(self, button="_continue"):
+    def save(self):
         with self.page.expect_navigation():
-            self.page.click(f"input[name={button}]")
+            self.page.click("input[name=_continue]")  # save and continue editing
 
     def saved(self):
         expect(self.page.locator(".messagelist .success")).to_be_visible()
@@ -103,15 +102,15 @@ def read_story(walk, reader, captions, step="story"):
         expect(reader.locator("h1")).to_have_text(title)
         figcaption = reader.locator("figure.lead-image figcaption")
         expect(figcaption).to_have_text(captions[language])
-        expect(reader.locator("figure.lead-image img")).to_have_js_property("complete", True)
+        image = reader.locator("figure.lead-image img")
+        expect(image).to_have_js_property("complete", True)
+        expect(image).not_to_have_js_property("naturalWidth", 0)  # loaded, not broken
         walk.shot(f"{step}-{language}", reader)
 
 
 def png(tmp_path):
     path = tmp_path / "glacier.png"
-    data = io.BytesIO()
-    PILImage.new("RGB", (1200, 675), (70, 130, 180)).save(data, "PNG")
-    path.write_bytes(data.getvalue())
+    PILImage.new("RGB", (1200, 675), (70, 130, 180)).save(path, "PNG")
     return path
 
 
