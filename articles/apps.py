@@ -10,6 +10,7 @@ class ArticlesConfig(AppConfig):
     def ready(self):
         from . import (
             cache,  # noqa: F401  empties the readers' page cache on every edit
+            presence,  # noqa: F401  takes a user who logs out off the stories they had open
             revisions,  # noqa: F401  registers the models with django-reversion
             search,  # noqa: F401  keeps the search index in step with every translation
             tags,  # noqa: F401  gives every tag a slug its URL accepts

@@ -8,6 +8,8 @@ local to each process), written by an upsert, so two heartbeats at once are one 
 
 from datetime import timedelta
 
+from django.contrib.auth.signals import user_logged_out
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
@@ -42,6 +44,14 @@ def presence_beat(*, article: Article, user) -> None:
 
 def presence_leave(*, article: Article, user) -> None:
     EditingPresence.objects.filter(article=article, user=user).delete()
+
+
+@receiver(user_logged_out, dispatch_uid="presence-logout")
+def presence_end_on_logout(sender, request, user, **kwargs):
+    """Logging out leaves every story at once. The page's own goodbye cannot: the browser sends
+    it as the next page comes, after the logout, when it no longer has a session."""
+    if user is not None:
+        EditingPresence.objects.filter(user=user).delete()
 
 
 def presence_others(*, article: Article, user) -> list[str]:

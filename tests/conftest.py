@@ -255,9 +255,15 @@ document.addEventListener("securitypolicyviolation", (event) => {
 
 @pytest.fixture
 def watched(page):
-    """The page, with every CSP violation and console error it meets collected: its own and
-    those of the windows it opens (the admin's add-another popup). Chromium also reports each
-    violation on the console, so a popup that closes itself is still heard."""
+    """The page, with every CSP violation and console error it meets collected (`watch`)."""
+    return watch(page)
+
+
+def watch(page):
+    """Collects every CSP violation and console error the page meets: its own and those of the
+    windows it opens (the admin's add-another popup). Chromium also reports each violation on
+    the console, so a popup that closes itself is still heard. For a second page of a test,
+    in a context of its own (another user's), as `watched` is for the first."""
     page.context.add_init_script(RECORD_VIOLATIONS)
     page.console_errors = []
 

@@ -171,3 +171,18 @@ def test_heartbeat_needs_the_csrf_token_and_a_post(editor, draft):
 def test_an_unknown_story_is_refused(client, editor):
     client.force_login(editor)
     assert client.post(reverse("admin:articles_article_presence", args=[999999])).status_code == 403
+
+
+def test_logging_out_ends_presence_at_once(client, wang, contributor, draft):
+    """The page's goodbye leaves after the logout (the browser sends it as the next page comes),
+    without a session any more, so the logout itself takes the user off every story."""
+    other = Client()
+    client.force_login(wang)
+    other.force_login(contributor)
+    beat(client, draft)
+    beat(other, draft)
+
+    client.post(reverse("admin:logout"))
+
+    assert beat(other, draft).json() == {"others": []}
+    assert list(EditingPresence.objects.values_list("user__username", flat=True)) == ["contributor"]

@@ -13,10 +13,11 @@
 // Pasted HTML is parsed by the browser before ProseMirror reads it, in a document that shares
 // this page's policy: its style attributes, event handlers and images would each be refused
 // there, and reported. They are renamed to inert data attributes first, and bold and italic
-// are read from the renamed style.
+// are read from the renamed style. A link's target goes the same way: the sanitiser does not
+// keep it, and the editor would hear on saving that something it never saw was dropped.
 const PASTED_STYLE_ELEMENT = /<style[\s\S]*?<\/style\s*>/gi;
 const PASTED_TAG = /<[a-zA-Z][^>]*>/g;
-const RISKY_ATTRIBUTE = /(\s)(style|on[a-z]+|src|srcset)(\s*=)/gi;
+const RISKY_ATTRIBUTE = /(\s)(style|on[a-z]+|src|srcset|target)(\s*=)/gi;
 
 function inertPaste(html) {
   return html
