@@ -24,3 +24,18 @@ def sitemap_pages(client) -> list:
         assert page.status_code == 200
         pages.append(page)
     return pages
+
+
+def paste(element, *, html: str, text: str) -> None:
+    """What the browser does when a person pastes `html` (with `text` as its plain form) into
+    `element`, a Playwright locator: a real paste event, as from the clipboard."""
+    element.evaluate(
+        """(element, [html, text]) => {
+          const data = new DataTransfer();
+          data.setData("text/html", html);
+          data.setData("text/plain", text);
+          element.dispatchEvent(new ClipboardEvent("paste", {
+            clipboardData: data, bubbles: true, cancelable: true }));
+        }""",
+        [html, text],
+    )

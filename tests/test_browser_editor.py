@@ -12,6 +12,7 @@ from reversion.models import Revision
 from articles.models import Article, Translation
 from articles.text import html_word_count
 from tests.factories import make_article
+from tests.helpers import paste
 from tests.test_browser_csp import assert_clean, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -115,16 +116,7 @@ def test_a_pasted_web_page_keeps_its_text_and_loses_its_script_and_styles(
     english.click()
     watched.keyboard.press("End")
     watched.keyboard.press("Enter")
-    english.evaluate(
-        """(element, html) => {
-          const data = new DataTransfer();
-          data.setData("text/html", html);
-          data.setData("text/plain", "Ministers meet in Baku");
-          element.dispatchEvent(new ClipboardEvent("paste", {
-            clipboardData: data, bubbles: true, cancelable: true }));
-        }""",
-        WEB_PAGE_FRAGMENT,
-    )
+    paste(english, html=WEB_PAGE_FRAGMENT, text="Ministers meet in Baku")
     expect(english).to_contain_text("Loss and damage")
     watched.screenshot(path=screenshot_dir / "admin-editor-pasted-en.png", full_page=True)
     assert english.locator("[style], script, style, img, span").count() == 0

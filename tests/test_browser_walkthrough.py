@@ -23,6 +23,7 @@ from reversion.models import Version
 from articles.models import Article, Feature, Image, Translation
 from tests.conftest import watch
 from tests.factories import make_article
+from tests.helpers import paste
 from tests.test_browser_csp import assert_clean, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -138,16 +139,7 @@ def test_a_story_from_first_draft_to_the_home_page_and_its_history(
     english.click()
     page.keyboard.type("Mountain states met in Bonn on Monday.")
     page.keyboard.press("Enter")
-    english.evaluate(
-        """(element, html) => {
-          const data = new DataTransfer();
-          data.setData("text/html", html);
-          data.setData("text/plain", "Envoys from the Andes");
-          element.dispatchEvent(new ClipboardEvent("paste", {
-            clipboardData: data, bubbles: true, cancelable: true }));
-        }""",
-        WEB_PAGE,
-    )
+    paste(english, html=WEB_PAGE, text="Envoys from the Andes")
     expect(english).to_contain_text("Early warning")
     expect(english.locator("strong")).to_have_text("asked")  # a bold style became bold
     assert english.locator("[style], script, img, span").count() == 0
