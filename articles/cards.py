@@ -13,7 +13,7 @@ from django.utils.translation import get_language
 
 from .labels import label_in
 from .models import Article, Translation
-from .templatetags.reader import local_date, picture, remembered_url
+from .templatetags.reader import local_date, picture, remembered_urls
 
 CARD_IMAGE_SIZES = "(min-width: 60em) 14rem, 40vw"
 
@@ -37,6 +37,7 @@ def story_cards(stories, *, css_class: str = "", eager_first: bool = False) -> l
     """Cards for stories read with `for_reader(..., bodies=False)`; the first image loads
     eagerly when `eager_first` (it is likely in view)."""
     language = get_language()
+    url = remembered_urls()
     cards = []
     for number, story in enumerate(stories):
         translation = next(iter(story.reader_translations), None)
@@ -47,12 +48,12 @@ def story_cards(stories, *, css_class: str = "", eager_first: bool = False) -> l
                 article=story,
                 translation=translation,
                 css_class=css_class,
-                url=remembered_url("article_detail", slug=story.slug),
+                url=url("article_detail", slug=story.slug),
                 other_language=(
                     translation.language if translation and translation.language != language else ""
                 ),
-                source_url=remembered_url("source", domain=source.domain) if source else "",
-                source_name=(label_in(source.name) or source.domain) if source else "",
+                source_url=url("source", domain=source.domain) if source else "",
+                source_name=(label_in(source.name, language) or source.domain) if source else "",
                 published=story.published_at.isoformat(),
                 date=local_date(story.published_at),
                 picture=(
