@@ -163,17 +163,20 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_reader(self, language, *, bodies=True, drafts=False):
         """What a story card or page shows: `reader_translations`, `language` first, and
-        `reader_images` in order. Cards read only headline and dek (bodies=False). Only
+        `reader_images` in order. Cards (bodies=False) read only headline and dek, and of
+        the images what a picture needs (CARD_IMAGE_FIELDS), not captions or credits. Only
         ready translations, unless `drafts` (the staff preview).
 
         Like prefetch_related: once the stories are read, one query for their translations
         and one for their images (`_fetch_all`), but put in order in Python and without the
         prefetch machinery, which cost a page of 20 cards more than the rest of its reads."""
         translations = Translation.objects.all() if drafts else Translation.objects.ready()
+        images = Image.objects.all()  # in Meta.ordering
         if not bodies:
             translations = translations.only("article_id", "language", "title", "summary")
+            images = images.only(*CARD_IMAGE_FIELDS)
         clone = self.select_related("source")
-        clone._reader_parts = (language, translations)
+        clone._reader_parts = (language, translations, images)
         return clone
 
     _reader_parts = None
@@ -208,13 +211,13 @@ class ArticleQuerySet(models.QuerySet):
 
     def _attach_reader_parts(self, fetched: list) -> list:
         if fetched:
-            language, translations = self._reader_parts
+            language, translations, images = self._reader_parts
             stories = {story.pk: story for story in fetched}
             for story in stories.values():
                 story.reader_translations, story.reader_images = [], []
             for translation in translations.filter(article_id__in=stories):
                 stories[translation.article_id].reader_translations.append(translation)
-            for image in Image.objects.filter(article_id__in=stories):  # in Meta.ordering
+            for image in images.filter(article_id__in=stories):
                 stories[image.article_id].reader_images.append(image)
             for story in stories.values():
                 story.reader_translations.sort(key=lambda t: (t.language != language, t.language))
@@ -510,6 +513,18 @@ class Translation(models.Model):
 
 # The home page's front: place 0 is the lead story, places 1 to PINNED_PLACES the pinned.
 LEAD_PLACE = 0
+
+# What a card's picture reads of an image (templatetags/reader.py `picture`).
+CARD_IMAGE_FIELDS = (
+    "article_id",
+    "original_url",
+    "file",
+    "alt_text",
+    "width",
+    "height",
+    "position",
+    "renditions",
+)
 PINNED_PLACES = 4
 
 

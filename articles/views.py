@@ -26,6 +26,7 @@ from taggit.models import Tag
 from . import languages
 from .bilingual import paired_blocks
 from .cache import cached_with_content
+from .cards import story_cards
 from .images import image_url
 from .models import LEAD_PLACE, Article, Source
 from .pagination import CappedCountPaginator
@@ -91,6 +92,15 @@ class ReaderPageMixin:
         return Article.objects.for_reader(get_language(), bodies=False)
 
 
+class StoryCardsMixin:
+    """A list page of story cards (articles/article_list.html): `cards`, prepared once."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["cards"] = story_cards(context["object_list"], eager_first=True)
+        return context
+
+
 @lru_cache(maxsize=8192)
 def translated_path(view_name, kwargs, language, urlconf):
     """reverse() in `language`, remembered: every page reverses its own URL in each language."""
@@ -114,7 +124,7 @@ class ArticleListView(ReaderPageMixin, ListView):
         return super().get_context_data(heading=self.get_heading(), **kwargs)
 
 
-class HomeView(ArticleListView):
+class HomeView(StoryCardsMixin, ArticleListView):
     """The featured stories first (the lead, then the pinned), then the others by date."""
 
     heading = _("Latest stories")
@@ -135,13 +145,16 @@ class HomeView(ArticleListView):
         context = super().get_context_data(topics=self.parts["topics"], is_home=True, **kwargs)
         if context["page_obj"].number == 1:
             featured = self.parts["featured"]
-            if featured and featured[0].feature.position == LEAD_PLACE:
-                context["lead"], *featured = featured
-            context["pinned"] = featured
+            lead = featured[:1] if featured and featured[0].feature.position == LEAD_PLACE else []
+            context["cards"] = [
+                *story_cards(lead, css_class="card-lead", eager_first=True),
+                *story_cards(featured[len(lead) :], css_class="card-pinned"),
+                *context["cards"],
+            ]
         return context
 
 
-class TagArticleListView(ArticleListView):
+class TagArticleListView(StoryCardsMixin, ArticleListView):
     allow_empty = False  # a tag that only drafts carry is not public
 
     def get_queryset(self):
@@ -152,7 +165,7 @@ class TagArticleListView(ArticleListView):
         return spaced_format(_("Topic: %(tag)s"), tag=tag_name(self.tag))
 
 
-class SourceArticleListView(ArticleListView):
+class SourceArticleListView(StoryCardsMixin, ArticleListView):
     allow_empty = False
 
     def get_queryset(self):
@@ -163,7 +176,7 @@ class SourceArticleListView(ArticleListView):
         return spaced_format(_("Stories from %(source)s"), source=self.source.display_name())
 
 
-class ArticleMonthArchiveView(ReaderPageMixin, MonthArchiveView):
+class ArticleMonthArchiveView(StoryCardsMixin, ReaderPageMixin, MonthArchiveView):
     date_field = "published_at"
     month_format = "%m"
     paginate_by = PAGE_SIZE

@@ -62,7 +62,14 @@ def picture(image, sizes="100vw", eager=False):
 @register.simple_tag
 def remembered_url(name, **kwargs):
     """{% url %} for the links every card repeats, remembered per language."""
-    return _reverse(name, tuple(kwargs.items()), get_language(), get_script_prefix(), get_urlconf())
+    return remembered_urls()(name, **kwargs)
+
+
+def remembered_urls():
+    """remembered_url for the many links of one page: the language, script prefix and
+    URLconf read once, not per link."""
+    state = (get_language(), get_script_prefix(), get_urlconf())
+    return lambda name, **kwargs: _reverse(name, tuple(kwargs.items()), *state)
 
 
 @lru_cache(maxsize=8192)
