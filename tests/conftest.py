@@ -90,16 +90,31 @@ def media_root(settings, tmp_path):
     return settings.MEDIA_ROOT
 
 
-def _staff_in_group(django_user_model, username, group_name):
+@pytest.fixture(autouse=True)
+def _roles_exist(request):
+    """The roles' groups, as their migration made them, in every test with a database: a
+    transactional test (a live server, a migration test) empties the database after itself,
+    and the tests after it on the same worker would find no roles."""
+    uses_database = request.node.get_closest_marker("django_db") or {
+        "db",
+        "transactional_db",
+        "live_server",
+    } & set(request.fixturenames)
+    if not uses_database:
+        return
+    request.getfixturevalue("_django_db_helper")  # the database first, however it is asked for
     from importlib import import_module
 
     from django.apps import apps
     from django.contrib.auth.models import Group
 
-    if not Group.objects.filter(name=group_name).exists():
-        # A live-server test empties the database after itself; make the roles again, the
-        # way their migration does.
+    if Group.objects.count() < 2:
         import_module("articles.migrations.0003_roles").create_roles(apps, None)
+
+
+def _staff_in_group(django_user_model, username, group_name):
+    from django.contrib.auth.models import Group
+
     user = django_user_model.objects.create_user(username, password="pw-" + username, is_staff=True)
     user.groups.add(Group.objects.get(name=group_name))
     return user
