@@ -39,3 +39,10 @@ def paste(element, *, html: str, text: str) -> None:
         }""",
         [html, text],
     )
+
+
+def switch_admin_language(page, language: str) -> None:
+    """Pick `language` in the admin's language switcher and wait for the page it reloads."""
+    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.select_option("#desk-language-select", language)

@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 
 from articles.models import Article
 from tests.factories import make_article, make_image, make_import_record
+from tests.helpers import switch_admin_language
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -26,11 +27,6 @@ def log_in(page, live_server, user):
     page.fill("input[name=password]", "pw-" + user.username)
     page.click("input[type=submit]")
     expect(page.locator("#user-tools")).to_be_visible()
-
-
-def switch_language(page, language):
-    with page.expect_navigation():
-        page.select_option("#desk-language-select", language)
 
 
 def jpeg(tmp_path):
@@ -125,7 +121,7 @@ def test_screenshots_of_list_and_article_page(live_server, page, editor, languag
     make_image(stories[2], caption="Delegates")
     log_in(page, live_server, editor)
     page.goto(f"{live_server.url}{reverse('admin:articles_article_changelist')}")
-    switch_language(page, language)
+    switch_admin_language(page, language)
 
     expect(page.locator("html")).to_have_attribute("lang", language)
     if language == "zh-hans":

@@ -17,7 +17,8 @@ from playwright.sync_api import expect
 from articles.images import make_renditions
 from articles.models import Article, Feature, Image
 from tests.factories import make_article
-from tests.test_browser_admin import log_in, switch_language
+from tests.helpers import switch_admin_language
+from tests.test_browser_admin import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -54,7 +55,7 @@ def test_the_article_list_fits_1280_pixels_with_languages_and_tags_in_view(
     log_in(page, live_server, editor)
     page.set_viewport_size(LAPTOP)
     if language != "en":
-        switch_language(page, language)
+        switch_admin_language(page, language)
     page.goto(f"{live_server.url}{reverse('admin:articles_article_changelist')}")
 
     assert page.evaluate("document.documentElement.scrollWidth") <= LAPTOP["width"]
@@ -107,7 +108,7 @@ def test_editor_features_a_story_and_readers_see_it_first_in_both_languages(
     assert Feature.objects.get(article=pinned).position == 1
 
     # What the home page shows first, in the admin, in Chinese.
-    switch_language(page, "zh-hans")
+    switch_admin_language(page, "zh-hans")
     page.goto(f"{live_server.url}{reverse('admin:articles_article_home_page')}")
     expect(page.locator(".desk-feature").first).to_contain_text("特使就融资目标达成一致")
     expect(page.locator(".desk-feature").first).to_contain_text("头条")
@@ -134,7 +135,7 @@ def test_the_seo_fields_count_characters_as_the_editor_types(
 ):
     story = make_article()
     log_in(page, live_server, editor)
-    switch_language(page, "zh-hans")
+    switch_admin_language(page, "zh-hans")
     page.goto(f"{live_server.url}{reverse('admin:articles_article_change', args=[story.pk])}")
     title = page.locator(".desk-pane-zh-hans input[name$='-seo_title']")
     counter = page.locator(".desk-pane-zh-hans input[name$='-seo_title'] + .desk-counter")

@@ -13,6 +13,7 @@ from articles import presence
 from articles.models import Article, ImportRecord, Translation
 from tests.conftest import RECORD_VIOLATIONS
 from tests.factories import make_article, make_import_record
+from tests.helpers import switch_admin_language
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -59,8 +60,7 @@ def log_in(page, live_server, user, language="en"):
     page.click("input[type=submit]")
     expect(page.locator("#user-tools")).to_be_visible()
     if language != "en":
-        with page.expect_navigation():
-            page.select_option("#desk-language-select", language)
+        switch_admin_language(page, language)
 
 
 def change_url(live_server, article):

@@ -10,7 +10,8 @@ from playwright.sync_api import expect
 
 from articles.models import Article, Translation
 from tests.factories import make_article
-from tests.test_browser_admin import log_in, switch_language
+from tests.helpers import switch_admin_language
+from tests.test_browser_admin import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -45,7 +46,7 @@ def test_editor_marks_only_chinese_ready_and_both_sites_show_it_in_chinese(
     page.goto(f"{live_server.url}{reverse('admin:articles_article_change', args=[story.pk])}")
     expect(chinese.locator(".desk-readiness")).to_have_text("Ready")
     expect(english.locator(".desk-readiness")).to_have_text("Draft")
-    switch_language(page, "zh-hans")
+    switch_admin_language(page, "zh-hans")
     expect(chinese.locator(".desk-readiness")).to_have_text("已定稿")
     expect(english.locator(".desk-readiness")).to_have_text("草稿")
     expect(page.locator(".field-workflow_state")).to_contain_text("读者可以看到这篇报道")
