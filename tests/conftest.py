@@ -52,18 +52,29 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+PRESENCE = re.compile(r"/presence/$")
+
+
 @pytest.fixture(autouse=True)
 def browser_quiet_at_teardown(request):
     """A browser test's pages send no presence goodbye or heartbeat while its database is
     being emptied: the live server would answer it during the flush, and SQLite's shared
-    in-memory database refuses the flush ("table is locked"). Tests that need the goodbye
-    close their pages themselves, before this."""
+    in-memory database refuses the flush ("table is locked"). New ones are refused at the
+    end of the test, and one already on its way (the heartbeat a page sends as it loads) is
+    waited for. Tests that need the goodbye close their pages themselves, before this."""
     if not {"page", "live_server"} <= set(request.fixturenames):
         yield  # no browser talking to a live server (a test with its own "page" parameter)
         return
     context = request.getfixturevalue("context")
+    on_the_way = set()
+    context.on("request", lambda r: on_the_way.add(r) if PRESENCE.search(r.url) else None)
+    context.on("requestfinished", lambda r: on_the_way.discard(r))
+    context.on("requestfailed", lambda r: on_the_way.discard(r))
     yield
-    context.route(re.compile(r"/presence/$"), lambda route: route.abort())
+    context.route(PRESENCE, lambda route: route.abort())
+    deadline = time.monotonic() + 10
+    while on_the_way and context.pages and time.monotonic() < deadline:
+        context.pages[0].wait_for_timeout(25)  # lets Playwright deliver the requests' ends
 
 
 @pytest.fixture
