@@ -412,8 +412,9 @@ SEO_DESCRIPTION_LENGTH = 160
 
 class TranslationQuerySet(models.QuerySet):
     def ready(self):
-        """Translations an editor has marked ready for readers."""
-        return self.filter(status=Translation.Status.READY)
+        """Translations an editor has marked ready for readers (`Translation.READY_FOR_READERS`,
+        asked of the database)."""
+        return self.filter(**Translation.READY_FOR_READERS)
 
     def drafts(self):
         return self.filter(status=Translation.Status.DRAFT)
@@ -425,6 +426,10 @@ class Translation(models.Model):
 
         DRAFT = "draft", _("Draft")
         READY = "ready", _("Ready")
+
+    # Ready for readers: the one rule, asked of the database (`Translation.objects.ready()`) and
+    # of translations in memory (`is_ready`).
+    READY_FOR_READERS = {"status": Status.READY}
 
     article = models.ForeignKey(
         Article, on_delete=models.CASCADE, related_name="translations", verbose_name=_("article")
@@ -497,6 +502,11 @@ class Translation(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def is_ready(self) -> bool:
+        """Whether readers may see this translation (`READY_FOR_READERS`, asked of this one)."""
+        return all(getattr(self, name) == value for name, value in self.READY_FOR_READERS.items())
 
     def description(self) -> str:
         """What feeds, search engines and link previews show under the headline: the dek, else
