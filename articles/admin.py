@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import formats, timezone, translation
@@ -402,8 +403,12 @@ class ImportRecordInline(admin.TabularInline):
 
     @admin.display(description=_("removed by the sanitiser"))
     def removed(self, record):
-        removed = ((item,) for item in record.sanitizer_removed)
-        return format_html_join("", "<div><code>{}</code></div>", removed) or "—"
+        return sanitizer_removed_html(record)
+
+
+def sanitizer_removed_html(record: ImportRecord) -> str:
+    removed = ((item,) for item in record.sanitizer_removed)
+    return format_html_join("", "<div><code>{}</code></div>", removed) or "—"
 
 
 class ArticleForm(forms.ModelForm):
@@ -1342,9 +1347,61 @@ class ImportRecordAdmin(ReadOnlyAdmin):
     list_display = ["path", "outcome", "article", "created_at", "resolved_at"]
     list_filter = ["outcome"]
     search_fields = ["path", "sha256"]
+    # What the import stored as JSON, read as labelled tables in the editor's language.
+    fields = [
+        "path",
+        "run",
+        "article",
+        "outcome",
+        "created_at",
+        "outcome_message",
+        "warning_list",
+        "conflict_table",
+        "resolved_at",
+        "parsed_table",
+        "removed",
+        "sha256",
+        "encoding",
+        "raw_text",
+    ]
+    readonly_fields = fields
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("article__translations")
+
+    @admin.display(description=_("message"))
+    def outcome_message(self, record):
+        return comment_text(record.message) or "—"
+
+    @admin.display(description=_("warnings"))
+    def warning_list(self, record):
+        warnings = ((comment_text(warning),) for warning in record.warnings)
+        return format_html_join("", "<div>{}</div>", warnings) or "—"
+
+    @admin.display(description=_("conflicts"))
+    def conflict_table(self, record):
+        rows = desk.record_conflict_rows(record)
+        if not rows:
+            return "—"
+        return render_to_string("admin/articles/importrecord/conflicts.html", {"rows": rows})
+
+    @admin.display(description=_("what the file gave"))
+    def parsed_table(self, record):
+        rows = desk.record_parsed_rows(record)
+        if not rows:
+            return "—"
+        return format_html(
+            '<table class="desk-record-table"><tbody>{}</tbody></table>',
+            format_html_join(
+                "",
+                '<tr><th scope="row">{}</th><td><div class="desk-record-value">{}</div></td></tr>',
+                rows,
+            ),
+        )
+
+    @admin.display(description=_("removed by the sanitiser"))
+    def removed(self, record):
+        return sanitizer_removed_html(record)
 
 
 # -- Topics ---------------------------------------------------------------------------------------

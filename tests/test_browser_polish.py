@@ -1,0 +1,92 @@
+"""Admin pages of this session's polish, looked at in real Chromium in both languages:
+an import record read as tables. Screenshots in var/screenshots/polish-*.png."""
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from articles.models import Article, ImportRecord, ImportRun
+from articles.publishing import conflict_keep
+from tests.factories import make_article
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+WIDE = {"width": 1440, "height": 1000}
+
+
+def log_in(page, live_server, user, language):
+    page.context.add_cookies(
+        [{"name": "django_language", "value": language, "url": live_server.url}]
+    )
+    page.set_viewport_size(WIDE)
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("input[name=username]", user.username)
+    page.fill("input[name=password]", "pw-" + user.username)
+    page.click("input[type=submit]")
+    expect(page.locator("#user-tools")).to_be_visible()
+
+
+def record_in_conflict(editor):
+    article = make_article(
+        status=Article.Status.DRAFT, en={"title": "Envoys in Bonn"}, zh={"title": "波恩特使"}
+    )
+    record = ImportRecord.objects.create(
+        run=ImportRun.objects.create(),
+        article=article,
+        path="samples/001_bonn_finance_talks.txt",
+        sha256="4b3f" + "0" * 60,
+        encoding="utf-8",
+        outcome=ImportRecord.Outcome.CONFLICT,
+        raw_text="---\ntitle: Bonn\n---\n",
+        parsed={
+            "format": "digest",
+            "original_url": "https://reuters.com/bonn",
+            "source_code": "reuters",
+            "original_language": "",
+            "published_at": "2026-06-12T09:15:00+00:00",
+            "tags": ["finance", "cop31"],
+            "translations": [
+                {
+                    "language": "zh-hans",
+                    "title": "波恩气候谈判",
+                    "summary": "",
+                    "body": "<p>谈判。</p>",
+                },
+                {
+                    "language": "en",
+                    "title": "Wire headline",
+                    "summary": "",
+                    "body": "<p>Talks.</p>",
+                },
+            ],
+            "images": [],
+            "sanitizer_removed": ["<script>"],
+            "warnings": [],
+            "chinese_conversion": "",
+        },
+        sanitizer_removed=["<script>"],
+        conflicts={
+            "translation:en:title": {"current": "Envoys in Bonn", "incoming": "Wire headline"},
+            "article:tags": {"current": ["cop30"], "incoming": ["cop31", "finance"]},
+        },
+    )
+    conflict_keep(record=record, key="translation:en:title", user=editor)
+    return record
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_an_import_record_reads_as_tables(live_server, watched, editor, screenshot_dir, language):
+    record = record_in_conflict(editor)
+    log_in(watched, live_server, editor, language)
+
+    url = reverse("admin:articles_importrecord_change", args=[record.pk])
+    watched.goto(f"{live_server.url}{url}")
+
+    tables = watched.locator(".desk-record-table")
+    expect(tables).to_have_count(2)
+    expect(tables.first).to_contain_text("保留" if language == "zh-hans" else "kept")
+    expect(tables.last).to_contain_text("reuters")
+    assert "{" not in watched.locator("#content-main").inner_text()  # no JSON
+    watched.screenshot(path=screenshot_dir / f"polish-import-record-{language}.png", full_page=True)
+    assert watched.evaluate("window.__violations") == []
+    assert watched.console_errors == []
