@@ -25,7 +25,8 @@ CRUD = ("add", "change", "delete", "view")
 # Models named for no role are superusers' alone: people, groups, log entries, sessions and
 # login lockouts; editing presence, written by the change form's heartbeat for whoever may
 # change the story and edited nowhere; the page generation and the search index, which every
-# write keeps; reversion's rows, which the story's own history pages show and restore.
+# write keeps; former slugs, which a save of a story's new slug records; reversion's rows,
+# which the story's own history pages show and restore.
 ROLE_PERMISSIONS = {
     CONTRIBUTOR: {
         "models": {
