@@ -90,3 +90,30 @@ def test_an_import_record_reads_as_tables(live_server, watched, editor, screensh
     watched.screenshot(path=screenshot_dir / f"polish-import-record-{language}.png", full_page=True)
     assert watched.evaluate("window.__violations") == []
     assert watched.console_errors == []
+
+
+def test_django_admin_pages_read_as_chinese(live_server, watched, editor, screenshot_dir):
+    """The list, a story, its delete confirmation and its history in zh-hans: Django's own
+    strings with the model's Chinese name set in, no stray spaces."""
+    article = make_article(
+        status=Article.Status.DRAFT, zh={"title": "波恩气候谈判"}, en={"title": "Bonn talks"}
+    )
+    log_in(watched, live_server, editor, "zh-hans")
+    pages = {
+        "changelist": (reverse("admin:articles_article_changelist"), "选择要修改的文章"),
+        "change": (reverse("admin:articles_article_change", args=[article.pk]), "修改文章"),
+        "delete": (
+            reverse("admin:articles_article_delete", args=[article.pk]),
+            "你确定要删除文章“波恩气候谈判”吗？",
+        ),
+        "history": (
+            reverse("admin:articles_article_history", args=[article.pk]),
+            "变更历史：波恩气候谈判",
+        ),
+    }
+    for name, (url, wanted) in pages.items():
+        watched.goto(f"{live_server.url}{url}")
+        expect(watched.locator("#content")).to_contain_text(wanted)
+        watched.screenshot(path=screenshot_dir / f"polish-admin-{name}-zh-hans.png")
+    assert watched.evaluate("window.__violations") == []
+    assert watched.console_errors == []
