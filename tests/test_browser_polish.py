@@ -8,22 +8,16 @@ from playwright.sync_api import expect
 from articles.models import Article, ImportRecord, ImportRun
 from articles.publishing import conflict_keep
 from tests.factories import make_article
+from tests.test_browser_admin import log_in as admin_log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-WIDE = {"width": 1440, "height": 1000}
 
 
 def log_in(page, live_server, user, language):
     page.context.add_cookies(
         [{"name": "django_language", "value": language, "url": live_server.url}]
     )
-    page.set_viewport_size(WIDE)
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("input[name=username]", user.username)
-    page.fill("input[name=password]", "pw-" + user.username)
-    page.click("input[type=submit]")
-    expect(page.locator("#user-tools")).to_be_visible()
+    admin_log_in(page, live_server, user)
 
 
 def record_in_conflict(editor):
