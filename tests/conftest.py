@@ -103,9 +103,9 @@ def media_root(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _roles_exist(request):
-    """The roles' groups, as their migration made them, in every test with a database: a
-    transactional test (a live server, a migration test) empties the database after itself,
-    and the tests after it on the same worker would find no roles."""
+    """The roles' groups, as their migrations make them (articles.roles), in every test with a
+    database: a transactional test (a live server, a migration test) empties the database
+    after itself, and the tests after it on the same worker would find no roles."""
     uses_database = request.node.get_closest_marker("django_db") or {
         "db",
         "transactional_db",
@@ -114,13 +114,13 @@ def _roles_exist(request):
     if not uses_database:
         return
     request.getfixturevalue("_django_db_helper")  # the database first, however it is asked for
-    from importlib import import_module
-
     from django.apps import apps
     from django.contrib.auth.models import Group
 
-    if Group.objects.count() < 2:
-        import_module("articles.migrations.0003_roles").create_roles(apps, None)
+    from articles.roles import ROLE_PERMISSIONS, grant_roles
+
+    if Group.objects.filter(name__in=ROLE_PERMISSIONS).count() < len(ROLE_PERMISSIONS):
+        grant_roles(apps)
 
 
 def _staff_in_group(django_user_model, username, group_name):
