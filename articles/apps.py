@@ -9,6 +9,7 @@ class ArticlesConfig(AppConfig):
 
     def ready(self):
         from . import (
+            archive,  # noqa: F401  keeps the archive's month counts on every write
             cache,  # noqa: F401  empties the readers' page cache on every edit
             presence,  # noqa: F401  takes a user who logs out off the stories they had open
             revisions,  # noqa: F401  registers the models with django-reversion
