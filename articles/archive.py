@@ -22,9 +22,10 @@ NEWSDESK_TIME_ZONE, or changing stories around the ORM (SQL, `QuerySet.update`),
 
 from collections import Counter
 from collections.abc import Iterable
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from django.db import connection, transaction
+from django.db.models import Count, Q
 from django.db.models.signals import post_delete, post_save, pre_delete
 from django.utils import timezone
 
@@ -39,16 +40,18 @@ def archive_month(moment: datetime) -> date:
     return timezone.localtime(moment, timezone.get_default_timezone()).date().replace(day=1)
 
 
+def month_start(month: date) -> datetime:
+    """The first moment of `month` (a first day), in the site's time zone."""
+    return timezone.make_aware(datetime.combine(month, time()), timezone.get_default_timezone())
+
+
 def archive_months(now=None) -> list[dict]:
     """Every month with public stories as of `now`, the latest first: month (its first
     moment, in the site's time zone) and count, as `ArticleQuerySet.month_counts` counts them.
     The kept totals, a few dozen rows, corrected by the stories whose time is still to come."""
     now = now or timezone.now()
     counts = Counter(dict(ArchiveMonth.objects.exclude(count=0).values_list("month", "count")))
-    # Counted, but scheduled: along the (status, published_at) index from now on.
-    scheduled = Article.objects.archive_counted().filter(published_at__gt=now)
-    for published_at in scheduled.values_list("published_at", flat=True):
-        counts[archive_month(published_at)] -= 1
+    counts.subtract(_scheduled(counts, now))
     # Public until an unpublish time still to come, so not counted: along that time's partial
     # index, the rule read per row (with `status = ...` in the SQL, SQLite would walk every
     # published story instead).
@@ -61,12 +64,32 @@ def archive_months(now=None) -> list[dict]:
     for published_at, state, ready in ending:
         if state == State.PUBLISHED and ready:
             counts[archive_month(published_at)] += 1
-    zone = timezone.get_default_timezone()
     return [
-        {"month": timezone.make_aware(datetime.combine(month, time()), zone), "count": count}
+        {"month": month_start(month), "count": count}
         for month, count in sorted(counts.items(), reverse=True)
         if count > 0
     ]
+
+
+def _scheduled(months, now) -> dict[date, int]:
+    """How many counted stories of each of `months` are scheduled after `now`: counted in the
+    database, month by month from this one on, in one walk along the (status, published_at)
+    index from now (a story read into Python each would cost more the more are scheduled)."""
+    ahead = sorted(month for month in months if month >= archive_month(now))
+    if not ahead:
+        return {}
+    per_month = {
+        f"m{n}": Count(
+            "pk",
+            filter=Q(
+                published_at__gte=month_start(month),
+                published_at__lt=month_start((month + timedelta(days=31)).replace(day=1)),
+            ),
+        )
+        for n, month in enumerate(ahead)
+    }
+    found = Article.objects.archive_counted().filter(published_at__gt=now).aggregate(**per_month)
+    return {month: found[f"m{n}"] for n, month in enumerate(ahead)}
 
 
 # No savepoint of its own (two statements each time): a recount that fails fails the write.
