@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
@@ -139,9 +140,10 @@ def test_counts_are_the_archive_page_after_a_save(client, editor, settings):
     assert "1 story" in page and "2 stories" not in page
 
 
-def test_a_recount_of_unchanged_stories_writes_nothing(django_assert_max_num_queries):
+def test_a_recount_of_unchanged_stories_writes_nothing(django_assert_num_queries):
     stories = [make_article(published_at=at(2025, 3)) for _ in range(5)]
-    with django_assert_max_num_queries(3):  # the stories, what they remember (and a lock)
+    # The stories and what they remember; on PostgreSQL after their locks.
+    with django_assert_num_queries(4 if connection.vendor == "postgresql" else 2):
         archive_recount(story.pk for story in stories)
     assert counts() == {"2025-03": 5}
 
