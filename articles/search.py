@@ -158,7 +158,7 @@ def search_index_update(
     if translations is None:
         translations = Translation.objects.ready().filter(article_id__in=article_ids)
     else:
-        translations = [t for t in translations if t.status == Translation.Status.READY]
+        translations = [t for t in translations if t.is_ready]
     translations = sorted(translations, key=lambda t: (t.article_id, t.language))
     by_article: dict[int, list[Translation]] = {}
     for translation in translations:

@@ -26,7 +26,7 @@ from ..outlets import outlet_for, source_domain
 from ..revisions import StoryRevision, save_story_revision, save_story_revisions
 from ..search import search_index_update
 from .apply import apply_values, current_values
-from .fieldkeys import ARTICLE, IMAGE_LABEL_FIELDS, FieldKey, describe, parsed_values
+from .fieldkeys import IMAGE_LABEL_FIELDS, PUBLISHED_AT, describe, parsed_values
 from .merge import plan_merge
 from .parsers.base import ParsedArticle, ParsedImage
 from .parsers.language import label_of
@@ -35,7 +35,6 @@ from .pipeline import StoryFile
 
 logger = logging.getLogger(__name__)
 Outcome = ImportRecord.Outcome
-PUBLISHED_AT = str(FieldKey(ARTICLE, "published_at"))
 # Each download may take the whole image deadline and hold an image in memory until the file's
 # transaction: a bound on both per file, and on the images held for one write of new stories.
 MAX_DOWNLOADS_PER_FILE = 20

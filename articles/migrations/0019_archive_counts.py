@@ -38,7 +38,7 @@ def count_existing_stories(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0016_curation'),
+        ('articles', '0018_slug_redirects'),
     ]
 
     operations = [
