@@ -276,8 +276,19 @@ class ArticleQuerySet(models.QuerySet):
             .order_by("-count", "tag_name")
         )
 
+    def archive_counted(self):
+        """The stories the archive's month counts hold (`archive.py`): published by an
+        editor, readable (a ready translation) and with no unpublish time. No clock in it, so
+        that it changes only on a write; the archive adds what the clock changed when it
+        reads the counts."""
+        return self.filter(status=Article.Status.PUBLISHED, unpublish_at__isnull=True).filter(
+            self.has_ready_translation()
+        )
+
     def month_counts(self):
-        """One row per month with stories, the latest first: month and count."""
+        """One row per month with stories, the latest first: month and count. Counted afresh,
+        every row read: what the archive's kept counts (`archive.archive_months`) must equal,
+        for the check that compares them."""
         return (
             self.annotate(month=MonthOf("published_at"))
             .values("month")
@@ -897,3 +908,41 @@ class EditingPresence(models.Model):
 
     def __str__(self):
         return f"{self.user} @ {self.article_id}"
+
+
+class ArchiveMonth(models.Model):
+    """How many stories of `ArticleQuerySet.archive_counted` each month (in the site's time
+    zone) holds, moved by `archive.archive_recount` in the transaction of every write that
+    changes them. The archive corrects them for the clock when it reads them."""
+
+    month = models.DateField(_("month"), primary_key=True)
+    count = models.IntegerField(_("count"), default=0)
+
+    class Meta:
+        ordering = ["-month"]
+        verbose_name = _("archive month")
+        verbose_name_plural = _("archive months")
+
+    def __str__(self):
+        return f"{self.month:%Y-%m}: {self.count}"
+
+
+class ArchiveStory(models.Model):
+    """The month a story of `ArticleQuerySet.archive_counted` counts in: what a write compares
+    the story with, to know which month's count to move. Only counted stories have one."""
+
+    article = models.OneToOneField(
+        Article,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="+",
+        verbose_name=_("article"),
+    )
+    month = models.DateField(_("month"))
+
+    class Meta:
+        verbose_name = _("story counted in the archive")
+        verbose_name_plural = _("stories counted in the archive")
+
+    def __str__(self):
+        return f"{self.article_id} @ {self.month:%Y-%m}"

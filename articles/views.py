@@ -24,6 +24,7 @@ from django.views.generic import DetailView, ListView, MonthArchiveView, Templat
 from taggit.models import Tag
 
 from . import languages
+from .archive import archive_months
 from .bilingual import paired_blocks
 from .cache import cached_with_content
 from .cards import story_cards
@@ -222,8 +223,9 @@ class ArchiveView(ReaderPageMixin, TemplateView):
 
 
 def month_counts() -> list[dict]:
-    """Every month with public stories and how many, kept until content changes."""
-    return cached_with_content("months", lambda: list(Article.objects.published().month_counts()))
+    """Every month with public stories and how many (kept on write, `archive.py`), kept in
+    the cache until content changes."""
+    return cached_with_content("months", archive_months)
 
 
 class SearchView(ArticleListView):

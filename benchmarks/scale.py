@@ -7,6 +7,7 @@ sources, image rows without files, a few drafts and scheduled stories; bulk_crea
 a minute for 100,000) and keeps it: the next run migrates it and measures again. Each page is
 requested through Django's test client, the page cache off, `--repeat` times (3 when a page
 takes over two seconds); the median counts, and one more request counts the queries.
+Search runs on the index `rebuild_search_index` builds once the stories are in.
 "First view" rows empty the cache before each request, so the parts kept until content
 changes (related stories, month counts) are computed afresh; the other rows find them kept,
 as a reader after the first does. Delete var/scale-* to build again.
@@ -30,6 +31,7 @@ YEARS = 10
 SOURCES = 40
 COMMON_TAGS, RARE_TAGS = 10, 290
 SLOW_SECONDS = 2.0
+OLDEST_WORD = "Kyoto"
 BATCH = 5000
 
 
@@ -62,10 +64,12 @@ def fill(size: int) -> None:
     django.setup()
     from django.contrib.auth.models import User
     from django.db import transaction
+    from django.db.models import Value
+    from django.db.models.functions import Concat
     from django.utils import timezone
     from synthetic import SENTENCE_EN, SENTENCE_ZH, Texts, add_stories, body, outlets, topics
 
-    from articles.models import Article
+    from articles.models import Article, Translation
 
     rng = random.Random(12)
     now = timezone.now()
@@ -100,6 +104,10 @@ def fill(size: int) -> None:
                 )[0],
                 tags=lambda rng: [rng.choice(common), *rng.sample(rare, 2)],
             )
+        # A word only the oldest story has, for search.
+        last = size + drafts + scheduled - 1
+        oldest = Translation.objects.filter(article__slug=f"story-{last}")
+        oldest.update(title=Concat("title", Value(f" {OLDEST_WORD}")))
         User.objects.create_superuser("bench", "bench@example.com", "bench")
 
 
@@ -121,6 +129,12 @@ def build(size: int) -> None:
         )
         built.touch()
         print(f"built {database_path(size).name} in {time.perf_counter() - started:.0f} s")
+    indexed = database_path(size).with_suffix(".indexed")
+    if not indexed.exists():  # bulk_create wrote no search index: the command's rebuild does
+        started = time.perf_counter()
+        subprocess.run([*manage, "rebuild_search_index"], cwd=ROOT, env=env, check=True)
+        indexed.touch()
+        print(f"indexed {database_path(size).name} in {time.perf_counter() - started:.0f} s")
 
 
 # -- Measuring ---------------------------------------------------------------------------------
@@ -160,6 +174,11 @@ def pages() -> list[tuple[str, str, dict]]:
             {"staff": True},
         ),
         ("admin list, tag", f"/admin/articles/article/?tags__id__exact={tag.pk}", {"staff": True}),
+        ("admin list, search 气候", "/admin/articles/article/?q=气候", {"staff": True}),
+        ("admin list, search climate", "/admin/articles/article/?q=climate", {"staff": True}),
+        ("search 气候 (in every story)", "/zh-hans/search/?q=气候", {}),
+        ("search climate (every story)", "/en/search/?q=climate", {}),
+        ("search, the oldest story's word", f"/en/search/?q={OLDEST_WORD}", {}),
         ("/sitemap.xml", "/sitemap.xml", {}),
     ]
     index = ET.fromstring(Client().get("/sitemap.xml").content)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from taggit.models import Tag
 
 from .. import languages
+from ..archive import archive_recount
 from ..cache import page_generation_bump
 from ..image_fetch import fetch_images
 from ..images import CleanImage, make_renditions
@@ -436,8 +437,10 @@ def _articles_create(
         for article, parsed in pairs
         for name in parsed.tags
     )
-    # bulk_create sends no post_save: the index and the page cache are told here.
+    # bulk_create sends no post_save: the index, the archive's counts and the page cache are
+    # told here.
     search_index_update([article.pk for article in articles], translations=translations)
+    archive_recount(article.pk for article in articles)
     page_generation_bump()
     children: dict[int, list] = {article.pk: [] for article in articles}
     for child in [*translations, *images]:
