@@ -53,10 +53,11 @@ def archive_months(now=None) -> list[dict]:
     counts = Counter(dict(ArchiveMonth.objects.exclude(count=0).values_list("month", "count")))
     counts.subtract(_scheduled(counts, now))
     # Public until an unpublish time still to come, so not counted: along that time's partial
-    # index, the rule read per row (with `status = ...` in the SQL, SQLite would walk every
-    # published story instead).
+    # index, in its order, the rule read per row (with `status = ...` in the SQL, or in the
+    # stories' own order, SQLite would walk every story instead: 63 ms at 100,000).
     ending = (
         Article.objects.filter(unpublish_at__gt=now)
+        .order_by("unpublish_at")
         .with_state(now)
         .annotate(ready=ArticleQuerySet.has_ready_translation())
         .values_list("published_at", "state", "ready")
