@@ -114,6 +114,10 @@ def translation_move(
     bumps the page generation and the search index (their signals): readers see the change on
     their next request.
     """
+    if translation.article_id:
+        # Locks in the order every write of a story takes them (story, then its translations,
+        # then the page generation), so that two editors on one story never wait on each other.
+        list(Article.objects.select_for_update().filter(pk=translation.article_id).values("pk"))
     stored = (
         Translation.objects.select_for_update()
         .filter(pk=translation.pk)
