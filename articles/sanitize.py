@@ -204,14 +204,17 @@ def text_lost(original: str, *, kept: str) -> list[str]:
     digits only, so punctuation and spacing moved around (a caption split from its credit)
     is no loss.
     """
-    kept_words = {_letters(word) for word in _words(kept)}
-    shown = _letters(" ".join(_words(kept)))
+    kept_words, original_words = _words(kept), _words(original)
+    # A text repeats its words: each distinct one is reduced to its letters once.
+    letters_of = {word: _letters(word) for word in {*kept_words, *original_words}}
+    kept_letters = {letters_of[word] for word in kept_words}
+    shown = _letters(" ".join(kept_words))
     is_lost: dict[str, bool] = {}
     lost: dict[str, None] = {}
     length = 0
-    for word in _words(original):
-        letters = _letters(word)
-        if letters in kept_words:
+    for word in original_words:
+        letters = letters_of[word]
+        if letters in kept_letters:
             continue
         # Searching the letters of `kept` is slow: once per distinct word, and only until the
         # report line is full, or a long text of lost words would take quadratic time.

@@ -36,6 +36,8 @@ MARKUP_START = re.compile(r"<[a-zA-Z/!?]")
 RAW_TEXT = {"script": re.compile(r"</script", re.I), "style": re.compile(r"</style", re.I)}
 ATTRIBUTE = re.compile(r"[\s/]+[^\s/>=]")
 MARKDOWN_MARK = re.compile(r"[*_\[\]<>`&\\!]")
+# The tags Markdown writes for emphasis, code and line breaks, with nothing inside them.
+PLAIN_INLINE_TAG = re.compile(r"</?(?:strong|em|code)>|<br />")
 
 _markdown = MarkdownIt("commonmark", {"html": True}).use(cjk_friendly_emphasis)
 
@@ -52,8 +54,10 @@ def inline_text(markdown: str) -> str:
     check_markdown_limits(markdown)
     html = _markdown.renderInline(markdown.strip())
     check_html_limits(html)
-    if "<" not in html:  # text alone, as html.parser reads it: entities decoded
-        return normalize_space(unescape(html))
+    if "<" not in PLAIN_INLINE_TAG.sub("", html):
+        # Text and plain emphasis tags only, as html.parser reads them: the text between the
+        # tags, each run's entities decoded.
+        return normalize_space("".join(map(unescape, PLAIN_INLINE_TAG.split(html))))
     return normalize_space(BeautifulSoup(html, "html.parser").get_text())
 
 
