@@ -7,12 +7,15 @@ made from the same allowlist, so an editor can see in the import record what a f
 import re
 from dataclasses import dataclass, field
 from html import escape, unescape
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import nh3
-from bs4 import BeautifulSoup, Comment, NavigableString, PageElement, Tag
 from django.db import models
 from django.utils.translation import gettext
+
+if TYPE_CHECKING:
+    from bs4 import PageElement, Tag
 
 ALLOWED_TAGS = {
     "a",
@@ -244,6 +247,10 @@ def removals(html: str) -> list[str]:
     """
     if _nothing_to_remove(html):
         return []
+    # Imported here, on the first body with something to report: every process that saves a
+    # body loads this module, and most never build a tree (a re-import, a page view).
+    from bs4 import BeautifulSoup, Comment, Tag
+
     soup = BeautifulSoup(html, "html.parser")
     nodes = list(soup.descendants)
     string_types, sizes = _string_types_and_sizes(nodes)
@@ -297,8 +304,10 @@ def _nothing_to_remove(html: str) -> bool:
     return True
 
 
-def _string_types_and_sizes(nodes: list[PageElement]) -> tuple[dict[int, set], dict[int, int]]:
+def _string_types_and_sizes(nodes: list["PageElement"]) -> tuple[dict[int, set], dict[int, int]]:
     """For each tag (by id): the kinds of non-blank string inside it, and how many nodes."""
+    from bs4 import NavigableString
+
     string_types: dict[int, set] = {}
     sizes: dict[int, int] = {}
     for node in reversed(nodes):  # every node comes after all that is inside it
@@ -314,9 +323,9 @@ def _string_types_and_sizes(nodes: list[PageElement]) -> tuple[dict[int, set], d
     return string_types, sizes
 
 
-def _has_text(tag: Tag, string_types: dict[int, set]) -> bool:
+def _has_text(tag: "Tag", string_types: dict[int, set]) -> bool:
     """tag.get_text(strip=True) != "", without reading the text."""
-    wanted = tag.interesting_string_types or Tag.MAIN_CONTENT_STRING_TYPES
+    wanted = tag.interesting_string_types or type(tag).MAIN_CONTENT_STRING_TYPES
     wanted = {wanted} if isinstance(wanted, type) else wanted
     return not string_types.get(id(tag), set()).isdisjoint(wanted)
 

@@ -273,7 +273,9 @@ class ParsingPool:
 
     def _submit(self, chunk: list[StoryFile]) -> tuple[Future, ProcessPoolExecutor]:
         if self.executor is None:
-            import_module(f"{__package__}.parsers.detect")  # once, here: workers inherit it
+            # The parsers and what they load on first use, once, here: workers inherit them.
+            import_module(f"{__package__}.parsers.detect")
+            import_module(f"{__package__}.parsers.markup").markdown_parser()
             self.executor = ProcessPoolExecutor(os.cpu_count(), initializer=_die_with_parent)
         try:
             return self.executor.submit(parse_chunk, chunk), self.executor
