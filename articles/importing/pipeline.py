@@ -55,6 +55,9 @@ class StoryFile:
     text: str = ""
     encoding: str = ""
     parsed: ParsedArticle | None = None
+    # What the search index will hold of the story, made with the parsing, in parallel: for a
+    # new story, the writer needs not make it (search.parsed_document).
+    search_document: dict[str, str] | None = None
     error: str = ""
 
     def __post_init__(self):
@@ -194,6 +197,7 @@ def parse(story_file: StoryFile) -> StoryFile:
         with _time_limit(PARSE_SECONDS):
             story_file.text, story_file.encoding = decode_bytes(story_file.data)
             story_file.parsed = parse_story(story_file.text)
+            story_file.search_document = parsed_document(story_file.parsed)
     except ParseError as error:
         story_file.error = str(error)
     except ParseTimeout:
@@ -219,6 +223,12 @@ def parse_story(text: str) -> ParsedArticle:
     from .parsers.detect import parse_story
 
     return parse_story(text)
+
+
+def parsed_document(parsed: ParsedArticle) -> dict[str, str]:
+    from ..search import parsed_document
+
+    return parsed_document(parsed)
 
 
 class ParseTimeout(Exception):

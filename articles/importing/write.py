@@ -220,7 +220,12 @@ def _stories_create(
     """New stories, each with its translations, images, tags, import record and revision:
     every table written once for all of them."""
     stories = [f.parsed for f in story_files]
-    articles, children = _articles_create(stories=stories, publish=options.publish, known=known)
+    articles, children = _articles_create(
+        stories=stories,
+        publish=options.publish,
+        known=known,
+        documents=[f.search_document for f in story_files],
+    )
     if downloads:
         _attach_downloads(
             images=[c for c in itertools.chain(*children.values()) if isinstance(c, Image)],
@@ -401,10 +406,11 @@ def _article_create(
 
 
 def _articles_create(
-    *, stories: list[ParsedArticle], publish: bool, known: RunCache
+    *, stories: list[ParsedArticle], publish: bool, known: RunCache, documents=None
 ) -> tuple[list[Article], dict[int, list]]:
     """New articles with everything their files hold, every table written once for them all;
-    the articles, and the translations and images of each (by its id)."""
+    the articles, and the translations and images of each (by its id). `documents`, one for
+    each story (or None), are their search documents made while parsing."""
     now = timezone.now()
     articles = Article.objects.bulk_create(
         Article(
@@ -435,7 +441,15 @@ def _articles_create(
         ),
     )
     # bulk_create sends no post_save: the index and the page cache are told here.
-    search_index_update([article.pk for article in articles], translations=translations)
+    search_index_update(
+        [article.pk for article in articles],
+        translations=translations,
+        documents={
+            article.pk: document
+            for article, document in zip(articles, documents or [], strict=False)
+            if document
+        },
+    )
     page_generation_bump()
     children: dict[int, list] = {article.pk: [] for article in articles}
     for child in [*translations, *images]:
