@@ -27,6 +27,7 @@ from . import languages
 from .importing.fieldkeys import describe
 from .labels import LabelField, label_changes
 from .models import Article, Image, ImportRecord, Translation
+from .rows import objects_insert
 from .sanitize import SanitizedHtmlField
 from .text import spaced_format, text_blocks
 
@@ -146,7 +147,7 @@ def save_story_revisions(stories: list[StoryRevision]) -> list[Revision]:
         for story, revision, objects in zip(stories, revisions, stories_objects, strict=True)
         for obj in objects
     ]
-    Version.objects.bulk_create(versions)
+    objects_insert(Version, versions)
     return revisions
 
 

@@ -7,12 +7,15 @@ made from the same allowlist, so an editor can see in the import record what a f
 import re
 from dataclasses import dataclass, field
 from html import escape, unescape
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import nh3
-from bs4 import BeautifulSoup, Comment, NavigableString, PageElement, Tag
 from django.db import models
 from django.utils.translation import gettext
+
+if TYPE_CHECKING:
+    from bs4 import PageElement, Tag
 
 ALLOWED_TAGS = {
     "a",
@@ -204,14 +207,17 @@ def text_lost(original: str, *, kept: str) -> list[str]:
     digits only, so punctuation and spacing moved around (a caption split from its credit)
     is no loss.
     """
-    kept_words = {_letters(word) for word in _words(kept)}
-    shown = _letters(" ".join(_words(kept)))
+    kept_words, original_words = _words(kept), _words(original)
+    # A text repeats its words: each distinct one is reduced to its letters once.
+    letters_of = {word: _letters(word) for word in {*kept_words, *original_words}}
+    kept_letters = {letters_of[word] for word in kept_words}
+    shown = _letters(" ".join(kept_words))
     is_lost: dict[str, bool] = {}
     lost: dict[str, None] = {}
     length = 0
-    for word in _words(original):
-        letters = _letters(word)
-        if letters in kept_words:
+    for word in original_words:
+        letters = letters_of[word]
+        if letters in kept_letters:
             continue
         # Searching the letters of `kept` is slow: once per distinct word, and only until the
         # report line is full, or a long text of lost words would take quadratic time.
@@ -241,6 +247,10 @@ def removals(html: str) -> list[str]:
     """
     if _nothing_to_remove(html):
         return []
+    # Imported here, on the first body with something to report: every process that saves a
+    # body loads this module, and most never build a tree (a re-import, a page view).
+    from bs4 import BeautifulSoup, Comment, Tag
+
     soup = BeautifulSoup(html, "html.parser")
     nodes = list(soup.descendants)
     string_types, sizes = _string_types_and_sizes(nodes)
@@ -294,8 +304,10 @@ def _nothing_to_remove(html: str) -> bool:
     return True
 
 
-def _string_types_and_sizes(nodes: list[PageElement]) -> tuple[dict[int, set], dict[int, int]]:
+def _string_types_and_sizes(nodes: list["PageElement"]) -> tuple[dict[int, set], dict[int, int]]:
     """For each tag (by id): the kinds of non-blank string inside it, and how many nodes."""
+    from bs4 import NavigableString
+
     string_types: dict[int, set] = {}
     sizes: dict[int, int] = {}
     for node in reversed(nodes):  # every node comes after all that is inside it
@@ -311,9 +323,9 @@ def _string_types_and_sizes(nodes: list[PageElement]) -> tuple[dict[int, set], d
     return string_types, sizes
 
 
-def _has_text(tag: Tag, string_types: dict[int, set]) -> bool:
+def _has_text(tag: "Tag", string_types: dict[int, set]) -> bool:
     """tag.get_text(strip=True) != "", without reading the text."""
-    wanted = tag.interesting_string_types or Tag.MAIN_CONTENT_STRING_TYPES
+    wanted = tag.interesting_string_types or type(tag).MAIN_CONTENT_STRING_TYPES
     wanted = {wanted} if isinstance(wanted, type) else wanted
     return not string_types.get(id(tag), set()).isdisjoint(wanted)
 

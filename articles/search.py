@@ -22,6 +22,7 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from .models import Article, State, Translation
+from .sanitize import clean_html
 from .search_backends import FIELD_WEIGHTS, Phrase, QueryToken, search_backend
 from .text import plain_text
 
@@ -145,13 +146,18 @@ class SearchResults:
 
 
 def search_index_update(
-    article_ids: Iterable[int], *, translations: Iterable[Translation] | None = None
+    article_ids: Iterable[int],
+    *,
+    translations: Iterable[Translation] | None = None,
+    documents: dict[int, dict[str, str]] | None = None,
 ) -> None:
     """Index these stories' ready translations as they are now, in the caller's transaction;
     a story without any (or gone) leaves the index. The one writer of the index: signals call
     it for each save and delete of a translation, the import and "take imported" for the
     translations they create in bulk, `rebuild_search_index` for all. `translations`, all
-    those of these stories, saved just before, spare reading them again."""
+    those of these stories, saved just before, spare reading them again; `documents`, of
+    some of them, made from those translations before (`parsed_document`), spare making
+    them again."""
     article_ids = set(article_ids)
     if not article_ids:
         return
@@ -166,7 +172,10 @@ def search_index_update(
     backend = search_backend()
     if gone := article_ids - set(by_article):
         backend.remove(gone)
-    backend.index({pk: document_fields(found) for pk, found in by_article.items()})
+    documents = documents or {}
+    backend.index(
+        {pk: documents.get(pk) or document_fields(found) for pk, found in by_article.items()}
+    )
 
 
 def search_index_rebuild(*, batch_size: int = 1000) -> int:
@@ -198,6 +207,16 @@ def document_fields(translations: Iterable) -> dict[str, str]:
         for field, text in _reader_text(translation).items():
             fields[field].extend(index_tokens(text))
     return {field: " ".join(tokens) for field, tokens in fields.items()}
+
+
+def parsed_document(parsed) -> dict[str, str]:
+    """The document of the story a parsed file creates, as `search_index_update` would make it
+    from the translations the import saves of it: all ready, each body as stored (cleaned).
+    Pure: the import's parsing workers make it, beside the parsing, not its writer."""
+    return document_fields(
+        Translation(language=t.language, title=t.title, summary=t.summary, body=clean_html(t.body))
+        for t in sorted(parsed.translations, key=lambda t: t.language)
+    )
 
 
 def index_tokens(text: str) -> list[str]:

@@ -129,3 +129,33 @@ def test_command_on_mutated_files_never_half_writes(tmp_path_factory, stories):
         )
         assert cursor.fetchone()[0] == 0
     assert Article.objects.filter(import_records__isnull=True).count() == 0
+
+
+INLINE = ["a", "中", " ", "\n", "&amp;", "&", "&#x4e2d;", "<", ">", "*", "**", "_", "`", "\\*"]
+INLINE += ["<strong>", "</strong>", "<em>", "</em>", "<b>", "</b>", "<br />", "<br>", "\xa0"]
+
+
+@settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(INLINE), max_size=14).map("".join))
+def test_a_headline_reads_as_beautifulsoup_reads_it(markdown):
+    """inline_text skips the tree for text with plain emphasis: the same words either way."""
+    from bs4 import BeautifulSoup
+
+    from articles.importing.parsers.markup import inline_text, markdown_parser, normalize_space
+
+    html = markdown_parser().renderInline(markdown.strip())
+    assert inline_text(markdown) == normalize_space(BeautifulSoup(html, "html.parser").get_text())
+
+
+@settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(INLINE), max_size=10).map("".join))
+def test_a_feed_subheading_reads_as_beautifulsoup_reads_it(words):
+    """A <strong> standing alone is a subheading, with or without building its tree."""
+    from bs4 import BeautifulSoup
+
+    from articles.importing.parsers.feed import _block
+
+    chunk = f"<strong>{words}</strong>"
+    strong = BeautifulSoup(chunk, "html.parser").contents[0]
+    if strong.name == "strong" and strong.next_sibling is None:
+        assert _block(chunk) == f"<h2>{strong.decode_contents()}</h2>"

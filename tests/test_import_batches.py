@@ -11,6 +11,7 @@ from reversion.models import Version
 from articles import image_fetch, search
 from articles.importing import write as import_write
 from articles.models import Article, Image, ImportRecord, SearchDocument, Source, Translation
+from tests.helpers import FIXTURES
 from tests.test_import_articles import png_bytes, run_import
 
 pytestmark = pytest.mark.django_db
@@ -195,3 +196,23 @@ def test_download_failures_speak_the_language_of_the_shell(
     out, _err, ok = run_import(folder, no_fetch_images=False)
 
     assert ok and out.count("失败：图片服务器没有发送图片") == 2
+
+
+def test_the_index_holds_what_the_saved_translations_give_though_workers_made_it(tmp_path):
+    folder = story_folder(tmp_path, 3)
+    for name in ("digest_bilingual.txt", "feed_item.txt", "digest_english_only.txt"):
+        (folder / name).write_text((FIXTURES / name).read_text(encoding="utf-8"), encoding="utf-8")
+    traditional = feed_item(9, title="氣候談判進入第二週")
+    traditional = traditional.replace("各国代表继续讨论", "各國代表繼續討論")
+    (folder / "traditional.txt").write_text(traditional, encoding="utf-8")
+
+    _out, err, ok = run_import(folder)
+
+    assert ok, err
+    assert SearchDocument.objects.count() == Article.objects.count() == 7
+    for document in SearchDocument.objects.all():
+        saved = Translation.objects.filter(article=document.article_id).order_by("language")
+        expected = search.document_fields(saved)
+        assert {"title": document.title, "summary": document.summary, "body": document.body} == (
+            expected
+        )

@@ -36,6 +36,7 @@ BATCH_SIZE = 500
 BATCH_BYTES = 64 * 1024 * 1024
 # Small runs are not worth starting worker processes for.
 PARALLEL_FROM = 64
+CHUNK_FILES = 25  # files a parsing worker takes at a time
 PR_SET_PDEATHSIG = 1
 
 
@@ -54,6 +55,9 @@ class StoryFile:
     text: str = ""
     encoding: str = ""
     parsed: ParsedArticle | None = None
+    # What the search index will hold of the story, made with the parsing, in parallel: for a
+    # new story, the writer needs not make it (search.parsed_document).
+    search_document: dict[str, str] | None = None
     error: str = ""
 
     def __post_init__(self):
@@ -193,6 +197,7 @@ def parse(story_file: StoryFile) -> StoryFile:
         with _time_limit(PARSE_SECONDS):
             story_file.text, story_file.encoding = decode_bytes(story_file.data)
             story_file.parsed = parse_story(story_file.text)
+            story_file.search_document = parsed_document(story_file.parsed)
     except ParseError as error:
         story_file.error = str(error)
     except ParseTimeout:
@@ -206,12 +211,24 @@ def parse(story_file: StoryFile) -> StoryFile:
     return story_file
 
 
+def parse_chunk(files: list[StoryFile]) -> list[StoryFile]:
+    """A worker's task: several files, so that a round trip between processes costs less
+    than the parsing it carries."""
+    return [parse(story_file) for story_file in files]
+
+
 def parse_story(text: str) -> ParsedArticle:
     """parsers.detect.parse_story, imported when there is something to parse: a re-import of
     files imported before parses nothing, and starts sooner without loading the parsers."""
     from .parsers.detect import parse_story
 
     return parse_story(text)
+
+
+def parsed_document(parsed: ParsedArticle) -> dict[str, str]:
+    from ..search import parsed_document
+
+    return parsed_document(parsed)
 
 
 class ParseTimeout(Exception):
@@ -260,28 +277,42 @@ class ParsingPool:
         """Start parsing `files`; iterating the result waits for each in order."""
         if not self.parallel:
             return (parse(story_file) for story_file in files)
-        started = [(story_file, *self._submit(story_file)) for story_file in files]
-        return (self._result(*one) for one in started)
+        chunks = [files[i : i + CHUNK_FILES] for i in range(0, len(files), CHUNK_FILES)]
+        started = [(chunk, *self._submit(chunk)) for chunk in chunks]
+        return (parsed for one in started for parsed in self._results(*one))
 
-    def _submit(self, story_file: StoryFile) -> tuple[Future, ProcessPoolExecutor]:
+    def _submit(self, chunk: list[StoryFile]) -> tuple[Future, ProcessPoolExecutor]:
         if self.executor is None:
-            import_module(f"{__package__}.parsers.detect")  # once, here: workers inherit it
+            # The parsers and what they load on first use, once, here: workers inherit them.
+            import_module(f"{__package__}.parsers.detect")
+            import_module(f"{__package__}.parsers.markup").markdown_parser()
             self.executor = ProcessPoolExecutor(os.cpu_count(), initializer=_die_with_parent)
         try:
-            return self.executor.submit(parse, story_file), self.executor
+            return self.executor.submit(parse_chunk, chunk), self.executor
         except BrokenProcessPool:
             self._discard(self.executor)
-            return self._submit(story_file)
+            return self._submit(chunk)
 
-    def _result(self, story_file, future, executor, retry=True) -> StoryFile:
+    def _results(self, chunk, future, executor) -> Iterator[StoryFile]:
         try:
             parsed = future.result()
+        except BrokenProcessPool:
+            self._discard(executor)
+            # Each file of the chunk once more, alone: only one that kills its worker again fails.
+            yield from (
+                self._result(story_file, *self._submit([story_file])) for story_file in chunk
+            )
+            return
+        for story_file in chunk:
             story_file.data = b""  # the worker's copy came back: this one's bytes can go
+        yield from parsed
+
+    def _result(self, story_file, future, executor) -> StoryFile:
+        try:
+            [parsed] = future.result()
             return parsed
         except BrokenProcessPool:
             self._discard(executor)
-        if retry:
-            return self._result(story_file, *self._submit(story_file), retry=False)
         story_file.error = _("the parser stopped unexpectedly on this file")
         return story_file
 

@@ -24,6 +24,7 @@ from ..images import CleanImage, make_renditions
 from ..models import Article, Image, ImportRecord, ImportRun, Source, Translation
 from ..outlets import outlet_for, source_domain
 from ..revisions import StoryRevision, save_story_revision, save_story_revisions
+from ..rows import new_row_fields, objects_insert, rows_insert
 from ..search import search_index_update
 from .apply import apply_values, current_values
 from .fieldkeys import IMAGE_LABEL_FIELDS, PUBLISHED_AT, describe, parsed_values
@@ -128,19 +129,13 @@ def _unchanged_insert(*, run: ImportRun, files: list[StoryFile], articles: dict)
     a database value once, not once a file, for a re-import of thousands of files a second."""
     if not files:
         return
-    fields = [f for f in ImportRecord._meta.concrete_fields if not f.primary_key]
+    fields = new_row_fields(ImportRecord)
     template = ImportRecord(run=run, outcome=Outcome.UNCHANGED)
     shared = {
         f.name: f.get_db_prep_save(f.pre_save(template, add=True), connection)
         for f in fields
         if f.name not in {"path", "sha256", "article"}
     }
-    quote = connection.ops.quote_name
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(
-        quote(ImportRecord._meta.db_table),
-        ", ".join(quote(f.column) for f in fields),
-        ", ".join(["%s"] * len(fields)),
-    )
     names = [field.name for field in fields]
     path, sha256, article = (names.index(name) for name in ("path", "sha256", "article"))
     rows = []
@@ -149,9 +144,7 @@ def _unchanged_insert(*, run: ImportRun, files: list[StoryFile], articles: dict)
         row[path], row[sha256] = story_file.name, story_file.sha256
         row[article] = articles[story_file.sha256]
         rows.append(row)
-    # One transaction, as bulk_create's: in autocommit each row would be a commit of its own.
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
+    rows_insert(ImportRecord, fields, rows)
 
 
 def story_files_import(
@@ -227,16 +220,22 @@ def _stories_create(
     """New stories, each with its translations, images, tags, import record and revision:
     every table written once for all of them."""
     stories = [f.parsed for f in story_files]
-    articles, children = _articles_create(stories=stories, publish=options.publish, known=known)
+    articles, children = _articles_create(
+        stories=stories,
+        publish=options.publish,
+        known=known,
+        documents=[f.search_document for f in story_files],
+    )
     if downloads:
         _attach_downloads(
             images=[c for c in itertools.chain(*children.values()) if isinstance(c, Image)],
             downloads=downloads,
         )
-    records = ImportRecord.objects.bulk_create(
+    records = [
         _record(run=run, story_file=f, article=article, outcome=Outcome.CREATED)
         for f, article in zip(story_files, articles, strict=True)
-    )
+    ]
+    objects_insert(ImportRecord, records)
     save_story_revisions(
         [
             StoryRevision(
@@ -407,10 +406,11 @@ def _article_create(
 
 
 def _articles_create(
-    *, stories: list[ParsedArticle], publish: bool, known: RunCache
+    *, stories: list[ParsedArticle], publish: bool, known: RunCache, documents=None
 ) -> tuple[list[Article], dict[int, list]]:
     """New articles with everything their files hold, every table written once for them all;
-    the articles, and the translations and images of each (by its id)."""
+    the articles, and the translations and images of each (by its id). `documents`, one for
+    each story (or None), are their search documents made while parsing."""
     now = timezone.now()
     articles = Article.objects.bulk_create(
         Article(
@@ -432,14 +432,25 @@ def _articles_create(
     images = Image.objects.bulk_create(
         image_from(article, i) for article, parsed in pairs for i in parsed.images
     )
-    Article.tags.through.objects.bulk_create(
-        Article.tags.through(content_object=article, tag=known.tag(name))
-        for article, parsed in pairs
-        for name in parsed.tags
+    objects_insert(
+        Article.tags.through,
+        (
+            Article.tags.through(content_object=article, tag=known.tag(name))
+            for article, parsed in pairs
+            for name in parsed.tags
+        ),
     )
     # bulk_create sends no post_save: the index, the archive's counts and the page cache are
     # told here.
-    search_index_update([article.pk for article in articles], translations=translations)
+    search_index_update(
+        [article.pk for article in articles],
+        translations=translations,
+        documents={
+            article.pk: document
+            for article, document in zip(articles, documents or [], strict=False)
+            if document
+        },
+    )
     archive_recount(article.pk for article in articles)
     page_generation_bump()
     children: dict[int, list] = {article.pk: [] for article in articles}

@@ -2,7 +2,6 @@
 
 import codecs
 
-from charset_normalizer import from_bytes
 from django.utils.translation import gettext as _
 
 from .base import ParseError
@@ -42,6 +41,8 @@ def _decode(data: bytes) -> tuple[str, str]:
             raise ParseError(_("the file is cut short in the middle of a character")) from None
     if b"\x00" in data:
         raise ParseError(_("the file is binary, not text"))
+    from charset_normalizer import from_bytes  # only for the rare file that is not UTF-8
+
     match = from_bytes(data, cp_isolation=LEGACY_CHINESE).best()
     if match is None or match.chaos > 0.3:
         raise ParseError(

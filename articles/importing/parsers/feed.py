@@ -23,6 +23,8 @@ HEADER = re.compile(
 PARAGRAPH_BREAK = re.compile(r"(?:<br\s*/?>\s*){2,}", re.IGNORECASE)
 CREDIT = re.compile(r"\s*[（(]([^（）()]{1,40})[）)]\s*$")
 MARKDOWN_ESCAPE = re.compile(r"\\([\\\[\]()*_`])")
+# A subheading of words alone: no markup or entity that parsing could change.
+PLAIN_SUBHEADING = re.compile(r"<(strong|b)>([^<>&]*)</\1>")
 
 
 def looks_like_feed_item(text: str) -> bool:
@@ -156,6 +158,10 @@ def _paragraphs(soup: BeautifulSoup) -> str:
 def _block(chunk: str) -> str:
     if chunk[0] not in "<&":  # starts with words: a paragraph, nothing to parse
         return f"<p>{chunk}</p>"
+    subheading = PLAIN_SUBHEADING.fullmatch(chunk)
+    # As below, without building a tree (which would make blank words one space or newline).
+    if subheading and not subheading[2].isspace():
+        return f"<h2>{subheading[2]}</h2>"
     inner = BeautifulSoup(chunk, "html.parser")
     children = [c for c in inner.contents if not (isinstance(c, NavigableString) and not c.strip())]
     if len(children) == 1 and isinstance(children[0], Tag):

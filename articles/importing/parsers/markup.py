@@ -6,14 +6,12 @@ checked by a linear scan before any of them sees the text; a real story is far b
 """
 
 import re
+from functools import cache
 from html import unescape
 
-from bs4 import BeautifulSoup
 from django.utils.translation import gettext as _
-from markdown_it import MarkdownIt
 
 from .base import ParseError
-from .cjk_emphasis import cjk_friendly_emphasis
 
 # Real stories nest a few levels and hold a few hundred elements; the limits leave a wide margin
 # and keep the worst file the size limit admits to seconds and well under 300 MB.
@@ -36,13 +34,24 @@ MARKUP_START = re.compile(r"<[a-zA-Z/!?]")
 RAW_TEXT = {"script": re.compile(r"</script", re.I), "style": re.compile(r"</style", re.I)}
 ATTRIBUTE = re.compile(r"[\s/]+[^\s/>=]")
 MARKDOWN_MARK = re.compile(r"[*_\[\]<>`&\\!]")
+# The tags Markdown writes for emphasis, code and line breaks, with nothing inside them.
+PLAIN_INLINE_TAG = re.compile(r"</?(?:strong|em|code)>|<br />")
 
-_markdown = MarkdownIt("commonmark", {"html": True}).use(cjk_friendly_emphasis)
+
+@cache
+def markdown_parser():
+    """Made on first use: the admin loads this module for its limits, and a re-import of
+    files imported before parses nothing."""
+    from markdown_it import MarkdownIt
+
+    from .cjk_emphasis import cjk_friendly_emphasis
+
+    return MarkdownIt("commonmark", {"html": True}).use(cjk_friendly_emphasis)
 
 
 def markdown_to_html(text: str) -> str:
     check_markdown_limits(text)
-    html = _markdown.render(text)
+    html = markdown_parser().render(text)
     check_html_limits(html)
     return html
 
@@ -50,10 +59,14 @@ def markdown_to_html(text: str) -> str:
 def inline_text(markdown: str) -> str:
     """The plain words of one line of Markdown: `# **美国** 和中国` -> `美国 和中国`."""
     check_markdown_limits(markdown)
-    html = _markdown.renderInline(markdown.strip())
+    html = markdown_parser().renderInline(markdown.strip())
     check_html_limits(html)
-    if "<" not in html:  # text alone, as html.parser reads it: entities decoded
-        return normalize_space(unescape(html))
+    if "<" not in PLAIN_INLINE_TAG.sub("", html):
+        # Text and plain emphasis tags only, as html.parser reads them: the text between the
+        # tags, each run's entities decoded.
+        return normalize_space("".join(map(unescape, PLAIN_INLINE_TAG.split(html))))
+    from bs4 import BeautifulSoup  # here, as markdown_parser
+
     return normalize_space(BeautifulSoup(html, "html.parser").get_text())
 
 

@@ -59,7 +59,10 @@ def _is_traditional(text: str) -> bool:
     han = len(text) - len(HAN.sub("", text))
     if not han:
         return False
-    changed = sum(map(str.__ne__, text, _converter().convert(text)))
+    converted = _converter().convert(text)
+    if converted == text:  # Simplified text, the usual case: nothing to count
+        return False
+    changed = sum(map(str.__ne__, text, converted))
     return changed >= han * TRADITIONAL_SHARE
 
 

@@ -15,6 +15,9 @@ Outcome = ImportRecord.Outcome
 
 
 class Command(BaseCommand):
+    # The system checks load every URL, view and admin to check them: a tenth of the start-up
+    # of a re-import that has nothing to do. `check`, `migrate`, the server and CI run them.
+    requires_system_checks = []
     help = _(
         "Import story files (bilingual digests and feed items) into articles. Files and "
         "directories are accepted; re-running is safe: what editors changed is never overwritten."
