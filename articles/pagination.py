@@ -35,8 +35,10 @@ class CappedCountPaginator(Paginator):
 
     @cached_property
     def count(self):
-        counted = self.object_list[: self.count_limit]
-        return counted.count() if hasattr(counted, "count") else len(counted)
+        if not hasattr(self.object_list, "values"):
+            return len(self.object_list[: self.count_limit])
+        # Only the primary keys: the stories' other columns would be read for nothing.
+        return self.object_list.values("pk")[: self.count_limit].count()
 
     @property
     def count_is_exact(self) -> bool:
