@@ -1,7 +1,9 @@
+from functools import lru_cache
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connections, models
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -109,6 +111,24 @@ class JSONRows(models.Subquery):
         raise NotImplementedError(f"JSONRows on {connection.vendor}: only SQLite and PostgreSQL")
 
 
+@lru_cache
+def reader_rows(*, bodies: bool, drafts: bool) -> tuple[JSONRows, JSONRows]:
+    """for_reader's subqueries of a story's translations and images, built once: they are
+    the same for every reader, and building them cost a page more than compiling them."""
+    translations = Translation.objects.all() if drafts else Translation.objects.ready()
+    images = Image.objects.all()
+    return (
+        JSONRows(
+            translations.filter(article=models.OuterRef("pk")),
+            READER_TRANSLATION_FIELDS if bodies else CARD_TRANSLATION_FIELDS,
+        ),
+        JSONRows(
+            images.filter(article=models.OuterRef("pk")),
+            READER_IMAGE_FIELDS if bodies else CARD_IMAGE_FIELDS,
+        ),
+    )
+
+
 class ArticleQuerySet(models.QuerySet):
     @staticmethod
     def state_conditions(now=None, *, published_by=None) -> dict[str, models.Q]:
@@ -207,17 +227,11 @@ class ArticleQuerySet(models.QuerySet):
 
         Read in the stories' own query, as one JSON array of translations and one of images
         per story (`JSONRows`): no query of their own, however the stories are read."""
-        translations = Translation.objects.all() if drafts else Translation.objects.ready()
-        translation_fields = READER_TRANSLATION_FIELDS if bodies else CARD_TRANSLATION_FIELDS
-        image_fields = READER_IMAGE_FIELDS if bodies else CARD_IMAGE_FIELDS
+        translation_rows, image_rows = reader_rows(bodies=bodies, drafts=drafts)
         return self.select_related("source").annotate(
             reader_language=models.Value(language),
-            reader_translation_rows=JSONRows(
-                translations.filter(article=models.OuterRef("pk")), translation_fields
-            ),
-            reader_image_rows=JSONRows(
-                Image.objects.filter(article=models.OuterRef("pk")), image_fields
-            ),
+            reader_translation_rows=translation_rows,
+            reader_image_rows=image_rows,
         )
 
     def featured(self, now=None):
@@ -417,12 +431,10 @@ class Article(models.Model):
 def rows_to_instances(model, rows: list[dict], db: str) -> list:
     """Model instances from JSONRows' objects, as the database would make them: the fields
     not read are deferred (loaded when asked for), never silently empty."""
-    names = [field.attname for field in model._meta.concrete_fields]
-    instances = []
-    for row in rows:
-        read = [name for name in names if name in row]
-        instances.append(model.from_db(db, read, [row[name] for name in read]))
-    return instances
+    if not rows:
+        return []
+    read = [field.attname for field in model._meta.concrete_fields if field.attname in rows[0]]
+    return [model.from_db(db, read, [row[name] for name in read]) for row in rows]
 
 
 # What search engines show of a title and a description, in characters (a Chinese character
@@ -813,9 +825,15 @@ class ImportRecord(models.Model):
 
 class PageGenerationQuerySet(models.QuerySet):
     def number(self) -> int:
-        """The current generation: one read of one row by primary key."""
-        row = self.filter(pk=PageGeneration.ROW).values_list("number", flat=True)
-        return row.first() or 0
+        """The current generation: one read of one row by primary key. Every public page
+        makes it, so in plain SQL: building it through the ORM cost more than reading it."""
+        connection = connections[self.db]
+        table = connection.ops.quote_name(self.model._meta.db_table)
+        column = connection.ops.quote_name(self.model._meta.get_field("number").column)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {column} FROM {table} WHERE id = %s", [PageGeneration.ROW])
+            row = cursor.fetchone()
+        return row[0] if row else 0
 
 
 class PageGeneration(models.Model):
