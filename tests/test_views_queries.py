@@ -49,7 +49,7 @@ EXPECTED_QUERIES = {
     "story": 4,  # the topics' names for readers (TagLabel) with the tags
     "bilingual": 4,
     "archive": 1,  # month counts, kept until content changes: the page generation
-    "month": 4,  # the months before and after come from the month counts (page generation)
+    "month": 3,  # the months before and after come from the month counts (page generation)
     "rss": 3,
     "atom": 3,
     "robots": 0,
