@@ -82,7 +82,19 @@ class JSONRows(models.Subquery):
 
     def __init__(self, queryset, fields):
         self.fields = fields
+        # SQL compiled before, shared with the copies that resolving makes: the subquery is
+        # the same each time but for the aliases it is compiled with (_compiled).
+        self.compiled = {}
         super().__init__(queryset.values(*fields), output_field=models.JSONField())
+
+    def _compiled(self, connection, wrap):
+        """`wrap(subquery SQL)` and its parameters, compiled once per database and aliases."""
+        outer = tuple(col.alias for col in self.query.get_external_cols())
+        key = (connection.alias, self.query.alias_prefix, outer)
+        if key not in self.compiled:
+            rows, params = self.query.get_compiler(connection=connection).as_sql()
+            self.compiled[key] = (wrap(f"({rows})"), tuple(params))
+        return self.compiled[key]
 
     def _members(self, connection, wrap_json: str) -> str:
         """`'name', "column"` pairs for json_object() or jsonb_build_object()."""
@@ -97,15 +109,16 @@ class JSONRows(models.Subquery):
         return ", ".join(pairs)
 
     def as_sqlite(self, compiler, connection, **extra_context):
-        rows, params = super().as_sql(compiler, connection, **extra_context)
         members = self._members(connection, "json(%s)")  # stored as text: nest it as JSON
-        return f"(SELECT json_group_array(json_object({members})) FROM {rows})", params
+        return self._compiled(
+            connection,
+            lambda rows: f"(SELECT json_group_array(json_object({members})) FROM {rows})",
+        )
 
     def as_postgresql(self, compiler, connection, **extra_context):
-        rows, params = super().as_sql(compiler, connection, **extra_context)
         members = self._members(connection, "%s")
         aggregate = f"COALESCE(jsonb_agg(jsonb_build_object({members})), '[]')"
-        return f"(SELECT {aggregate} FROM {rows} AS rows)", params
+        return self._compiled(connection, lambda rows: f"(SELECT {aggregate} FROM {rows} AS rows)")
 
     def as_sql(self, compiler, connection, **extra_context):
         raise NotImplementedError(f"JSONRows on {connection.vendor}: only SQLite and PostgreSQL")
