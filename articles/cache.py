@@ -19,8 +19,10 @@ import json
 from functools import wraps
 from uuid import uuid4
 
+from asgiref.local import Local
 from django.conf import settings
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
@@ -34,6 +36,16 @@ GENERATION_KEY = "newsdesk:page-generation"
 
 
 def page_generation() -> str:
+    """The current generation's token: read from the database once per request."""
+    token = getattr(_this_request, "generation", None)
+    if token is None:
+        token = _page_generation_read()
+        if hasattr(_this_request, "generation"):  # inside a request
+            _this_request.generation = token
+    return token
+
+
+def _page_generation_read() -> str:
     number = PageGeneration.objects.number()
     state = cache.get(GENERATION_KEY)
     if (
@@ -51,9 +63,25 @@ def page_generation() -> str:
     return state["token"]
 
 
+# The generation read for the request being served: set to None when a request starts and
+# filled by its first read; outside a request (commands, shells) every call reads afresh.
+_this_request = Local()
+
+
+def _request_started(**signal_kwargs) -> None:
+    _this_request.generation = None
+
+
+def _request_finished(**signal_kwargs) -> None:
+    if hasattr(_this_request, "generation"):
+        del _this_request.generation
+
+
 def page_generation_bump(**signal_kwargs) -> None:
     """Start a new generation when the current write commits: no page cached so far is
     served again, in any process."""
+    if hasattr(_this_request, "generation"):
+        _this_request.generation = None  # this request reads the new one
     bumped = PageGeneration.objects.filter(pk=PageGeneration.ROW).update(number=F("number") + 1)
     if not bumped:  # the row is made by a migration, but a flushed test database has none
         PageGeneration.objects.get_or_create(pk=PageGeneration.ROW, defaults={"number": 1})
@@ -137,3 +165,5 @@ for model in (Source, Article, Translation, Image, Feature, Tag, TagLabel, Tagge
 m2m_changed.connect(
     page_generation_bump, sender=Article.tags.through, dispatch_uid="page-cache-tags"
 )
+request_started.connect(_request_started, dispatch_uid="page-generation-request-started")
+request_finished.connect(_request_finished, dispatch_uid="page-generation-request-finished")

@@ -1,14 +1,16 @@
-"""What a story card on a list page shows, prepared once per card in Python.
+"""What a story card on a list page shows, prepared and rendered once per card in Python.
 
-A page of cards is the reader's hot path: the home page shows twenty-odd. Per card, a template
-include with its own `{% with %}`, filters and tags cost more than the rest of the page
-together; here each card's values (URLs, labels, the date, the picture) are worked out once and
-the list template (articles/article_list.html) renders them in one loop.
+A page of cards is the reader's hot path: the home page shows twenty-odd. Per card, a template's
+variables, filters and tags cost more than the rest of the page together; here each card's
+values (URLs, labels, the date, the picture) are worked out once and filled into its markup
+(CARD_HTML) in one step, and the list template (articles/article_list.html) writes `{{ card }}`.
 """
 
 from dataclasses import dataclass
 
-from django.utils.safestring import SafeString
+from django.template.loader import render_to_string
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from .labels import label_in
@@ -16,6 +18,16 @@ from .models import Article, Translation
 from .templatetags.reader import local_date, picture, remembered_urls
 
 CARD_IMAGE_SIZES = "(min-width: 60em) 14rem, 40vw"
+
+# One card, as the list template wrote it; the parts a card may lack are filled in whole.
+CARD_HTML = """<article class="card{css_class}">
+      <div class="card-text"{text_attributes}
+        <h2 class="card-title"><a href="{url}">{title}</a></h2>
+        {dek}
+        <p class="meta" lang="{language}">{source}<time datetime="{published}">{date}</time></p>
+      </div>
+      {picture}
+    </article>"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +43,44 @@ class StoryCard:
     published: str  # ISO 8601, for <time datetime>
     date: str
     picture: SafeString | str
+
+    def __str__(self) -> SafeString:
+        """The card's markup: `{{ card }}` in a template."""
+        translation, language = self.translation, get_language()
+        if self.other_language:
+            label = render_to_string(
+                "includes/language_label.html",
+                {"translation": translation, "LANGUAGE_CODE": language},
+            )
+            text_attributes = format_html(' lang="{}">{}', self.other_language, label)
+        else:
+            text_attributes = mark_safe(">")
+        summary = translation.summary if translation else ""
+        return format_html(
+            CARD_HTML,
+            css_class=f" {self.css_class}" if self.css_class else "",
+            text_attributes=text_attributes,
+            url=self.url,
+            title=translation.title if translation else "",
+            dek=format_html('<p class="dek">{}</p>', summary) if summary else "",
+            language=language,
+            source=(
+                format_html(
+                    '<a href="{}">{}</a> <span aria-hidden="true">·</span> ',
+                    self.source_url,
+                    self.source_name,
+                )
+                if self.source_url
+                else ""
+            ),
+            published=self.published,
+            date=self.date,
+            picture=format_html('<div class="card-image">{}</div>', self.picture)
+            if self.picture
+            else "",
+        )
+
+    __html__ = __str__
 
 
 def story_cards(stories, *, css_class: str = "", eager_first: bool = False) -> list[StoryCard]:

@@ -1,10 +1,12 @@
+from functools import lru_cache
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connections, models
 from django.db.models.functions import TruncMonth
-from django.db.models.query import ModelIterable
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.text import format_lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -69,6 +71,75 @@ class MonthOf(TruncMonth):
             return super().as_sqlite(compiler, connection, **extra_context)
         sql, params = compiler.compile(self.lhs)
         return f"(substr({sql}, 1, 7) || '-01 00:00:00')", params
+
+
+class JSONRows(models.Subquery):
+    """The rows of a subquery as one JSON array of objects (`[]` for none), in a column of
+    the outer query: a story's translations or images read in the story's own row, where a
+    query of their own would cost a page more than reading them (for_reader).
+
+    `fields` are attribute names of the subquery's model; JSON fields stay JSON inside."""
+
+    def __init__(self, queryset, fields):
+        self.fields = fields
+        # SQL compiled before, shared with the copies that resolving makes: the subquery is
+        # the same each time but for the aliases it is compiled with (_compiled).
+        self.compiled = {}
+        super().__init__(queryset.values(*fields), output_field=models.JSONField())
+
+    def _compiled(self, connection, wrap):
+        """`wrap(subquery SQL)` and its parameters, compiled once per database and aliases."""
+        outer = tuple(col.alias for col in self.query.get_external_cols())
+        key = (connection.alias, self.query.alias_prefix, outer)
+        if key not in self.compiled:
+            rows, params = self.query.get_compiler(connection=connection).as_sql()
+            self.compiled[key] = (wrap(f"({rows})"), tuple(params))
+        return self.compiled[key]
+
+    def _members(self, connection, wrap_json: str) -> str:
+        """`'name', "column"` pairs for json_object() or jsonb_build_object()."""
+        fields = {field.attname: field for field in self.query.model._meta.concrete_fields}
+        pairs = []
+        for name in self.fields:
+            field = fields[name]
+            column = connection.ops.quote_name(field.column)
+            if isinstance(field, models.JSONField):
+                column = wrap_json % column
+            pairs.append(f"'{name}', {column}")
+        return ", ".join(pairs)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        members = self._members(connection, "json(%s)")  # stored as text: nest it as JSON
+        return self._compiled(
+            connection,
+            lambda rows: f"(SELECT json_group_array(json_object({members})) FROM {rows})",
+        )
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        members = self._members(connection, "%s")
+        aggregate = f"COALESCE(jsonb_agg(jsonb_build_object({members})), '[]')"
+        return self._compiled(connection, lambda rows: f"(SELECT {aggregate} FROM {rows} AS rows)")
+
+    def as_sql(self, compiler, connection, **extra_context):
+        raise NotImplementedError(f"JSONRows on {connection.vendor}: only SQLite and PostgreSQL")
+
+
+@lru_cache
+def reader_rows(*, bodies: bool, drafts: bool) -> tuple[JSONRows, JSONRows]:
+    """for_reader's subqueries of a story's translations and images, built once: they are
+    the same for every reader, and building them cost a page more than compiling them."""
+    translations = Translation.objects.all() if drafts else Translation.objects.ready()
+    images = Image.objects.all()
+    return (
+        JSONRows(
+            translations.filter(article=models.OuterRef("pk")),
+            READER_TRANSLATION_FIELDS if bodies else CARD_TRANSLATION_FIELDS,
+        ),
+        JSONRows(
+            images.filter(article=models.OuterRef("pk")),
+            READER_IMAGE_FIELDS if bodies else CARD_IMAGE_FIELDS,
+        ),
+    )
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -167,61 +238,14 @@ class ArticleQuerySet(models.QuerySet):
         the images what a picture needs (CARD_IMAGE_FIELDS), not captions or credits. Only
         ready translations, unless `drafts` (the staff preview).
 
-        Like prefetch_related: once the stories are read, one query for their translations
-        and one for their images (`_fetch_all`), but put in order in Python and without the
-        prefetch machinery, which cost a page of 20 cards more than the rest of its reads."""
-        translations = Translation.objects.all() if drafts else Translation.objects.ready()
-        images = Image.objects.all()  # in Meta.ordering
-        if not bodies:
-            translations = translations.only("article_id", "language", "title", "summary")
-            images = images.only(*CARD_IMAGE_FIELDS)
-        clone = self.select_related("source")
-        clone._reader_parts = (language, translations, images)
-        return clone
-
-    _reader_parts = None
-
-    def _clone(self):
-        clone = super()._clone()
-        clone._reader_parts = self._reader_parts
-        return clone
-
-    def _fetch_all(self):
-        fetching = self._result_cache is None
-        super()._fetch_all()
-        if fetching and self._reads_reader_parts():
-            self._attach_reader_parts(self._result_cache)
-
-    def iterator(self, chunk_size=None):
-        """As QuerySet.iterator, and for a for_reader() queryset with the reader's parts
-        attached to each chunk of stories as it is read."""
-        if not self._reads_reader_parts():
-            yield from super().iterator(chunk_size)
-            return
-        chunk = []
-        for story in super().iterator(chunk_size):
-            chunk.append(story)
-            if len(chunk) == (chunk_size or 2000):
-                yield from self._attach_reader_parts(chunk)
-                chunk = []
-        yield from self._attach_reader_parts(chunk)
-
-    def _reads_reader_parts(self) -> bool:
-        return bool(self._reader_parts) and issubclass(self._iterable_class, ModelIterable)
-
-    def _attach_reader_parts(self, fetched: list) -> list:
-        if fetched:
-            language, translations, images = self._reader_parts
-            stories = {story.pk: story for story in fetched}
-            for story in stories.values():
-                story.reader_translations, story.reader_images = [], []
-            for translation in translations.filter(article_id__in=stories):
-                stories[translation.article_id].reader_translations.append(translation)
-            for image in images.filter(article_id__in=stories):
-                stories[image.article_id].reader_images.append(image)
-            for story in stories.values():
-                story.reader_translations.sort(key=lambda t: (t.language != language, t.language))
-        return fetched
+        Read in the stories' own query, as one JSON array of translations and one of images
+        per story (`JSONRows`): no query of their own, however the stories are read."""
+        translation_rows, image_rows = reader_rows(bodies=bodies, drafts=drafts)
+        return self.select_related("source").annotate(
+            reader_language=models.Value(language),
+            reader_translation_rows=translation_rows,
+            reader_image_rows=image_rows,
+        )
 
     def featured(self, now=None):
         """Stories on the home page's front now: the lead first, then the pinned in their
@@ -425,11 +449,33 @@ class Article(models.Model):
         if self.unpublish_at and self.published_at and self.unpublish_at <= self.published_at:
             raise ValidationError({"unpublish_at": UNPUBLISH_BEFORE_PUBLICATION})
 
+    @cached_property
+    def reader_translations(self) -> list["Translation"]:
+        """The translations for_reader read, the reader's language first."""
+        translations = rows_to_instances(Translation, self.reader_translation_rows, self._state.db)
+        language = self.reader_language
+        return sorted(translations, key=lambda t: (t.language != language, t.language))
+
+    @cached_property
+    def reader_images(self) -> list["Image"]:
+        """The images for_reader read, in their order (Image.Meta.ordering)."""
+        images = rows_to_instances(Image, self.reader_image_rows, self._state.db)
+        return sorted(images, key=lambda image: (image.position, image.pk))
+
     def translation_for(self, language):
         """The translation in `language`, else any other; reads prefetched translations."""
         translations = list(self.translations.all())
         preferred = [t for t in translations if t.language == language]
         return next(iter(preferred or translations), None)
+
+
+def rows_to_instances(model, rows: list[dict], db: str) -> list:
+    """Model instances from JSONRows' objects, as the database would make them: the fields
+    not read are deferred (loaded when asked for), never silently empty."""
+    if not rows:
+        return []
+    read = [field.attname for field in model._meta.concrete_fields if field.attname in rows[0]]
+    return [model.from_db(db, read, [row[name] for name in read]) for row in rows]
 
 
 # What search engines show of a title and a description, in characters (a Chinese character
@@ -576,8 +622,36 @@ class Translation(models.Model):
 # The home page's front: place 0 is the lead story, places 1 to PINNED_PLACES the pinned.
 LEAD_PLACE = 0
 
-# What a card's picture reads of an image (templatetags/reader.py `picture`).
+# What for_reader reads of translations and images: for a story page (and feeds, search),
+# and for a card, whose picture reads only what templatetags/reader.py `picture` needs.
+READER_TRANSLATION_FIELDS = (
+    "id",
+    "article_id",
+    "language",
+    "title",
+    "summary",
+    "body",
+    "seo_title",
+    "seo_description",
+    "byline",
+    "status",
+)
+CARD_TRANSLATION_FIELDS = ("id", "article_id", "language", "title", "summary")
+READER_IMAGE_FIELDS = (
+    "id",
+    "article_id",
+    "original_url",
+    "file",
+    "caption",
+    "credit",
+    "alt_text",
+    "width",
+    "height",
+    "position",
+    "renditions",
+)
 CARD_IMAGE_FIELDS = (
+    "id",
     "article_id",
     "original_url",
     "file",
@@ -826,9 +900,15 @@ class ImportRecord(models.Model):
 
 class PageGenerationQuerySet(models.QuerySet):
     def number(self) -> int:
-        """The current generation: one read of one row by primary key."""
-        row = self.filter(pk=PageGeneration.ROW).values_list("number", flat=True)
-        return row.first() or 0
+        """The current generation: one read of one row by primary key. Every public page
+        makes it, so in plain SQL: building it through the ORM cost more than reading it."""
+        connection = connections[self.db]
+        table = connection.ops.quote_name(self.model._meta.db_table)
+        column = connection.ops.quote_name(self.model._meta.get_field("number").column)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {column} FROM {table} WHERE id = %s", [PageGeneration.ROW])
+            row = cursor.fetchone()
+        return row[0] if row else 0
 
 
 class PageGeneration(models.Model):

@@ -10,7 +10,8 @@ single plain template: the 20 latest stories for the home page, one story (with 
 stories kept in the cache, as the site keeps them) for the story page. "Static" is nginx
 sending the same bytes from a file. Every page takes its turn in each of three rounds and the
 median counts, so that other load on the machine falls on every page alike: the ratios within
-one run are what counts.
+one run are what counts. Then the CPU time of one request to each uncached page and its
+plain-Django page, served in process with no server in between (`--cpu`), in both languages.
 
     make benchmark-site                 (or: .venv/bin/python benchmarks/site_speed.py)
     BENCHMARK_SECONDS=10 make benchmark-site     (seconds per page and round; default 5)
@@ -73,6 +74,63 @@ def fill_database():
         languages=lambda rng: ("en", "zh-hans"),
         tags=lambda rng: rng.sample(tags, 3),
     )
+
+
+CPU_PAGES = {  # page: (path, the plain-Django page it is compared with)
+    "home": ("/en/", "home baseline"),
+    "home, Chinese": ("/zh-hans/", "home baseline"),
+    "story": ("/en/stories/story-5/", "story baseline"),
+    "story, Chinese": ("/zh-hans/stories/story-5/", "story baseline"),
+}
+CPU_ROUNDS, CPU_REQUESTS = 7, 30
+
+
+def cpu_per_request():
+    """Runs inside a subprocess with the benchmark's settings (page cache off): the CPU time
+    of one request to each page, served in this process through Django's WSGI handler, with
+    no server or network in between. Rounds take turns over the pages and the best round
+    counts: CPU time moves less with other load than requests/s, but it still moves."""
+    import io
+
+    import django
+
+    django.setup()
+    from django.core.handlers.wsgi import WSGIHandler
+
+    handler = WSGIHandler()
+
+    def get(path):
+        path, _, query = path.partition("?")
+        environ = {
+            "REQUEST_METHOD": "GET", "PATH_INFO": path, "QUERY_STRING": query,
+            "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "80", "HTTP_HOST": "127.0.0.1",
+            "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO(), "wsgi.errors": sys.stderr,
+        }  # fmt: skip
+        statuses = []
+        b"".join(handler(environ, lambda status, headers: statuses.append(status)))
+        assert statuses[0].startswith("200"), (path, statuses)
+
+    pads = sys.argv[sys.argv.index("--cpu") + 1 :]
+    paths = {
+        "home baseline": f"/baseline/?pad={pads[0]}",
+        "story baseline": f"/baseline/stories/story-5/?pad={pads[1]}",
+        **{name: path for name, (path, _) in CPU_PAGES.items()},
+    }
+    best = {}
+    for _ in range(CPU_ROUNDS):
+        for name, path in paths.items():
+            get(path)  # warm (and, the first time, fill the parts kept with content)
+            started = time.process_time()
+            for _ in range(CPU_REQUESTS):
+                get(path)
+            spent = (time.process_time() - started) / CPU_REQUESTS * 1000
+            best[name] = min(best.get(name, spent), spent)
+    print(f"\nin-process CPU per request (best of {CPU_ROUNDS} rounds of {CPU_REQUESTS}):")
+    for name in ("home baseline", "story baseline"):
+        print(f"  {name:16} {best[name]:6.2f} ms")
+    for name, (_, baseline) in CPU_PAGES.items():
+        ratio = best[baseline] / best[name]
+        print(f"  {name:16} {best[name]:6.2f} ms  {ratio:5.2f}x its plain-Django page")
 
 
 def free_port() -> int:
@@ -181,6 +239,11 @@ def main():
             home, story = fetch(off + "/en/"), fetch(off + "/en/stories/story-0/")
             home_pad = len(home) - len(fetch(off + "/baseline/"))
             story_pad = len(story) - len(fetch(off + "/baseline/stories/story-0/"))
+            pads = [str(max(pad, 0)) for pad in (home_pad, story_pad)]
+            cpu = [sys.executable, __file__, "--cpu", *pads]
+            cpu_report = subprocess.run(
+                cpu, cwd=ROOT, env=uncached_env, check=True, capture_output=True, text=True
+            ).stdout
             # The same bytes as the pages, as static files nginx serves from disk.
             Path(f"{tmp}/static/home.html").write_bytes(home)
             Path(f"{tmp}/static/story.html").write_bytes(story)
@@ -227,11 +290,14 @@ def main():
         print(f"{'':6} through nginx's cache: {share:.0%} of the static file's speed")
         verdicts.append(rates[f"{page} uncached"] / baseline >= TARGET)
     verdict = "met" if all(verdicts) else "MISSED"
+    print(cpu_report, end="")
     print(f"\ntarget (uncached >= {TARGET:.2f}x the plain-Django page): {verdict}")
 
 
 if __name__ == "__main__":
     if "--fill" in sys.argv:
         fill_database()
+    elif "--cpu" in sys.argv:
+        cpu_per_request()
     else:
         main()

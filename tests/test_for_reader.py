@@ -1,5 +1,5 @@
-"""for_reader() attaches each story's ready translations (the reader's language first) and
-images after the stories are read: every way of reading the queryset gets them, and the
+"""for_reader() reads each story's ready translations (the reader's language first) and
+images in the stories' own query: every way of reading the queryset gets them, and the
 reads that make no stories are left as Django makes them."""
 
 import pytest
@@ -65,7 +65,7 @@ def test_reads_that_make_no_stories_are_left_alone(stories, django_assert_num_qu
     with django_assert_num_queries(1):
         assert readers.exists()
     fetched = readers.all()
-    with django_assert_num_queries(3):  # the stories, their translations, their images
+    with django_assert_num_queries(1):  # the stories, with their translations and images
         assert both in fetched and english in fetched
         assert len(fetched) == 2
         assert by_title(fetched) == {

@@ -458,3 +458,18 @@ def test_a_long_topic_is_paged_without_counting_it_all(client, monkeypatch, sett
     assert last.select_one("a[rel=next]") is None
     assert len(last.select(".card")) == 5
     assert client.get(topic + "?page=4").status_code == 404
+
+
+def test_home_page_count_kept_with_content_follows_every_new_story(client, settings):
+    """The home page's count is kept until content changes, not recounted on each view."""
+    settings.NEWSDESK_PAGE_CACHE_SECONDS = 0
+    for _ in range(21):
+        make_article()
+    home = reverse("home")
+    assert soup(client.get(home)).select_one(".page-number").get_text(strip=True) == "Page 1 of 2"
+    for _ in range(20):
+        make_article()
+    assert soup(client.get(home)).select_one(".page-number").get_text(strip=True) == "Page 1 of 3"
+    last = soup(client.get(home + "?page=3"))
+    assert last.select_one(".page-number").get_text(strip=True) == "Page 3 of 3"
+    assert len(last.select(".card")) == 1
