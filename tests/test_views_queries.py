@@ -55,7 +55,7 @@ EXPECTED_QUERIES = {
     "robots": 0,
     # Per section: how many items (so how many pages), and for stories the latest update too;
     # the months are kept until content changes (the page generation).
-    "sitemap": 5,
+    "sitemap": 4,
     "sitemap-pages": 0,
     "sitemap-stories": 2,  # the number of stories; stories with their languages
     "sitemap-topics": 1,
