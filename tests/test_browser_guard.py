@@ -148,6 +148,25 @@ def test_the_question_is_asked_in_chinese_on_the_chinese_admin(
     expect(page.locator(TITLE)).to_have_value("未保存的标题")
 
 
+def test_what_was_typed_while_the_page_was_loading_is_asked_about(live_server, page, editor, watch):
+    """On a slow connection the form is there before the page's scripts have run, and a person
+    may type into it already: that is unsaved work too."""
+    article = make_article(status=Article.Status.DRAFT, en={"title": "Envoys meet in Bonn"})
+    watch(page)
+    log_in(page, live_server, editor)
+    held = []
+    page.route("**/admin_desk/unsaved*.js", lambda route: held.append(route))
+    with page.expect_request("**/admin_desk/unsaved*.js"):
+        page.goto(change_url(live_server, article), wait_until="commit")
+
+    page.locator(TITLE).fill("Envoys agree in Bonn")  # the script still on its way
+    held.pop().continue_()
+    page.wait_for_load_state()
+    page.locator(LIST_LINK).click()
+
+    expect(page.locator("#desk-unsaved-dialog")).to_be_visible()
+
+
 def test_no_question_when_nothing_changed_or_after_saving(live_server, page, editor, watch):
     article = make_article(status=Article.Status.DRAFT, en={"title": "Envoys meet in Bonn"})
     watch(page)
