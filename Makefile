@@ -20,11 +20,14 @@ $(PY):
 	$(PY) -m pip install --quiet --upgrade pip
 
 # The site alone; the test tools (pytest, Playwright, ruff, ...) only for the targets that use them.
+# Installed only when missing or when pyproject.toml's requirements changed (a stamp in the
+# virtualenv, scripts/venv_install.py): `pip install -e .` points a virtualenv at the checkout it
+# runs from, and a virtualenv shared by several checkouts must not follow every `make`.
 venv: $(PY)
-	$(PY) -m pip install --quiet -e .
+	$(PY) scripts/venv_install.py
 
 test-venv: $(PY)
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) scripts/venv_install.py test
 
 demo: venv
 	$(DEMO_ENV) $(PY) manage.py migrate --noinput
@@ -47,8 +50,7 @@ test-postgres: test-venv
 # Production: settings from the environment (README, "Production"), DEBUG off whatever it says,
 # static files collected for WhiteNoise, the database migrated, gunicorn with a sync worker a core.
 BIND ?= 127.0.0.1:$(PORT)
-serve: $(PY)
-	$(PY) -m pip install --quiet -e .
+serve: venv
 	NEWSDESK_DEBUG=0 $(PY) manage.py collectstatic --noinput --verbosity 0
 	NEWSDESK_DEBUG=0 $(PY) manage.py migrate --noinput
 	NEWSDESK_DEBUG=0 exec $(PY) -m gunicorn newsdesk.wsgi:application --bind $(BIND) \

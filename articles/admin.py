@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import formats, timezone, translation
@@ -60,7 +61,7 @@ from .revisions import (
     revision_compare,
     revisions_since,
 )
-from .roles import can_edit, can_publish
+from .roles import can_edit, can_feature, can_publish, can_see_features
 from .sanitize import sanitize_html
 from .search import article_search_match
 from .tags import tag_merge, tag_name
@@ -402,8 +403,12 @@ class ImportRecordInline(admin.TabularInline):
 
     @admin.display(description=_("removed by the sanitiser"))
     def removed(self, record):
-        removed = ((item,) for item in record.sanitizer_removed)
-        return format_html_join("", "<div><code>{}</code></div>", removed) or "—"
+        return sanitizer_removed_html(record)
+
+
+def sanitizer_removed_html(record: ImportRecord) -> str:
+    removed = ((item,) for item in record.sanitizer_removed)
+    return format_html_join("", "<div><code>{}</code></div>", removed) or "—"
 
 
 class ArticleForm(forms.ModelForm):
@@ -411,7 +416,7 @@ class ArticleForm(forms.ModelForm):
     # concurrency), so an import or a second editor meanwhile is never silently undone.
     loaded_version = forms.CharField(widget=forms.HiddenInput, required=False)
     loaded_tags = forms.CharField(widget=forms.HiddenInput, required=False)
-    # The home page's front (a Feature), for those who may publish.
+    # The home page's front (a Feature), for those who may feature stories.
     home_placement = forms.ChoiceField(
         label=_("Placement"),
         choices=[("", _("Not featured")), *Feature.Placement.choices],
@@ -451,7 +456,7 @@ class ArticleForm(forms.ModelForm):
                 self.fields["feature_starts_at"].initial = feature.starts_at
                 self.fields["feature_ends_at"].initial = feature.ends_at
         request = getattr(self, "request", None)
-        if request is None or not can_publish(request.user):
+        if request is None or not can_feature(request.user):
             for name in self.FEATURE_FIELDS:
                 self.fields[name].disabled = True
 
@@ -667,6 +672,9 @@ class ArticleAdmin(VersionAdmin):
 
     def has_publish_permission(self, request):
         return can_publish(request.user)
+
+    def has_feature_permission(self, request):
+        return can_feature(request.user)
 
     def formfield_for_choice_field(self, db_field, request, **kwargs):
         if db_field.name == "status" and not can_publish(request.user):
@@ -885,7 +893,7 @@ class ArticleAdmin(VersionAdmin):
             request, queryset, publishing.article_unpublish, _("%(count)d unpublished.")
         )
 
-    @admin.action(description=_("Make the lead story of the home page"), permissions=["publish"])
+    @admin.action(description=_("Make the lead story of the home page"), permissions=["feature"])
     def make_lead(self, request, queryset):
         if queryset.count() != 1:
             self.message_user(request, _("Choose one story as the lead."), messages.WARNING)
@@ -893,12 +901,12 @@ class ArticleAdmin(VersionAdmin):
         feature = partial(publishing.article_feature, placement=Feature.Placement.LEAD)
         self._run_action(request, queryset, feature, _("%(count)d made the lead story."))
 
-    @admin.action(description=_("Pin to the home page"), permissions=["publish"])
+    @admin.action(description=_("Pin to the home page"), permissions=["feature"])
     def pin(self, request, queryset):
         feature = partial(publishing.article_feature, placement=Feature.Placement.PINNED)
         self._run_action(request, queryset, feature, _("%(count)d pinned."))
 
-    @admin.action(description=_("Take off the home page"), permissions=["publish"])
+    @admin.action(description=_("Take off the home page"), permissions=["feature"])
     def unfeature(self, request, queryset):
         self._run_action(
             request,
@@ -988,7 +996,7 @@ class ArticleAdmin(VersionAdmin):
     def home_page_view(self, request):
         """What the home page shows first, in order, and whether readers see it now; editors
         move the pinned stories up and down, or take stories off."""
-        if not self.has_view_or_change_permission(request):
+        if not can_see_features(request.user):
             raise PermissionDenied
         if request.method == "POST":
             return self._home_page_change(request)
@@ -1017,7 +1025,7 @@ class ArticleAdmin(VersionAdmin):
             "title": _("Home page"),
             "rows": rows,
             "pinned_places": PINNED_PLACES,
-            "may_change": can_publish(request.user),
+            "may_change": can_feature(request.user),
         }
         return TemplateResponse(request, "admin/articles/home_page.html", context)
 
@@ -1340,9 +1348,61 @@ class ImportRecordAdmin(ReadOnlyAdmin):
     list_display = ["path", "outcome", "article", "created_at", "resolved_at"]
     list_filter = ["outcome"]
     search_fields = ["path", "sha256"]
+    # What the import stored as JSON, read as labelled tables in the editor's language.
+    fields = [
+        "path",
+        "run",
+        "article",
+        "outcome",
+        "created_at",
+        "outcome_message",
+        "warning_list",
+        "conflict_table",
+        "resolved_at",
+        "parsed_table",
+        "removed",
+        "sha256",
+        "encoding",
+        "raw_text",
+    ]
+    readonly_fields = fields
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("article__translations")
+
+    @admin.display(description=_("message"))
+    def outcome_message(self, record):
+        return comment_text(record.message) or "—"
+
+    @admin.display(description=_("warnings"))
+    def warning_list(self, record):
+        warnings = ((comment_text(warning),) for warning in record.warnings)
+        return format_html_join("", "<div>{}</div>", warnings) or "—"
+
+    @admin.display(description=_("conflicts"))
+    def conflict_table(self, record):
+        rows = desk.record_conflict_rows(record)
+        if not rows:
+            return "—"
+        return render_to_string("admin/articles/importrecord/conflicts.html", {"rows": rows})
+
+    @admin.display(description=_("what the file gave"))
+    def parsed_table(self, record):
+        rows = desk.record_parsed_rows(record)
+        if not rows:
+            return "—"
+        return format_html(
+            '<table class="desk-record-table"><tbody>{}</tbody></table>',
+            format_html_join(
+                "",
+                '<tr><th scope="row">{}</th><td><div class="desk-record-value">{}</div></td></tr>',
+                rows,
+            ),
+        )
+
+    @admin.display(description=_("removed by the sanitiser"))
+    def removed(self, record):
+        return sanitizer_removed_html(record)
 
 
 # -- Topics ---------------------------------------------------------------------------------------

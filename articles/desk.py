@@ -4,17 +4,18 @@ The same rules serve the list filters (as Q objects, in SQL) and the list column
 on prefetched rows, so the list page costs no query per story).
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import formats, timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from . import languages
 from .importing.apply import current_values
-from .importing.fieldkeys import describe
+from .importing.fieldkeys import PUBLISHED_AT, describe, parsed_values
 from .models import Article, Image, ImportRecord, Translation
-from .publishing import conflict_open_keys
+from .publishing import ConflictChoice, conflict_open_keys
 
 # A translation is outdated when another language was edited later. Saves of one import or one
 # admin form land within moments of each other; the margin keeps them from counting.
@@ -101,14 +102,66 @@ def open_conflicts(article: Article) -> list[dict]:
                     "record": record,
                     "key": key,
                     "label": capfirst(describe(key)),
-                    "current": _display(current.get(key)),
-                    "incoming": _display(record.conflicts[key].get("incoming")),
+                    "current": value_text(key, current.get(key)),
+                    "incoming": value_text(key, record.conflicts[key].get("incoming")),
                 }
             )
     return rows
 
 
-def _display(value) -> str:
+def value_text(key: str, value) -> str:
+    """A field's value (under its merge key) as an editor reads it: a time in the local zone,
+    a list joined, nothing as a dash."""
+    if value and key == PUBLISHED_AT:
+        value = formats.localize(timezone.localtime(datetime.fromisoformat(value)))
     if isinstance(value, list | tuple):
         value = ", ".join(str(item) for item in value)
     return "—" if value is None or value == "" else str(value)
+
+
+# -- An import record, read in the editor's language --------------------------------------------
+
+FORMAT_LABELS = {"digest": _("bilingual digest"), "feed": _("feed item")}
+RESOLUTION_LABELS = {
+    ConflictChoice.TAKEN: _("the imported value was taken"),
+    ConflictChoice.KEPT: _("the current value was kept"),
+}
+
+
+def record_parsed_rows(record: ImportRecord) -> list[tuple[str, str]]:
+    """What the parser made of the file, as labelled rows: the story's own facts, then each
+    field the merge reads, named as in conflicts and the history."""
+    parsed = record.parsed
+    if not parsed:
+        return []
+    language = parsed.get("original_language", "")
+    facts = [
+        (_("format"), FORMAT_LABELS.get(parsed.get("format"), parsed.get("format"))),
+        (_("original URL"), parsed.get("original_url")),
+        (_("outlet code"), parsed.get("source_code")),
+        (_("original language"), languages.name(language) if language else ""),
+    ]
+    if parsed.get("chinese_conversion"):
+        facts.append((_("converted to Simplified Chinese"), parsed["chinese_conversion"]))
+    fields = [
+        (describe(key), value_text(key, value)) for key, value in parsed_values(parsed).items()
+    ]
+    return [(capfirst(label), value_text("", value)) for label, value in facts + fields]
+
+
+def record_conflict_rows(record: ImportRecord) -> list[dict]:
+    """Each field the file brought a new value for while an editor had changed it, and what
+    became of it."""
+    rows = []
+    for key, values in record.conflicts.items():
+        resolution = record.resolutions.get(key) or {}
+        rows.append(
+            {
+                "label": capfirst(describe(key)),
+                "current": value_text(key, values.get("current")),
+                "incoming": value_text(key, values.get("incoming")),
+                "resolution": RESOLUTION_LABELS.get(resolution.get("choice"), _("open")),
+                "by": resolution.get("by", ""),
+            }
+        )
+    return rows

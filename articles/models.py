@@ -276,8 +276,19 @@ class ArticleQuerySet(models.QuerySet):
             .order_by("-count", "tag_name")
         )
 
+    def archive_counted(self):
+        """The stories the archive's month counts hold (`archive.py`): published by an
+        editor, readable (a ready translation) and with no unpublish time. No clock in it, so
+        that it changes only on a write; the archive adds what the clock changed when it
+        reads the counts."""
+        return self.filter(status=Article.Status.PUBLISHED, unpublish_at__isnull=True).filter(
+            self.has_ready_translation()
+        )
+
     def month_counts(self):
-        """One row per month with stories, the latest first: month and count."""
+        """One row per month with stories, the latest first: month and count. Counted afresh,
+        every row read: what the archive's kept counts (`archive.archive_months`) must equal,
+        for the check that compares them."""
         return (
             self.annotate(month=MonthOf("published_at"))
             .values("month")
@@ -387,6 +398,23 @@ class Article(models.Model):
         translation = self.translation_for(get_language())
         return translation.title if translation else self.original_url or self.slug
 
+    def save(self, *args, **kwargs):
+        """As Model.save; a slug changed since the story was read leaves its old address
+        to readers as a redirect to the new one (`SlugRedirect`)."""
+        super().save(*args, **kwargs)
+        former = getattr(self, "_loaded_slug", None)
+        update_fields = kwargs.get("update_fields")
+        if former and former != self.slug and (update_fields is None or "slug" in update_fields):
+            slug_redirect(former, self)
+        self._loaded_slug = self.slug
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        article = super().from_db(db, field_names, values)
+        if "slug" in field_names:
+            article._loaded_slug = article.slug  # to tell a changed slug at save
+        return article
+
     @property
     def is_in_house(self) -> bool:
         """Written in the newsroom: no outside source to credit or link to."""
@@ -410,10 +438,35 @@ SEO_TITLE_LENGTH = 60
 SEO_DESCRIPTION_LENGTH = 160
 
 
+class SlugRedirect(models.Model):
+    """An address a story had: its slug before an editor changed it, or the slug of a
+    duplicate merged into it. A reader (or a search engine) following it is sent on, with a
+    permanent redirect, to the story's own address in the same language."""
+
+    slug = models.SlugField(_("former slug"), max_length=120, unique=True)
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="former_slugs", verbose_name=_("article")
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("former address")
+        verbose_name_plural = _("former addresses")
+
+    def __str__(self):
+        return self.slug
+
+
+def slug_redirect(slug: str, article: Article) -> None:
+    """`slug` now leads to `article` (the newest story to leave a slug has it)."""
+    SlugRedirect.objects.update_or_create(slug=slug, defaults={"article": article})
+
+
 class TranslationQuerySet(models.QuerySet):
     def ready(self):
-        """Translations an editor has marked ready for readers."""
-        return self.filter(status=Translation.Status.READY)
+        """Translations an editor has marked ready for readers (`Translation.READY_FOR_READERS`,
+        asked of the database)."""
+        return self.filter(**Translation.READY_FOR_READERS)
 
     def drafts(self):
         return self.filter(status=Translation.Status.DRAFT)
@@ -425,6 +478,10 @@ class Translation(models.Model):
 
         DRAFT = "draft", _("Draft")
         READY = "ready", _("Ready")
+
+    # Ready for readers: the one rule, asked of the database (`Translation.objects.ready()`) and
+    # of translations in memory (`is_ready`).
+    READY_FOR_READERS = {"status": Status.READY}
 
     article = models.ForeignKey(
         Article, on_delete=models.CASCADE, related_name="translations", verbose_name=_("article")
@@ -497,6 +554,11 @@ class Translation(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def is_ready(self) -> bool:
+        """Whether readers may see this translation (`READY_FOR_READERS`, asked of this one)."""
+        return all(getattr(self, name) == value for name, value in self.READY_FOR_READERS.items())
 
     def description(self) -> str:
         """What feeds, search engines and link previews show under the headline: the dek, else
@@ -848,3 +910,41 @@ class EditingPresence(models.Model):
 
     def __str__(self):
         return f"{self.user} @ {self.article_id}"
+
+
+class ArchiveMonth(models.Model):
+    """How many stories of `ArticleQuerySet.archive_counted` each month (in the site's time
+    zone) holds, moved by `archive.archive_recount` in the transaction of every write that
+    changes them. The archive corrects them for the clock when it reads them."""
+
+    month = models.DateField(_("month"), primary_key=True)
+    count = models.IntegerField(_("count"), default=0)
+
+    class Meta:
+        ordering = ["-month"]
+        verbose_name = _("archive month")
+        verbose_name_plural = _("archive months")
+
+    def __str__(self):
+        return f"{self.month:%Y-%m}: {self.count}"
+
+
+class ArchiveStory(models.Model):
+    """The month a story of `ArticleQuerySet.archive_counted` counts in: what a write compares
+    the story with, to know which month's count to move. Only counted stories have one."""
+
+    article = models.OneToOneField(
+        Article,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="+",
+        verbose_name=_("article"),
+    )
+    month = models.DateField(_("month"))
+
+    class Meta:
+        verbose_name = _("story counted in the archive")
+        verbose_name_plural = _("stories counted in the archive")
+
+    def __str__(self):
+        return f"{self.article_id} @ {self.month:%Y-%m}"

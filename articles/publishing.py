@@ -17,7 +17,7 @@ from . import languages
 from .importing.apply import apply_values
 from .models import LEAD_PLACE, PINNED_PLACES, Article, Feature, ImportRecord, Translation
 from .revisions import article_revision
-from .roles import can_edit, can_publish
+from .roles import can_edit, can_feature, can_publish
 
 STATUS_COMMENTS = {
     Article.Status.DRAFT: _("Moved to draft"),
@@ -262,5 +262,5 @@ def feature_move(*, article: Article, user, offset: int) -> None:
 
 
 def _check_may_feature(user) -> None:
-    if not can_publish(user):
+    if not can_feature(user):
         raise PermissionDenied(_("Only editors can change what the home page shows first."))

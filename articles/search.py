@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.signals import post_delete, post_save
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -91,8 +91,11 @@ class SearchResults:
         if self._count is None:
             self._count = 0
             if self.phrases:
-                matching = self.among.filter(search_backend().matches(self.phrases))
-                self._count = matching.count()
+                # From the matches, the rule asked of each: with the rule as the query's own
+                # condition SQLite walked every published story, for a rare word too.
+                matching = Article.objects.filter(search_backend().matches(self.phrases))
+                among = self.among.filter(pk=OuterRef("pk"))
+                self._count = matching.filter(Exists(among)).count()
         return self._count
 
     def __len__(self) -> int:
@@ -155,7 +158,7 @@ def search_index_update(
     if translations is None:
         translations = Translation.objects.ready().filter(article_id__in=article_ids)
     else:
-        translations = [t for t in translations if t.status == Translation.Status.READY]
+        translations = [t for t in translations if t.is_ready]
     translations = sorted(translations, key=lambda t: (t.article_id, t.language))
     by_article: dict[int, list[Translation]] = {}
     for translation in translations:

@@ -91,7 +91,10 @@ class DatabaseBackend:
 
     def ranked(self, phrases, *, among, offset, limit):
         engine = ENGINES[connection.vendor]
-        among_sql, among_params = among.order_by().values("pk").query.sql_with_params()
+        # Asked of each match: as "id IN (the published stories)", SQLite listed every
+        # published story first, for a rare word too (70 ms at 100,000 stories).
+        each = among.order_by().filter(pk=RawSQL("matches.id", [])).values("pk")
+        among_sql, among_params = each.query.sql_with_params()
         with connection.cursor() as cursor:
             cursor.execute(
                 engine.RANKED.format(among=among_sql, **engine.weights()),
@@ -143,7 +146,7 @@ class SQLite:
         f"bm25({TABLE}, {{title}}, {{summary}}, {{body}}) AS rank "
         f"FROM {TABLE} WHERE {TABLE} MATCH %s) "
         "SELECT matches.id FROM matches JOIN articles_article AS a ON a.id = matches.id "
-        "WHERE matches.id IN ({among}) "
+        "WHERE EXISTS ({among}) "
         "ORDER BY matches.rank, a.published_at DESC, a.id DESC LIMIT %s OFFSET %s"
     )
 
@@ -201,7 +204,7 @@ class PostgreSQL:
         f"FROM articles_searchdocument, to_tsquery('{CONFIG}', %s) AS query "
         "WHERE vector @@ query) "
         "SELECT matches.id FROM matches JOIN articles_article AS a ON a.id = matches.id "
-        "WHERE matches.id IN ({among}) "
+        "WHERE EXISTS ({among}) "
         "ORDER BY matches.rank DESC, a.published_at DESC, a.id DESC LIMIT %s OFFSET %s"
     )
 

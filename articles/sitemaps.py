@@ -11,6 +11,7 @@ from django.contrib.sitemaps import Sitemap
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
+from django.utils.functional import cached_property
 from taggit.models import Tag
 
 from . import languages
@@ -36,6 +37,13 @@ class StoryPaginator(Paginator):
     def __init__(self, stories, per_page, *, languages_for):
         super().__init__(stories, per_page)
         self.languages_for = languages_for
+
+    @cached_property
+    def count(self):
+        """How many public stories there are: the archive's month counts, kept on write,
+        added up, where counting the stories walks every one of them (the sitemap index asks
+        it on every request)."""
+        return sum(row["count"] for row in month_counts())
 
     def _get_page(self, stories, number, paginator):
         pairs = [(story, code) for story in stories for code in self.languages_for(story)]

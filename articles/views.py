@@ -24,11 +24,12 @@ from django.views.generic import DetailView, ListView, MonthArchiveView, Templat
 from taggit.models import Tag
 
 from . import languages
+from .archive import archive_months
 from .bilingual import paired_blocks
 from .cache import cached_with_content
 from .cards import story_cards
 from .images import image_url
-from .models import LEAD_PLACE, Article, Source
+from .models import LEAD_PLACE, Article, SlugRedirect, Source
 from .pagination import CappedCountPaginator
 from .search import article_search
 from .tags import tag_name
@@ -222,8 +223,9 @@ class ArchiveView(ReaderPageMixin, TemplateView):
 
 
 def month_counts() -> list[dict]:
-    """Every month with public stories and how many, kept until content changes."""
-    return cached_with_content("months", lambda: list(Article.objects.published().month_counts()))
+    """Every month with public stories and how many (kept on write, `archive.py`), kept in
+    the cache until content changes."""
+    return cached_with_content("months", archive_months)
 
 
 class SearchView(ArticleListView):
@@ -282,10 +284,26 @@ class ArticleDetailView(ReaderPageMixin, DetailView):
         return context
 
     def get(self, request, *args, **kwargs):
-        self.object = self.get_object()
+        try:
+            self.object = self.get_object()
+        except Http404:
+            moved = self.moved_to(kwargs["slug"])
+            if moved and moved != kwargs["slug"]:
+                return redirect(request.resolver_match.url_name, slug=moved, permanent=True)
+            raise
         if self.bilingual and len(self.object.reader_translations) < 2:
             return redirect("article_detail", slug=self.object.slug)
         return self.render_to_response(self.get_context_data(object=self.object))
+
+    @staticmethod
+    def moved_to(slug: str) -> str | None:
+        """The slug of the public story that had this one before (a changed slug, a merged
+        duplicate), if any: its page in the same language is where the old address leads."""
+        return (
+            SlugRedirect.objects.filter(slug=slug, article__in=Article.objects.published())
+            .values_list("article__slug", flat=True)
+            .first()
+        )
 
 
 def structured_data(context) -> SafeString:

@@ -7,6 +7,7 @@ sources, image rows without files, a few drafts and scheduled stories; bulk_crea
 a minute for 100,000) and keeps it: the next run migrates it and measures again. Each page is
 requested through Django's test client, the page cache off, `--repeat` times (3 when a page
 takes over two seconds); the median counts, and one more request counts the queries.
+Search runs on the index `rebuild_search_index` builds once the stories are in.
 "First view" rows empty the cache before each request, so the parts kept until content
 changes (related stories, month counts) are computed afresh; the other rows find them kept,
 as a reader after the first does. Delete var/scale-* to build again.
@@ -30,6 +31,7 @@ YEARS = 10
 SOURCES = 40
 COMMON_TAGS, RARE_TAGS = 10, 290
 SLOW_SECONDS = 2.0
+OLDEST_WORD = "Kyoto"
 BATCH = 5000
 
 
@@ -61,87 +63,51 @@ def fill(size: int) -> None:
 
     django.setup()
     from django.contrib.auth.models import User
-    from django.contrib.contenttypes.models import ContentType
     from django.db import transaction
+    from django.db.models import Value
+    from django.db.models.functions import Concat
     from django.utils import timezone
-    from taggit.models import Tag, TaggedItem
+    from synthetic import SENTENCE_EN, SENTENCE_ZH, Texts, add_stories, body, outlets, topics
 
-    from articles.models import Article, Image, Source, Translation
+    from articles.models import Article, Translation
 
     rng = random.Random(12)
     now = timezone.now()
     step = timedelta(days=365 * YEARS) / size
-    body_en = "<p>" + "Negotiators met in Bonn to narrow the options on finance. " * 4 + "</p>"
-    body_zh = "<p>" + "谈判代表在波恩会面，缩小资金问题上的选项。" * 8 + "</p>"
+    texts = Texts(
+        summaries={"en": "Talks resume.", "zh-hans": "波恩谈判重启。"},
+        bodies={"en": body(SENTENCE_EN, 4), "zh-hans": body(SENTENCE_ZH, 8)},
+    )
     with transaction.atomic():
-        sources = Source.objects.bulk_create(
-            Source(name=f"Outlet {n}", domain=f"outlet{n}.example.com") for n in range(SOURCES)
-        )
-        tags = Tag.objects.bulk_create(
-            Tag(name=f"topic {n}", slug=f"topic-{n}") for n in range(COMMON_TAGS + RARE_TAGS)
-        )
+        sources = outlets(SOURCES)
+        tags = topics(COMMON_TAGS + RARE_TAGS)
         common, rare = tags[:COMMON_TAGS], tags[COMMON_TAGS:]
         drafts, scheduled = size // 50, size // 100
 
         def story(n):
             if n < scheduled:
-                status, published_at = Article.Status.PUBLISHED, now + step * (n + 1)
-            elif n < scheduled + drafts:
-                status, published_at = Article.Status.DRAFT, None
-            else:
-                status, published_at = (
-                    Article.Status.PUBLISHED,
-                    now - step * (n - scheduled - drafts),
-                )
-            return Article(
-                source=rng.choice(sources),
-                original_url=f"https://news.example.com/{n}",
-                slug=f"story-{n}",
-                status=status,
-                published_at=published_at,
-                original_language=rng.choice(["en", "zh-hans"]),
-            )
+                return n, Article.Status.PUBLISHED, now + step * (n + 1)
+            if n < scheduled + drafts:
+                return n, Article.Status.DRAFT, None
+            return n, Article.Status.PUBLISHED, now - step * (n - scheduled - drafts)
 
-        article_type = ContentType.objects.get_for_model(Article)
         for start in range(0, size + drafts + scheduled, BATCH):
             stop = min(start + BATCH, size + drafts + scheduled)
-            articles = Article.objects.bulk_create(story(n) for n in range(start, stop))
-            translations = []
-            for article in articles:
-                languages = rng.choices([("en", "zh-hans"), ("en",), ("zh-hans",)], [18, 1, 1])[0]
-                for language in languages:
-                    title, summary, body = (
-                        ("Envoys narrow gaps on climate finance", "Talks resume.", body_en)
-                        if language == "en"
-                        else ("特使在气候资金问题上缩小分歧", "波恩谈判重启。", body_zh)
-                    )
-                    translations.append(
-                        Translation(
-                            article=article,
-                            language=language,
-                            status=Translation.Status.READY,
-                            title=f"{title} {article.pk}",
-                            summary=summary,
-                            body=body,
-                        )
-                    )
-            Translation.objects.bulk_create(translations)
-            Image.objects.bulk_create(
-                Image(
-                    article=article,
-                    original_url=f"https://img.example.com/{article.pk}.jpg",
-                    caption="Delegates in Bonn",
-                    credit="Reuters",
-                    width=1200,
-                    height=800,
-                )
-                for article in articles
+            add_stories(
+                rng,
+                (story(n) for n in range(start, stop)),
+                sources=sources,
+                texts=texts,
+                original_language=lambda rng: rng.choice(["en", "zh-hans"]),
+                languages=lambda rng: rng.choices(
+                    [("en", "zh-hans"), ("en",), ("zh-hans",)], [18, 1, 1]
+                )[0],
+                tags=lambda rng: [rng.choice(common), *rng.sample(rare, 2)],
             )
-            TaggedItem.objects.bulk_create(
-                TaggedItem(content_type=article_type, object_id=article.pk, tag=tag)
-                for article in articles
-                for tag in [rng.choice(common), *rng.sample(rare, 2)]
-            )
+        # A word only the oldest story has, for search.
+        last = size + drafts + scheduled - 1
+        oldest = Translation.objects.filter(article__slug=f"story-{last}")
+        oldest.update(title=Concat("title", Value(f" {OLDEST_WORD}")))
         User.objects.create_superuser("bench", "bench@example.com", "bench")
 
 
@@ -163,6 +129,12 @@ def build(size: int) -> None:
         )
         built.touch()
         print(f"built {database_path(size).name} in {time.perf_counter() - started:.0f} s")
+    indexed = database_path(size).with_suffix(".indexed")
+    if not indexed.exists():  # bulk_create wrote no search index: the command's rebuild does
+        started = time.perf_counter()
+        subprocess.run([*manage, "rebuild_search_index"], cwd=ROOT, env=env, check=True)
+        indexed.touch()
+        print(f"indexed {database_path(size).name} in {time.perf_counter() - started:.0f} s")
 
 
 # -- Measuring ---------------------------------------------------------------------------------
@@ -202,6 +174,11 @@ def pages() -> list[tuple[str, str, dict]]:
             {"staff": True},
         ),
         ("admin list, tag", f"/admin/articles/article/?tags__id__exact={tag.pk}", {"staff": True}),
+        ("admin list, search 气候", "/admin/articles/article/?q=气候", {"staff": True}),
+        ("admin list, search climate", "/admin/articles/article/?q=climate", {"staff": True}),
+        ("search 气候 (in every story)", "/zh-hans/search/?q=气候", {}),
+        ("search climate (every story)", "/en/search/?q=climate", {}),
+        ("search, the oldest story's word", f"/en/search/?q={OLDEST_WORD}", {}),
         ("/sitemap.xml", "/sitemap.xml", {}),
     ]
     index = ET.fromstring(Client().get("/sitemap.xml").content)

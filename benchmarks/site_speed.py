@@ -51,63 +51,27 @@ def fill_database():
     django.setup()
     from datetime import timedelta
 
-    from django.contrib.contenttypes.models import ContentType
     from django.utils import timezone
-    from taggit.models import Tag, TaggedItem
+    from synthetic import SENTENCE_EN, SENTENCE_ZH, Texts, add_stories, body, outlets, topics
 
-    from articles.models import Article, Image, Source, Translation
+    from articles.models import Article
 
     rng = random.Random(4)
-    sources = Source.objects.bulk_create(
-        Source(name=f"Outlet {n}", domain=f"outlet{n}.example.com") for n in range(8)
-    )
-    tags = Tag.objects.bulk_create(Tag(name=f"topic {n}", slug=f"topic-{n}") for n in range(30))
+    sources = outlets(8)
+    tags = topics(30)
     now = timezone.now()
-    articles = Article.objects.bulk_create(
-        Article(
-            source=rng.choice(sources),
-            original_url=f"https://news.example.com/{n}",
-            slug=f"story-{n}",
-            status=Article.Status.PUBLISHED,
-            published_at=now - timedelta(hours=n),
-            original_language="en",
-        )
-        for n in range(STORIES)
-    )
-    paragraph_en = "<p>" + "Negotiators met in Bonn to narrow the options on finance. " * 6 + "</p>"
-    paragraph_zh = "<p>" + "谈判代表在波恩会面，缩小资金问题上的选项。" * 6 + "</p>"
-    Translation.objects.bulk_create(
-        Translation(
-            article=article,
-            language=language,
-            status=Translation.Status.READY,
-            title=f"{title} {article.pk}",
-            summary=summary,
-            body=paragraph * 6,
-        )
-        for article in articles
-        for language, title, summary, paragraph in (
-            ("en", "Envoys narrow gaps on climate finance", "Talks resume in Bonn.", paragraph_en),
-            ("zh-hans", "特使在气候资金问题上缩小分歧", "波恩谈判重启。", paragraph_zh),
-        )
-    )
-    Image.objects.bulk_create(
-        Image(
-            article=article,
-            original_url=f"https://img.example.com/{article.pk}.jpg",
-            caption="Delegates in Bonn",
-            credit="Reuters",
+    add_stories(
+        rng,
+        ((n, Article.Status.PUBLISHED, now - timedelta(hours=n)) for n in range(STORIES)),
+        sources=sources,
+        texts=Texts(
+            summaries={"en": "Talks resume in Bonn.", "zh-hans": "波恩谈判重启。"},
+            bodies={"en": body(SENTENCE_EN, 6, 6), "zh-hans": body(SENTENCE_ZH, 6, 6)},
             alt_text="Delegates in a conference hall",
-            width=1200,
-            height=800,
-        )
-        for article in articles
-    )
-    article_type = ContentType.objects.get_for_model(Article)
-    TaggedItem.objects.bulk_create(
-        TaggedItem(content_type=article_type, object_id=article.pk, tag=tag)
-        for article in articles
-        for tag in rng.sample(tags, 3)
+        ),
+        original_language=lambda rng: "en",
+        languages=lambda rng: ("en", "zh-hans"),
+        tags=lambda rng: rng.sample(tags, 3),
     )
 
 

@@ -48,6 +48,7 @@ def main(folder: Path) -> dict[str, int]:
 
     dumps = [folder / "database.json.gz", folder / "database-by-id.json.gz"]
     call_command("loaddata", *map(str, dumps), verbosity=0)
+    call_command("rebuild_archive_counts", verbosity=0)
 
     counts = row_counts()
     differences = {

@@ -68,18 +68,30 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+PRESENCE = re.compile(r"/presence/$")
+
+
 @pytest.fixture(autouse=True)
 def browser_quiet_at_teardown(request):
     """A browser test's pages send no presence goodbye or heartbeat while its database is
     being emptied: the live server would answer it during the flush, for a story that is
-    going (it once made SQLite's in-memory database refuse the flush, before the test database
-    was a file). Tests that need the goodbye close their pages themselves, before this."""
+    going (on SQLite's in-memory database, before the test database was a file, it made the
+    flush fail: "table is locked"). New ones are refused at the end of the test, and one
+    already on its way (the heartbeat a page sends as it loads) is waited for. Tests that
+    need the goodbye close their pages themselves, before this."""
     if not {"page", "live_server"} <= set(request.fixturenames):
         yield  # no browser talking to a live server (a test with its own "page" parameter)
         return
     context = request.getfixturevalue("context")
+    on_the_way = set()
+    context.on("request", lambda r: on_the_way.add(r) if PRESENCE.search(r.url) else None)
+    context.on("requestfinished", lambda r: on_the_way.discard(r))
+    context.on("requestfailed", lambda r: on_the_way.discard(r))
     yield
-    context.route(re.compile(r"/presence/$"), lambda route: route.abort())
+    context.route(PRESENCE, lambda route: route.abort())
+    deadline = time.monotonic() + 10
+    while on_the_way and context.pages and time.monotonic() < deadline:
+        context.pages[0].wait_for_timeout(25)  # lets Playwright deliver the requests' ends
 
 
 @pytest.fixture
@@ -108,9 +120,9 @@ def media_root(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _roles_exist(request):
-    """The roles' groups, as their migration made them, in every test with a database: a
-    transactional test (a live server, a migration test) empties the database after itself,
-    and the tests after it on the same worker would find no roles."""
+    """The roles' groups, as their migrations make them (articles.roles), in every test with a
+    database: a transactional test (a live server, a migration test) empties the database
+    after itself, and the tests after it on the same worker would find no roles."""
     uses_database = request.node.get_closest_marker("django_db") or {
         "db",
         "transactional_db",
@@ -119,13 +131,13 @@ def _roles_exist(request):
     if not uses_database:
         return
     request.getfixturevalue("_django_db_helper")  # the database first, however it is asked for
-    from importlib import import_module
-
     from django.apps import apps
     from django.contrib.auth.models import Group
 
-    if Group.objects.count() < 2:
-        import_module("articles.migrations.0003_roles").create_roles(apps, None)
+    from articles.roles import ROLE_PERMISSIONS, grant_roles
+
+    if Group.objects.filter(name__in=ROLE_PERMISSIONS).count() < len(ROLE_PERMISSIONS):
+        grant_roles(apps)
 
 
 def _staff_in_group(django_user_model, username, group_name):

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from articles.importing.pipeline import BATCH_SIZE
-from benchmarks.import_speed import generate
+from benchmarks.synthetic import generate
 from tests.conftest import free_port
 
 ROOT = Path(__file__).resolve().parent.parent

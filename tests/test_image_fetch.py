@@ -203,7 +203,7 @@ def test_slow_drip_is_cut_off_at_the_overall_deadline(fake_internet, settings, d
     started = time.monotonic()
     with pytest.raises(ValueError, match=r"^failed: the image server was too slow \(limit: 1 s\)"):
         fetch_image("http://slow.example.org/photo.jpg")
-    assert time.monotonic() - started < 2  # the server would drip on for 6 s
+    assert time.monotonic() - started < 4  # the server would drip on for 6 s (slack for a busy machine)
 
 
 def test_image_over_the_byte_limit_is_cut_off_while_streaming(fake_internet, settings):

@@ -176,8 +176,6 @@ def test_editing_the_english_caption_leaves_the_chinese_one_and_history_says_so(
 
 
 def test_source_and_topic_names_are_edited_per_language_in_the_admin(client, editor):
-    editor.is_superuser = True  # sources and tags are superusers' (test_roles_hold.py)
-    editor.save()
     source = make_source(name="Reuters", domain="reuters.example")
     tag = Tag.objects.create(name="finance")
     client.force_login(editor)
@@ -407,8 +405,6 @@ def test_a_caption_in_one_language_only_shows_on_both_pages(client):
 
 
 def test_a_tag_added_in_the_admin_gets_the_names_typed_for_it(client, editor):
-    editor.is_superuser = True
-    editor.save()
     client.force_login(editor)
     url = reverse("admin:taggit_tag_add")
     data = form_values(client.get(url).content.decode(), "tag_form")

@@ -15,8 +15,9 @@ from django.urls import reverse
 from django.utils import translation
 from reversion.models import Version
 
-from articles.models import Article, Translation
+from articles.models import Article, SearchDocument, Translation
 from articles.publishing import translation_move
+from articles.search import search_index_update
 from tests.admin_forms import form_values, pane_field
 from tests.factories import make_article
 from tests.helpers import fixture_text, sitemap_pages
@@ -112,6 +113,29 @@ def test_search_never_finds_or_shows_a_draft_translations_words(client, story, l
     assert found.context["paginator"].count == 1
     content = found.content.decode()
     assert EN_TITLE in content and ZH_TITLE not in content and "阿尔卑斯" not in content
+
+
+@pytest.mark.parametrize("status", Translation.Status.values)
+def test_one_rule_of_readiness_in_the_database_and_in_memory(story, status):
+    """The index's writer asks it of translations in memory, the site of the database: both
+    ask Translation.READY_FOR_READERS, so what is indexed is what readers may see."""
+    zh = story.translations.get(language="zh-hans")
+    Translation.objects.filter(pk=zh.pk).update(status=status)
+    zh.refresh_from_db()
+
+    assert zh.is_ready == Translation.objects.ready().filter(pk=zh.pk).exists()
+    assert zh.is_ready == (status == READY)
+
+
+def test_the_index_holds_the_same_whether_given_the_translations_or_reading_them(story):
+    translations = list(story.translations.all())  # one ready, one draft
+    search_index_update([story.pk], translations=translations)
+    given = SearchDocument.objects.values("title", "summary", "body").get()
+
+    search_index_update([story.pk])
+
+    assert SearchDocument.objects.values("title", "summary", "body").get() == given
+    assert "冰川" not in given["title"] and "glacier" in given["title"]
 
 
 def test_topic_source_and_month_lists_show_the_ready_language(client, story):

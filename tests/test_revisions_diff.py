@@ -107,9 +107,9 @@ def test_identical_texts_mark_nothing():
     ids=["one-long-paragraph", "many-paragraphs", "chinese-run"],
 )
 def test_long_texts_are_compared_in_bounded_time_and_lose_nothing(then, now):
-    started = time.perf_counter()
+    started = time.process_time()  # this process's CPU: other work on the machine does not count
     old, new = highlighted_diff(then, now)
-    assert time.perf_counter() - started < 5
+    assert time.process_time() - started < 5
     # Nothing is dropped or invented: each side reads back as its text.
     assert _text_of(old) == then
     assert _text_of(new) == now

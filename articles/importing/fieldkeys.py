@@ -86,6 +86,9 @@ class FieldKey:
         return {"published_at": _("publication time"), "tags": _("tags")}[self.field]
 
 
+PUBLISHED_AT = str(FieldKey(ARTICLE, "published_at"))
+
+
 def describe(key: str) -> str:
     return FieldKey.parse(key).describe()
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from taggit.models import Tag
 
 from .. import languages
+from ..archive import archive_recount
 from ..cache import page_generation_bump
 from ..image_fetch import fetch_images
 from ..images import CleanImage, make_renditions
@@ -25,7 +26,7 @@ from ..outlets import outlet_for, source_domain
 from ..revisions import StoryRevision, save_story_revision, save_story_revisions
 from ..search import search_index_update
 from .apply import apply_values, current_values
-from .fieldkeys import ARTICLE, IMAGE_LABEL_FIELDS, FieldKey, describe, parsed_values
+from .fieldkeys import IMAGE_LABEL_FIELDS, PUBLISHED_AT, describe, parsed_values
 from .merge import plan_merge
 from .parsers.base import ParsedArticle, ParsedImage
 from .parsers.language import label_of
@@ -34,7 +35,6 @@ from .pipeline import StoryFile
 
 logger = logging.getLogger(__name__)
 Outcome = ImportRecord.Outcome
-PUBLISHED_AT = str(FieldKey(ARTICLE, "published_at"))
 # Each download may take the whole image deadline and hold an image in memory until the file's
 # transaction: a bound on both per file, and on the images held for one write of new stories.
 MAX_DOWNLOADS_PER_FILE = 20
@@ -437,8 +437,10 @@ def _articles_create(
         for article, parsed in pairs
         for name in parsed.tags
     )
-    # bulk_create sends no post_save: the index and the page cache are told here.
+    # bulk_create sends no post_save: the index, the archive's counts and the page cache are
+    # told here.
     search_index_update([article.pk for article in articles], translations=translations)
+    archive_recount(article.pk for article in articles)
     page_generation_bump()
     children: dict[int, list] = {article.pk: [] for article in articles}
     for child in [*translations, *images]:

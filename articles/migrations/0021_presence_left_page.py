@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0016_curation'),
+        ('articles', '0020_tagged_story_index'),
     ]
 
     operations = [
