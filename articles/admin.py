@@ -1077,10 +1077,11 @@ class ArticleAdmin(VersionAdmin):
         article = self.get_object(request, unquote(object_id))
         if article is None or not self.has_change_permission(request, article):
             raise PermissionDenied
+        page = request.POST.get("page", "")[:32]
         if request.POST.get("action") == "leave":
-            presence.presence_leave(article=article, user=request.user)
+            presence.presence_leave(article=article, user=request.user, page=page)
             return JsonResponse({"others": []})
-        presence.presence_beat(article=article, user=request.user)
+        presence.presence_beat(article=article, user=request.user, page=page)
         return JsonResponse(
             {"others": presence.presence_others(article=article, user=request.user)}
         )

@@ -978,6 +978,8 @@ class EditingPresence(models.Model):
     )
     since = models.DateTimeField(_("open since"))
     seen_at = models.DateTimeField(_("last heartbeat"), db_index=True)
+    # Set by a goodbye: the page that left, whose heartbeats still on their way are ignored.
+    left_page = models.CharField(_("page that left"), max_length=32, blank=True, default="")
 
     class Meta:
         verbose_name = _("editing presence")

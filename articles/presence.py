@@ -24,26 +24,43 @@ PRESENCE_EXPIRES = timedelta(seconds=75)
 MIN_WRITE_INTERVAL = timedelta(seconds=5)
 
 
-def presence_beat(*, article: Article, user) -> None:
+def presence_beat(*, article: Article, user, page: str = "") -> None:
+    """`page` names one opening of the change form (presence.js): a heartbeat of a page that has
+    said goodbye already was on its way as the tab closed, and arrived after the goodbye."""
     now = timezone.now()
     EditingPresence.objects.filter(seen_at__lt=now - PRESENCE_EXPIRES).delete()
     last = (
         EditingPresence.objects.filter(article=article, user=user)
-        .values_list("seen_at", flat=True)
+        .values_list("seen_at", "left_page")
         .first()
     )
-    if last is not None and now - last < MIN_WRITE_INTERVAL:
+    seen_at, left_page = last or (None, "")
+    if left_page and left_page == page:
+        return
+    if seen_at is not None and not left_page and now - seen_at < MIN_WRITE_INTERVAL:
         return
     EditingPresence.objects.bulk_create(
         [EditingPresence(article=article, user=user, since=now, seen_at=now)],
         update_conflicts=True,
         unique_fields=["article", "user"],
-        update_fields=["seen_at"],
+        # A new page after a goodbye is open since now; a page still open, since it opened.
+        update_fields=["since", "seen_at", "left_page"] if left_page else ["seen_at"],
     )
 
 
-def presence_leave(*, article: Article, user) -> None:
-    EditingPresence.objects.filter(article=article, user=user).delete()
+def presence_leave(*, article: Article, user, page: str = "") -> None:
+    """Gone at once. The row stays, marked with the page that left, until it expires, so that
+    page's late heartbeat is recognised (a page that names itself; older ones just delete)."""
+    if not page:
+        EditingPresence.objects.filter(article=article, user=user).delete()
+        return
+    now = timezone.now()
+    EditingPresence.objects.bulk_create(
+        [EditingPresence(article=article, user=user, since=now, seen_at=now, left_page=page)],
+        update_conflicts=True,
+        unique_fields=["article", "user"],
+        update_fields=["seen_at", "left_page"],
+    )
 
 
 @receiver(user_logged_out, dispatch_uid="presence-logout")
@@ -58,7 +75,7 @@ def presence_others(*, article: Article, user) -> list[str]:
     """A line for each other person with the story open, first come first."""
     present = (
         EditingPresence.objects.filter(
-            article=article, seen_at__gte=timezone.now() - PRESENCE_EXPIRES
+            article=article, seen_at__gte=timezone.now() - PRESENCE_EXPIRES, left_page=""
         )
         .exclude(user=user)
         .select_related("user")

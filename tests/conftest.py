@@ -35,6 +35,22 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """On SQLite, the test database is a file of this worker's, as production's is, not Django's
+    default in-memory one: for an in-memory database the live server hands every request thread
+    the test's own connection, so a page's requests (a presence heartbeat beside a save) and the
+    test's queries ran interleaved in one connection and one transaction, and now and then
+    failed ("table is locked", a savepoint gone). With a file, each thread has a connection of
+    its own, in WAL mode with a busy timeout (settings.py), and waits its turn."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        folder = tmp_path_factory.mktemp("database")
+        database.setdefault("TEST", {})["NAME"] = str(folder / "test.sqlite3")
+
+
+@pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     """Debian's headless Chromium (Playwright's own browser download does not work here)."""
     return {
@@ -58,10 +74,11 @@ PRESENCE = re.compile(r"/presence/$")
 @pytest.fixture(autouse=True)
 def browser_quiet_at_teardown(request):
     """A browser test's pages send no presence goodbye or heartbeat while its database is
-    being emptied: the live server would answer it during the flush, and SQLite's shared
-    in-memory database refuses the flush ("table is locked"). New ones are refused at the
-    end of the test, and one already on its way (the heartbeat a page sends as it loads) is
-    waited for. Tests that need the goodbye close their pages themselves, before this."""
+    being emptied: the live server would answer it during the flush, for a story that is
+    going (on SQLite's in-memory database, before the test database was a file, it made the
+    flush fail: "table is locked"). New ones are refused at the end of the test, and one
+    already on its way (the heartbeat a page sends as it loads) is waited for. Tests that
+    need the goodbye close their pages themselves, before this."""
     if not {"page", "live_server"} <= set(request.fixturenames):
         yield  # no browser talking to a live server (a test with its own "page" parameter)
         return

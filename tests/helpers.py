@@ -46,3 +46,13 @@ def switch_admin_language(page, language: str) -> None:
     page.wait_for_load_state()
     with page.expect_navigation():
         page.select_option("#desk-language-select", language)
+
+
+def click_and_load(page, target) -> None:
+    """Click `target` (a selector or a locator) and wait until the page it leads to has loaded:
+    what the test reads next (the database, the new page) is what that click did, and what it
+    does next on the page meets the page's scripts in place (they run before the load event).
+    Playwright's click alone waits only for the next page to start arriving."""
+    locator = page.locator(target) if isinstance(target, str) else target
+    with page.expect_navigation():
+        locator.click()

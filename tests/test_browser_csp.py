@@ -154,7 +154,8 @@ def test_the_policy_blocks_an_injected_inline_handler_and_style(live_server, wat
           document.body.append(script);
         }"""
     )
-    watched.wait_for_timeout(500)
+    # Refused, each reported: the handler when the missing image fails, the script, the style.
+    watched.wait_for_function("window.__violations.length >= 3")
 
     assert watched.evaluate("window.__ran") is None
     assert watched.locator("#styled").evaluate("e => getComputedStyle(e).color") != "rgb(255, 0, 0)"

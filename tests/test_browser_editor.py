@@ -12,7 +12,7 @@ from reversion.models import Revision
 from articles.models import Article, Translation
 from articles.text import html_word_count
 from tests.factories import make_article
-from tests.helpers import paste, switch_admin_language
+from tests.helpers import click_and_load, paste, switch_admin_language
 from tests.test_browser_csp import assert_clean, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -67,8 +67,7 @@ def shown_count(page, language, field="body"):
 
 
 def save(page):
-    page.click("input[name=_continue]")
-    page.wait_for_load_state("networkidle")
+    click_and_load(page, "input[name=_continue]")
 
 
 def test_an_editor_writes_a_story_with_paragraphs_and_a_bold_word(

@@ -2,8 +2,6 @@
 about before they are thrown away, each editor sees who else has the story open, and history
 shows what changed, highlighted. Screenshots in var/screenshots/admin-guard-*.png."""
 
-import time
-
 import pytest
 import reversion
 from django.urls import reverse
@@ -13,7 +11,7 @@ from articles import presence
 from articles.models import Article, ImportRecord, Translation
 from tests.conftest import RECORD_VIOLATIONS
 from tests.factories import make_article, make_import_record
-from tests.helpers import switch_admin_language
+from tests.helpers import click_and_load, switch_admin_language
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -111,8 +109,7 @@ def test_conflict_button_and_links_ask_before_unsaved_changes_are_lost(
     assert page.url == change_url(live_server, article)
 
     page.locator(LIST_LINK).click()
-    with page.expect_navigation():
-        dialog.get_by_role("button", name="Discard my changes").click()
+    click_and_load(page, dialog.get_by_role("button", name="Discard my changes"))
     assert page.url.endswith(reverse("admin:articles_article_changelist"))
     assert Translation.objects.get(article=article, language="en").title == "Envoys meet in Bonn"
 
@@ -125,8 +122,7 @@ def test_take_imported_goes_ahead_once_confirmed(live_server, page, editor, watc
     page.locator(TITLE).fill("Something typed and not saved")
 
     page.get_by_role("button", name="Take imported").click()
-    with page.expect_navigation():
-        page.get_by_role("button", name="Discard my changes").click()
+    click_and_load(page, page.get_by_role("button", name="Discard my changes"))
 
     expect(page.locator(".messagelist .success")).to_be_visible()
     assert Translation.objects.get(article=article, language="en").summary == (
@@ -152,6 +148,25 @@ def test_the_question_is_asked_in_chinese_on_the_chinese_admin(
     expect(page.locator(TITLE)).to_have_value("未保存的标题")
 
 
+def test_what_was_typed_while_the_page_was_loading_is_asked_about(live_server, page, editor, watch):
+    """On a slow connection the form is there before the page's scripts have run, and a person
+    may type into it already: that is unsaved work too."""
+    article = make_article(status=Article.Status.DRAFT, en={"title": "Envoys meet in Bonn"})
+    watch(page)
+    log_in(page, live_server, editor)
+    held = []
+    page.route("**/admin_desk/unsaved*.js", lambda route: held.append(route))
+    with page.expect_request("**/admin_desk/unsaved*.js"):
+        page.goto(change_url(live_server, article), wait_until="commit")
+
+    page.locator(TITLE).fill("Envoys agree in Bonn")  # the script still on its way
+    held.pop().continue_()
+    page.wait_for_load_state()
+    page.locator(LIST_LINK).click()
+
+    expect(page.locator("#desk-unsaved-dialog")).to_be_visible()
+
+
 def test_no_question_when_nothing_changed_or_after_saving(live_server, page, editor, watch):
     article = make_article(status=Article.Status.DRAFT, en={"title": "Envoys meet in Bonn"})
     watch(page)
@@ -164,17 +179,14 @@ def test_no_question_when_nothing_changed_or_after_saving(live_server, page, edi
     title = page.locator(TITLE)
     title.fill("A headline typed")
     title.fill("Envoys meet in Bonn")  # and typed back: nothing changed
-    with page.expect_navigation():
-        page.locator(LIST_LINK).click()
+    click_and_load(page, LIST_LINK)
     expect(dialog).to_be_hidden()
 
     page.goto(change_url(live_server, article))
     page.locator(TITLE).fill("Envoys agree in Bonn")
-    with page.expect_navigation():
-        page.click("input[name=_continue]")  # save and continue editing
+    click_and_load(page, "input[name=_continue]")  # save and continue editing
     expect(page.locator(".messagelist .success")).to_be_visible()
-    with page.expect_navigation():
-        page.locator(LIST_LINK).click()
+    click_and_load(page, LIST_LINK)
     expect(dialog).to_be_hidden()
     assert browser_dialogs == []
     assert Translation.objects.get(article=article, language="en").title == "Envoys agree in Bonn"
@@ -208,9 +220,9 @@ def test_closing_the_tab_with_unsaved_changes_gets_the_browsers_question(
     page.locator(TITLE).click()
     page.keyboard.type(" (updated)")  # typed: the page has the user's attention
 
-    page.close(run_before_unload=True)
+    with page.expect_event("dialog"):
+        page.close(run_before_unload=True)
 
-    page.wait_for_timeout(500)
     assert asked == ["beforeunload"]
     assert not page.is_closed()  # dismissed: the page and its work stay
     assert_clean(page)
@@ -247,7 +259,6 @@ def test_two_editors_on_one_story_see_each_other(
     expect(first.locator("#desk-presence")).to_be_hidden(timeout=5000)
     assert_clean(first)
     first.close()
-    time.sleep(1.5)  # a heartbeat on its way as the page closed ends before the database empties
 
 
 def test_history_shows_what_changed_highlighted(live_server, page, editor, watch, screenshot_dir):

@@ -8,8 +8,10 @@ import pytest
 from django.utils import timezone
 from PIL import Image as PillowImage
 from PIL import ImageDraw
+from playwright.sync_api import expect
 
 from tests.factories import make_article, make_image, make_source
+from tests.helpers import click_and_load
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -209,13 +211,13 @@ def test_language_switch_and_search_work_by_clicking(live_server, reader_page, s
     page = reader_page
     page.set_viewport_size(VIEWPORTS["desktop"])
     page.goto(live_server.url + PAGES["story-en"])
-    page.locator(".language-switch a[hreflang=zh-hans]").click()
-    assert page.locator("h1").inner_text() == "波恩谈判各方在新气候资金目标上缩小分歧"
+    click_and_load(page, ".language-switch a[hreflang=zh-hans]")
+    expect(page.locator("h1")).to_have_text("波恩谈判各方在新气候资金目标上缩小分歧")
     page.fill("#site-search", "甲烷")
-    page.locator(".site-nav button[type=submit]").click()
-    assert page.locator(".result mark").first.inner_text() == "甲烷"
-    page.locator(".result .card-title a").click()
-    assert page.locator("h1").inner_text() == "全球甲烷承诺新增五个签署国"
+    click_and_load(page, ".site-nav button[type=submit]")
+    expect(page.locator(".result mark").first).to_have_text("甲烷")
+    click_and_load(page, ".result .card-title a")
+    expect(page.locator("h1")).to_have_text("全球甲烷承诺新增五个签署国")
 
 
 def test_images_below_the_fold_are_lazy(live_server, reader_page, stories):

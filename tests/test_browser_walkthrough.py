@@ -23,7 +23,7 @@ from reversion.models import Version
 from articles.models import Article, Feature, Image, Translation
 from tests.conftest import watch
 from tests.factories import make_article
-from tests.helpers import paste
+from tests.helpers import click_and_load, paste
 from tests.test_browser_csp import assert_clean, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -75,8 +75,7 @@ class Walk:
         return self.pane(language).locator(".ProseMirror[contenteditable]")
 
     def save(self):
-        with self.page.expect_navigation():
-            self.page.click("input[name=_continue]")  # save and continue editing
+        click_and_load(self.page, "input[name=_continue]")  # save and continue editing
 
     def saved(self):
         expect(self.page.locator(".messagelist .success")).to_be_visible()
@@ -86,8 +85,7 @@ class Walk:
         expect(self.body_editor("en")).to_be_visible()
 
     def log_out(self):
-        with self.page.expect_navigation():
-            self.page.click("#logout-form button")
+        click_and_load(self.page, "#logout-form button")
         expect(self.page.locator("#content")).to_contain_text("Thanks for spending some")
 
 

@@ -186,3 +186,33 @@ def test_logging_out_ends_presence_at_once(client, wang, contributor, draft):
 
     assert beat(other, draft).json() == {"others": []}
     assert list(EditingPresence.objects.values_list("user__username", flat=True)) == ["contributor"]
+
+
+def test_a_heartbeat_arriving_after_its_pages_goodbye_keeps_the_editor_gone(
+    client, wang, contributor, draft
+):
+    """A tab closes while its heartbeat is on its way: the goodbye can reach the server first."""
+    client.force_login(wang)
+    beat(client, draft, page="tab-1")
+    beat(client, draft, page="tab-1", action="leave")
+
+    beat(client, draft, page="tab-1")  # sent before the goodbye, arrived after it
+
+    other = Client()
+    other.force_login(contributor)
+    assert beat(other, draft).json()["others"] == []
+
+
+def test_the_page_opened_again_after_a_goodbye_is_present_at_once(client, wang, contributor, draft):
+    client.force_login(wang)
+    beat(client, draft, page="tab-1")
+    long_ago = timezone.now() - timedelta(minutes=1)
+    EditingPresence.objects.update(since=long_ago, seen_at=long_ago)
+    beat(client, draft, page="tab-1", action="leave")
+
+    beat(client, draft, page="tab-2")  # reloaded: a new opening of the page
+
+    other = Client()
+    other.force_login(contributor)
+    assert len(beat(other, draft).json()["others"]) == 1
+    assert EditingPresence.objects.get(user=wang).since > long_ago

@@ -9,10 +9,16 @@ document.addEventListener("DOMContentLoaded", () => {
     return;
   }
   const list = box.querySelector("ul");
+  // A name for this opening of the page, sent with each heartbeat and with the goodbye: a
+  // heartbeat still on its way as the tab closes may reach the server after the goodbye, and
+  // is then known as this page's and ignored.
+  const newPage = () => Array.from(crypto.getRandomValues(new Uint32Array(2)), (n) => n.toString(36)).join("");
+  let page = newPage();
 
   function payload(action) {
     const data = new FormData();
     data.append("csrfmiddlewaretoken", token.value);
+    data.append("page", page);
     if (action) {
       data.append("action", action);
     }
@@ -55,7 +61,8 @@ document.addEventListener("DOMContentLoaded", () => {
   });
   window.addEventListener("pageshow", (event) => {
     if (event.persisted) {
-      beat(); // back from the browser's page cache: present again
+      page = newPage(); // back from the browser's page cache: present again, as a new opening
+      beat();
     }
   });
 });

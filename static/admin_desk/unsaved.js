@@ -15,14 +15,18 @@ document.addEventListener("DOMContentLoaded", () => {
   }
   // A form shown again with errors holds work that is not saved, whatever it was loaded with.
   const shownWithErrors = document.querySelector(".errornote") !== null;
-  let loaded = snapshot();
-  let typed = false;
+  // Loaded means as the server sent it (each field's default), not as the form is when this
+  // deferred script runs: what was typed while the page was still loading is unsaved work too.
+  const sent = form.cloneNode(true);
+  sent.reset();
+  let loaded = snapshot(sent);
+  let typed = snapshot() !== loaded;
   let leaving = false;
   let allowed = null;
 
-  function snapshot() {
+  function snapshot(source = form) {
     const values = [];
-    for (const [name, value] of new FormData(form)) {
+    for (const [name, value] of new FormData(source)) {
       if (name === "csrfmiddlewaretoken") {
         continue;
       }
