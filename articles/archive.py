@@ -22,6 +22,7 @@ NEWSDESK_TIME_ZONE, or changing stories around the ORM (SQL, `QuerySet.update`),
 
 from collections import Counter
 from collections.abc import Iterable
+from contextlib import suppress
 from datetime import date, datetime, time, timedelta
 
 from django.db import connection, transaction
@@ -36,8 +37,21 @@ COUNTED_FIELDS = {"status", "published_at", "unpublish_at"}
 
 
 def archive_month(moment: datetime) -> date:
-    """The month `moment` falls in, in the site's time zone: its first day."""
-    return timezone.localtime(moment, timezone.get_default_timezone()).date().replace(day=1)
+    """The month `moment` falls in, in the site's time zone: its first day. At the ends of
+    the calendar (a story dated 9999-12-31 late in UTC, whose local time has no year), the
+    month it has in UTC."""
+    with suppress(OverflowError):
+        moment = timezone.localtime(moment, timezone.get_default_timezone())
+    return moment.date().replace(day=1)
+
+
+def month_bounds(month: date) -> Q:
+    """The stories published in `month` (a first day), in the site's time zone; the last
+    month of the calendar has no month after it."""
+    after = Q(published_at__gte=month_start(month))
+    if (month.year, month.month) == (9999, 12):
+        return after
+    return after & Q(published_at__lt=month_start((month + timedelta(days=31)).replace(day=1)))
 
 
 def month_start(month: date) -> datetime:
@@ -79,16 +93,7 @@ def _scheduled(months, now) -> dict[date, int]:
     ahead = sorted(month for month in months if month >= archive_month(now))
     if not ahead:
         return {}
-    per_month = {
-        f"m{n}": Count(
-            "pk",
-            filter=Q(
-                published_at__gte=month_start(month),
-                published_at__lt=month_start((month + timedelta(days=31)).replace(day=1)),
-            ),
-        )
-        for n, month in enumerate(ahead)
-    }
+    per_month = {f"m{n}": Count("pk", filter=month_bounds(month)) for n, month in enumerate(ahead)}
     found = Article.objects.archive_counted().filter(published_at__gt=now).aggregate(**per_month)
     return {month: found[f"m{n}"] for n, month in enumerate(ahead)}
 

@@ -17,6 +17,9 @@ from .cache import cached_with_content
 
 class CappedCountPaginator(Paginator):
     pages_ahead = 10
+    # Past any archive: a larger page number (a query string's) is counted as this one, so
+    # the count's LIMIT stays a number the database takes.
+    last_page_asked = 1_000_000
 
     def __init__(self, *args, pages_ahead=None, count_key=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -28,8 +31,8 @@ class CappedCountPaginator(Paginator):
     def count_up_to(self, number) -> None:
         """Count far enough for page `number`, before the count is taken."""
         try:
-            number = max(int(number), 1)
-        except (TypeError, ValueError):
+            number = min(max(int(number), 1), self.last_page_asked)
+        except (TypeError, ValueError, OverflowError):
             number = 1
         self.count_limit = self.per_page * (number + self.pages_ahead)
         for counted in ("count", "num_pages"):
@@ -41,7 +44,9 @@ class CappedCountPaginator(Paginator):
 
     @cached_property
     def count(self):
-        if self.count_key:
+        # Kept for the first pages only: a key per page number asked for would let query
+        # strings fill the cache.
+        if self.count_key and self.count_limit <= self.per_page * (1 + self.pages_ahead):
             key = f"count:{self.count_key}:{self.count_limit}"
             return cached_with_content(key, self._count_up_to_limit)
         return self._count_up_to_limit()

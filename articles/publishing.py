@@ -92,6 +92,13 @@ def article_submit_for_review(*, article: Article, user) -> Article:
     return article_move(article=article, user=user, status=Article.Status.REVIEW)
 
 
+def lock_story(article_id: int) -> None:
+    """Lock the story's row first, in the order every write of a story takes its locks (story,
+    then its translations, images and tags, then the page generation), so that two editors on
+    one story wait for each other instead of deadlocking (PostgreSQL)."""
+    list(Article.objects.select_for_update().filter(pk=article_id).values("pk"))
+
+
 def readiness_comment(status: str, language: str) -> str:
     names = {"language": languages.name(language)}
     if status == Translation.Status.READY:
@@ -115,9 +122,7 @@ def translation_move(
     their next request.
     """
     if translation.article_id:
-        # Locks in the order every write of a story takes them (story, then its translations,
-        # then the page generation), so that two editors on one story never wait on each other.
-        list(Article.objects.select_for_update().filter(pk=translation.article_id).values("pk"))
+        lock_story(translation.article_id)
     stored = (
         Translation.objects.select_for_update()
         .filter(pk=translation.pk)
@@ -152,6 +157,7 @@ def conflict_open_keys(record: ImportRecord) -> list[str]:
 def conflict_take(*, record: ImportRecord, key: str, user) -> ImportRecord:
     """Write the value from the file into the field, replacing the editor's."""
     _check_conflict(record, key, user)
+    lock_story(record.article_id)
     with article_revision(comment=_("Took the imported value of %(field)s"), field=key, user=user):
         incoming = {key: record.conflicts[key]["incoming"]}
         if not apply_values(article=record.article, values=incoming, create_missing=False):

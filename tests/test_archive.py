@@ -164,3 +164,15 @@ def test_rebuild_command_checks_and_mends_counts_changed_around_the_orm():
     assert counts() == {"2025-03": 1}
     assert_counts_hold()
     call_command("rebuild_archive_counts", "--check", stdout=StringIO())
+
+
+def test_a_story_dated_at_the_end_of_the_calendar_takes_no_page_down(client, settings):
+    settings.TIME_ZONE = "Asia/Shanghai"  # its local time would be in the year 10000
+    make_article(published_at=datetime(9999, 12, 31, 20, tzinfo=UTC))
+    make_article(published_at=at(2025, 3))
+    assert counts() == {"2025-03": 1}  # the far one is scheduled, not yet public
+    assert client.get(reverse("archive")).status_code == 200
+    assert client.get("/sitemap.xml").status_code == 200
+    march = reverse("archive_month", kwargs={"year": 2025, "month": 3})
+    assert client.get(march).status_code == 200
+    assert counts(now=datetime(9999, 12, 31, 23, tzinfo=UTC)) == {"9999-12": 1, "2025-03": 1}

@@ -473,3 +473,12 @@ def test_home_page_count_kept_with_content_follows_every_new_story(client, setti
     last = soup(client.get(home + "?page=3"))
     assert last.select_one(".page-number").get_text(strip=True) == "Page 3 of 3"
     assert len(last.select(".card")) == 1
+
+
+@pytest.mark.parametrize("number", ["99999999999999999999", "1000001", "-5", "1e9", "２"])
+def test_any_page_number_in_the_query_string_gets_a_page_or_a_404(client, number):
+    make_article()
+    response = client.get(f"/en/?page={number}")
+    assert response.status_code in (200, 404)
+    search = reverse("search")
+    assert client.get(f"{search}?q=climate&page={number}").status_code in (200, 404)
