@@ -48,6 +48,7 @@ from .models import (
     Image,
     ImportRecord,
     ImportRun,
+    SlugRedirect,
     Source,
     State,
     TagLabel,
@@ -494,6 +495,14 @@ class ArticleForm(forms.ModelForm):
             return canonical_url(self.cleaned_data["original_url"])
         except ParseError as error:
             raise ValidationError(str(error), code="invalid") from None
+
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"]
+        if SlugRedirect.objects.filter(slug=slug).exclude(article=self.instance.pk).exists():
+            raise forms.ValidationError(
+                _("This address was another story's, and its old links lead there. Choose another.")
+            )
+        return slug
 
     def clean(self):
         cleaned = super().clean()

@@ -8,6 +8,7 @@ from PIL import Image as PILImage
 from reversion.models import Version
 
 from articles.models import Article, Image, ImportRecord, ImportRun, Source, Translation
+from tests.factories import make_article
 from tests.helpers import FIXTURES, fixture_text
 
 pytestmark = pytest.mark.django_db
@@ -383,3 +384,12 @@ def test_a_file_downloads_a_bounded_number_of_images(
     assert Image.objects.exclude(file="").count() == 1
     assert Image.objects.filter(file="").count() == 1  # kept with its address
     assert "1 images at most" in out
+
+
+def test_a_new_story_never_takes_a_former_address_of_another(tmp_path):
+    moved = make_article(slug="brazil-sets-out-cop-agenda-on-forests")
+    moved.slug = "brazil-forest-agenda"
+    moved.save()  # its old address now leads to it
+    run_import(write(tmp_path / "story.txt", fixture_text("digest_english_only.txt")))
+    new = Article.objects.exclude(pk=moved.pk).get()
+    assert new.slug == "brazil-sets-out-cop-agenda-on-forests-2"

@@ -113,3 +113,22 @@ def test_the_duplicates_0008_merged_lead_to_the_story_that_kept_them(client, lan
         response = client.get(story_url(slug, language))
         assert response.status_code == 301
         assert response["Location"] == story_url("arctic-shipping-season", language)
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_admin_refuses_another_storys_former_address(client, editor, language):
+    moved = make_article(slug="agenda")
+    moved.slug = "agenda-2026"
+    moved.save()
+    other = make_article(slug="talks")
+    client.force_login(editor)
+    url = reverse("admin:articles_article_change", args=[other.pk])
+    data = form_values(client.get(url).content.decode())
+    data["slug"] = "agenda"
+    with translation.override(language):
+        response = client.post(url, data, HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == 200
+    expected = {"en": "This address was another story", "zh-hans": "这个地址曾属于另一篇报道"}
+    assert expected[language] in response.content.decode()
+    assert Article.objects.get(pk=other.pk).slug == "talks"
+    change_slug_in_admin(client, moved, "agenda")  # its own former address: taken back

@@ -21,7 +21,7 @@ from ..archive import archive_recount
 from ..cache import page_generation_bump
 from ..image_fetch import fetch_images
 from ..images import CleanImage, make_renditions
-from ..models import Article, Image, ImportRecord, ImportRun, Source, Translation
+from ..models import Article, Image, ImportRecord, ImportRun, SlugRedirect, Source, Translation
 from ..outlets import outlet_for, source_domain
 from ..revisions import StoryRevision, save_story_revision, save_story_revisions
 from ..rows import new_row_fields, objects_insert, rows_insert
@@ -92,8 +92,7 @@ class RunCache:
         taken = Article.objects.filter(original_url__in=urls).values_list("original_url", flat=True)
         self.new_urls = urls - set(taken)
         slugs = {slug_base(article) for article in parsed}
-        taken = Article.objects.filter(slug__in=slugs).values_list("slug", flat=True)
-        self.free_slugs = slugs - set(taken)
+        self.free_slugs = slugs - slugs_taken(slug__in=slugs)
         self.given_slugs = set()
 
     def forget(self):
@@ -559,18 +558,21 @@ def slug_base(parsed: ParsedArticle) -> str:
     return base.strip("-") or "story"
 
 
+def slugs_taken(**lookup) -> set[str]:
+    """The slugs matching `lookup` that a story has, or had: a former address still leads to
+    its story, so a new one never takes it."""
+    return set(Article.objects.filter(**lookup).values_list("slug", flat=True)) | set(
+        SlugRedirect.objects.filter(**lookup).values_list("slug", flat=True)
+    )
+
+
 def _unique_slug(parsed: ParsedArticle, known: RunCache) -> str:
     base = slug_base(parsed)
     if base in known.free_slugs:
         slug = base
     else:
         # A range on the unique index: `startswith` would be a LIKE, a full scan on SQLite.
-        taken = set(
-            Article.objects.filter(slug__gte=base, slug__lt=f"{base}~").values_list(
-                "slug", flat=True
-            )
-        )
-        taken |= known.given_slugs
+        taken = slugs_taken(slug__gte=base, slug__lt=f"{base}~") | known.given_slugs
         slug, n = base, 1
         while slug in taken:
             n += 1
