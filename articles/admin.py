@@ -11,7 +11,7 @@ from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
@@ -32,6 +32,7 @@ from taggit.models import Tag
 from taggit.utils import edit_string_for_tags
 
 from . import desk, languages, presence, publishing
+from .archive import archive_recount
 from .editing import BodyEditor, BodyField, PlainTextField, count_help
 from .images import check_byte_size, make_renditions, rendition_url, validate_and_clean_image
 from .importing.fieldkeys import describe
@@ -693,6 +694,14 @@ class ArticleAdmin(VersionAdmin):
                 if value != Article.Status.PUBLISHED
             ]
         return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    @transaction.atomic
+    def delete_queryset(self, request, queryset):
+        """The stories leave the archive's month counts in one recount, months in order, before
+        the deletion (story by story, as each is deleted, two bulk deletes moving through the
+        same months in different orders could deadlock on PostgreSQL)."""
+        archive_recount(queryset.values_list("pk", flat=True), deleting=True)
+        super().delete_queryset(request, queryset)
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_state()

@@ -176,3 +176,15 @@ def test_a_story_dated_at_the_end_of_the_calendar_takes_no_page_down(client, set
     march = reverse("archive_month", kwargs={"year": 2025, "month": 3})
     assert client.get(march).status_code == 200
     assert counts(now=datetime(9999, 12, 31, 23, tzinfo=UTC)) == {"9999-12": 1, "2025-03": 1}
+
+
+def test_a_bulk_delete_in_the_admin_leaves_the_counts_right(admin_client):
+    stories = [make_article(published_at=at(2025, month)) for month in (3, 3, 4, 5)]
+    make_article(published_at=at(2025, 4))
+    response = admin_client.post(
+        reverse("admin:articles_article_changelist"),
+        {"action": "delete_selected", "post": "yes", "_selected_action": [s.pk for s in stories]},
+    )
+    assert response.status_code == 302
+    assert counts() == {"2025-04": 1}
+    assert_counts_hold()
