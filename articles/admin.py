@@ -54,6 +54,7 @@ from .models import (
     State,
     TagLabel,
     Translation,
+    slug_redirect,
 )
 from .rebase import rebase_post
 from .revisions import (
@@ -1149,8 +1150,14 @@ class ArticleAdmin(VersionAdmin):
         request.restoring = True
         version = get_object_or_404(Version, pk=version_id, object_id=unquote(object_id))
         context = {"revision_changes": revision_changes(version.revision), **(extra_context or {})}
+        live = Article.objects.filter(pk=version.object_id).values_list("slug", flat=True)
+        slug_before = live.first()
         response = super().revision_view(request, object_id, version_id, context)
         if request.method == "POST" and response.status_code == 302:
+            # Reversion puts the old story back with a raw save: a slug it changes leaves
+            # the address readers had as a redirect here, as an editor's change does.
+            if slug_before and live.first() != slug_before:
+                slug_redirect(slug_before, Article.objects.get(pk=version.object_id))
             # Reversion words the restore in the restorer's language; kept as our own comment,
             # it reads in the language of whoever looks at the history.
             restored = Version.objects.get_for_object_reference(Article, version.object_id)

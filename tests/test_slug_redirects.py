@@ -4,9 +4,11 @@ and the slugs of the duplicates migration 0008 merged into it."""
 from importlib import import_module
 
 import pytest
+import reversion
 from django.apps import apps
 from django.urls import reverse
 from django.utils import translation
+from reversion.models import Version
 
 from articles.models import Article, ImportRecord, ImportRun, SlugRedirect
 from tests.admin_forms import form_values
@@ -132,3 +134,20 @@ def test_the_admin_refuses_another_storys_former_address(client, editor, languag
     assert expected[language] in response.content.decode()
     assert Article.objects.get(pk=other.pk).slug == "talks"
     change_slug_in_admin(client, moved, "agenda")  # its own former address: taken back
+
+
+def test_restoring_a_version_with_another_slug_leaves_the_address_readers_had(client, editor):
+    article = make_article(slug="bonn-day-one")
+    with reversion.create_revision():
+        article.save()
+    article = Article.objects.get(pk=article.pk)
+    article.slug = "bonn-opens"
+    article.save()  # readers now have this address
+    version = Version.objects.get_for_object(article).get()
+    client.force_login(editor)
+    url = reverse("admin:articles_article_revision", args=[article.pk, version.pk])
+    client.post(url, form_values(client.get(url).content.decode()))
+    assert Article.objects.get(pk=article.pk).slug == "bonn-day-one"
+    client.logout()
+    response = client.get(story_url("bonn-opens", "en"))
+    assert (response.status_code, response["Location"]) == (301, story_url("bonn-day-one", "en"))
