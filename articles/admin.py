@@ -36,7 +36,7 @@ from .archive import archive_recount
 from .editing import BodyEditor, BodyField, PlainTextField, count_help
 from .images import check_byte_size, make_renditions, rendition_url, validate_and_clean_image
 from .importing.fieldkeys import describe
-from .importing.parsers.base import ParseError
+from .importing.parsers.base import ParseError, checked_publication_time
 from .importing.parsers.markup import check_html_limits
 from .importing.parsers.urls import canonical_url
 from .labels import LabelWidget, changed_field_labels, label_in
@@ -495,6 +495,12 @@ class ArticleForm(forms.ModelForm):
             return ""
         try:
             return canonical_url(self.cleaned_data["original_url"])
+        except ParseError as error:
+            raise ValidationError(str(error), code="invalid") from None
+
+    def clean_published_at(self):
+        try:
+            return checked_publication_time(self.cleaned_data["published_at"])
         except ParseError as error:
             raise ValidationError(str(error), code="invalid") from None
 

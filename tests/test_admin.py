@@ -671,3 +671,15 @@ def test_the_chinese_admin_index_reads_its_hidden_column_headings_in_chinese(cli
     )
     headings = [th.get_text() for th in page.select("thead.visually-hidden th")]
     assert headings and set(headings) == {"模型名称", "添加链接", "修改或查看列表链接"}
+
+
+def test_a_publication_year_no_newsroom_means_is_refused(client, editor):
+    article = make_article(slug="bonn")
+    client.force_login(editor)
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    data = form_values(client.get(url).content.decode())
+    data.update(published_at_0="9999-12-31", published_at_1="20:00:00")
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "not between the years 1900 and 2200" in response.content.decode()
+    assert Article.objects.get(pk=article.pk).published_at.year < 2200

@@ -115,6 +115,8 @@ def test_tag_variations(tag_block, expected):
         ("title: {nested: map}\n", "'title'"),
         ("date: yesterday-ish\n", "ISO 8601"),
         ("date: 2026-02-30T08:00:00Z\n", "impossible value"),
+        ("date: 9999-12-31T20:00:00Z\n", "not between the years 1900 and 2200"),
+        ("date: 0202-05-01\n", "not between the years 1900 and 2200"),
     ],
 )
 def test_bad_front_matter_is_a_clear_error(front_matter, message):

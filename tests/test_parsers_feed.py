@@ -94,3 +94,10 @@ def test_title_line_that_is_not_a_link_is_an_error():
         parse_story("<!--1741867200000-->\nJust a headline\n------\n\n<p>x</p>")
     with pytest.raises(ParseError, match=r"\[headline\]\(URL\)"):
         parse_story("<!--1741867200000-->\n[headline] no url\n------\n\n<p>x</p>")
+
+
+def test_a_timestamp_far_outside_any_newsroom_year_is_a_clear_error():
+    in_2286 = "9999999999999"  # milliseconds, as the header's comment gives them
+    text = fixture_text("feed_no_date_two_images.txt").replace("1741780800000", in_2286)
+    with pytest.raises(ParseError, match="not between the years 1900 and 2200"):
+        parse_story(text)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from ... import languages
 from ...sanitize import sanitize_html
-from .base import ParsedArticle, ParsedTranslation, ParseError
+from .base import ParsedArticle, ParsedTranslation, ParseError, checked_publication_time
 from .language import detect_language
 from .markup import check_markdown_limits, inline_text, markdown_to_html, normalize_space
 from .urls import canonical_url
@@ -99,7 +99,7 @@ def parse_digest(text: str) -> ParsedArticle:
     article = ParsedArticle(
         format=FORMAT,
         original_url=original_url,
-        published_at=_published_at(meta.get("date")),
+        published_at=checked_publication_time(_published_at(meta.get("date"))),
         source_code=_text(meta, "author").lower(),
         tags=_tags(meta.get("tag", meta.get("tags"))),
     )

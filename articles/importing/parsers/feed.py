@@ -10,7 +10,13 @@ from django.utils.translation import gettext as _
 
 from ... import languages
 from ...sanitize import clean_html, removals, text_lost
-from .base import ParsedArticle, ParsedImage, ParsedTranslation, ParseError
+from .base import (
+    ParsedArticle,
+    ParsedImage,
+    ParsedTranslation,
+    ParseError,
+    checked_publication_time,
+)
 from .language import detect_language
 from .markup import check_html_limits, normalize_space
 from .urls import canonical_url, unwrap_image_url
@@ -39,7 +45,7 @@ def parse_feed_item(text: str) -> ParsedArticle:
     check_html_limits(text[header.end() :])
     soup = BeautifulSoup(text[header.end() :], "html.parser")
     published_at, date_line = _take_date(soup)
-    published_at = published_at or _from_epoch_ms(header[1])
+    published_at = checked_publication_time(published_at or _from_epoch_ms(header[1]))
     images, refused = _take_images(soup)
     removed = removals(str(soup))  # before paragraphs are rebuilt, which drops <p> attributes
     body = clean_html(_paragraphs(soup))  # what it removes is reported above and below
