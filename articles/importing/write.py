@@ -26,8 +26,15 @@ from ..outlets import outlet_for, source_domain
 from ..revisions import StoryRevision, save_story_revision, save_story_revisions
 from ..rows import new_row_fields, objects_insert, rows_insert
 from ..search import search_index_update
-from .apply import apply_values, current_values
-from .fieldkeys import IMAGE_LABEL_FIELDS, PUBLISHED_AT, describe, parsed_values
+from .apply import apply_values, current_values, new_translation_status
+from .fieldkeys import (
+    IMAGE_LABEL_FIELDS,
+    PUBLISHED_AT,
+    TRANSLATION,
+    FieldKey,
+    describe,
+    parsed_values,
+)
 from .merge import plan_merge
 from .parsers.base import ParsedArticle, ParsedImage
 from .parsers.language import label_of
@@ -379,7 +386,9 @@ def _merge_into_article(
             current=current_values(article),
             incoming=parsed_values(record.parsed),
         )
+        had = {translation.language for translation in article.translations.all()}
         written = apply_values(article=article, values=plan.apply, create_missing=True)
+        record.warnings += _new_drafts_warnings(article, written, had=had)
         if PUBLISHED_AT in plan.apply and PUBLISHED_AT not in written:
             record.warnings.append(
                 _("the file has no publication time: the published story keeps its own")
@@ -394,6 +403,23 @@ def _merge_into_article(
         else:
             record.outcome = Outcome.UPDATED if written else Outcome.UNCHANGED
     return _file_result(record, parsed, conflicts), children
+
+
+def _new_drafts_warnings(article: Article, written: dict, *, had: set[str]) -> list[str]:
+    """What the record says of the translations the file added as drafts
+    (`new_translation_status`): an editor has to mark them ready."""
+    if new_translation_status(article) != Translation.Status.DRAFT:
+        return []
+    added = {FieldKey.parse(key) for key in written}
+    added = {key.ident for key in added if key.kind == TRANSLATION} - had
+    return [
+        _(
+            "the %(language)s translation is new to a published story: it waits as a draft "
+            "until an editor marks it ready"
+        )
+        % {"language": languages.name(language)}
+        for language in sorted(added)
+    ]
 
 
 def _article_create(
