@@ -40,6 +40,7 @@ from .importing.parsers.base import ParseError, checked_publication_time
 from .importing.parsers.markup import check_html_limits
 from .importing.parsers.urls import canonical_url
 from .labels import LabelWidget, changed_field_labels, label_in
+from .messages import stored_message
 from .models import (
     PINNED_PLACES,
     SEO_DESCRIPTION_LENGTH,
@@ -59,7 +60,6 @@ from .models import (
 from .rebase import rebase_post
 from .revisions import (
     comment_text,
-    history_comment,
     revision_changes,
     revision_compare,
     revisions_since,
@@ -394,9 +394,13 @@ class ImportRecordInline(admin.TabularInline):
     extra = 0
     can_delete = False
     verbose_name_plural = _("import history")
-    fields = ["path", "sha256", "created_at", "outcome", "removed", "message"]
+    fields = ["path", "sha256", "created_at", "outcome", "removed", "outcome_message"]
     readonly_fields = fields
     classes = ["collapse"]
+
+    @admin.display(description=_("message"))
+    def outcome_message(self, record):
+        return comment_text(record.message) or "—"
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -1171,7 +1175,7 @@ class ArticleAdmin(VersionAdmin):
             if restored:
                 when = version.revision.date_created.isoformat()
                 Revision.objects.filter(pk=restored["revision"]).update(
-                    comment=history_comment(_("Restored the version saved on %(time)s"), time=when)
+                    comment=stored_message(_("Restored the version saved on %(time)s"), time=when)
                 )
         return response
 

@@ -16,6 +16,7 @@ from taggit.models import Tag
 
 from articles.importing.parsers.language import label_of
 from articles.labels import LabelFormField, label_changes, label_in
+from articles.messages import message_text
 from articles.models import Article, Image, ImportRecord, Source, TagLabel, Translation
 from articles.revisions import revision_changes, save_story_revision
 from articles.tags import tag_name
@@ -290,7 +291,7 @@ def test_an_editors_chinese_caption_is_kept_and_the_files_waits_as_a_conflict(tm
     record = ImportRecord.objects.open_conflicts().get()
     key = f"image:{image.original_url}:caption:zh-hans"
     assert record.conflicts[key]["incoming"] == "文件里的新说明"
-    assert "(Simplified Chinese)" in record.message
+    assert "(Simplified Chinese)" in message_text(record.message)
 
 
 def test_a_digest_names_its_source_in_both_languages_and_its_tag_stays_matched(tmp_path):

@@ -333,7 +333,7 @@ def import_chinese_later(tmp_path, *, publish: bool):
     return Article.objects.get()
 
 
-@pytest.mark.parametrize("language", ["en"])
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
 def test_a_translation_an_import_adds_to_a_published_story_waits_for_review(
     client, tmp_path, editor, language
 ):
