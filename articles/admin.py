@@ -50,12 +50,12 @@ from .models import (
     Image,
     ImportRecord,
     ImportRun,
-    SlugRedirect,
     Source,
     State,
     TagLabel,
     Translation,
     slug_redirect,
+    slugs_taken,
 )
 from .rebase import rebase_post
 from .revisions import (
@@ -510,9 +510,12 @@ class ArticleForm(forms.ModelForm):
 
     def clean_slug(self):
         slug = self.cleaned_data["slug"]
-        if SlugRedirect.objects.filter(slug=slug).exclude(article=self.instance.pk).exists():
+        if slugs_taken(slug=slug, other_than=self.instance.pk):
             raise forms.ValidationError(
-                _("This address was another story's, and its old links lead there. Choose another.")
+                _(
+                    "This address is or was another story's, and its links lead there. "
+                    "Choose another."
+                )
             )
         return slug
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import translation
 from reversion.models import Version
 
-from articles.models import Article, ImportRecord, ImportRun, SlugRedirect
+from articles.models import Article, ImportRecord, ImportRun, SlugRedirect, slugs_taken
 from tests.admin_forms import form_values
 from tests.factories import make_article
 
@@ -130,10 +130,45 @@ def test_the_admin_refuses_another_storys_former_address(client, editor, languag
     with translation.override(language):
         response = client.post(url, data, HTTP_ACCEPT_LANGUAGE=language)
     assert response.status_code == 200
-    expected = {"en": "This address was another story", "zh-hans": "这个地址曾属于另一篇报道"}
-    assert expected[language] in response.content.decode()
+    assert TAKEN[language] in response.content.decode()
     assert Article.objects.get(pk=other.pk).slug == "talks"
     change_slug_in_admin(client, moved, "agenda")  # its own former address: taken back
+
+
+TAKEN = {
+    "en": "This address is or was another story&#x27;s",
+    "zh-hans": "这个地址属于或曾属于另一篇报道",
+}
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_admin_refuses_another_storys_address_with_the_same_words(client, editor, language):
+    make_article(slug="agenda")
+    other = make_article(slug="talks")
+    client.force_login(editor)
+    url = reverse("admin:articles_article_change", args=[other.pk])
+    data = form_values(client.get(url).content.decode())
+    data["slug"] = "agenda"
+    with translation.override(language):
+        response = client.post(url, data, HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == 200
+    assert TAKEN[language] in response.content.decode()
+    assert Article.objects.get(pk=other.pk).slug == "talks"
+
+
+def test_one_rule_for_a_taken_slug_serves_the_import_and_the_admin():
+    moved = make_article(slug="agenda")
+    moved.slug = "agenda-2026"
+    moved.save()
+    make_article(slug="agenda-brief")
+    assert slugs_taken(slug__in=["agenda", "agenda-2026", "talks"]) == {"agenda", "agenda-2026"}
+    assert slugs_taken(slug__gte="agenda", slug__lt="agenda~") == {
+        "agenda",
+        "agenda-2026",
+        "agenda-brief",
+    }
+    assert slugs_taken(slug="agenda", other_than=moved.pk) == set()  # its own, taken back
+    assert slugs_taken(slug="agenda-brief", other_than=moved.pk) == {"agenda-brief"}
 
 
 def test_restoring_a_version_with_another_slug_leaves_the_address_readers_had(client, editor):

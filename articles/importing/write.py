@@ -22,7 +22,7 @@ from ..cache import page_generation_bump
 from ..image_fetch import fetch_images
 from ..images import CleanImage, make_renditions
 from ..messages import message_text, stored_message
-from ..models import Article, Image, ImportRecord, ImportRun, SlugRedirect, Source, Translation
+from ..models import Article, Image, ImportRecord, ImportRun, Source, Translation, slugs_taken
 from ..outlets import outlet_for, source_domain
 from ..revisions import StoryRevision, save_story_revision, save_story_revisions
 from ..rows import new_row_fields, objects_insert, rows_insert
@@ -611,14 +611,6 @@ def slug_base(parsed: ParsedArticle) -> str:
     if len(base) > 80:
         base = base[:81].rsplit("-", 1)[0]
     return base.strip("-") or "story"
-
-
-def slugs_taken(**lookup) -> set[str]:
-    """The slugs matching `lookup` that a story has, or had: a former address still leads to
-    its story, so a new one never takes it."""
-    return set(Article.objects.filter(**lookup).values_list("slug", flat=True)) | set(
-        SlugRedirect.objects.filter(**lookup).values_list("slug", flat=True)
-    )
 
 
 def _unique_slug(parsed: ParsedArticle, known: RunCache) -> str:
