@@ -68,7 +68,7 @@ from .roles import can_edit, can_feature, can_publish, can_see_features
 from .sanitize import sanitize_html
 from .search import article_search_match
 from .tags import tag_merge, tag_name
-from .text import spaced_format
+from .text import listed, spaced_format
 
 URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
 
@@ -884,7 +884,7 @@ class ArticleAdmin(VersionAdmin):
 
     @admin.display(description=_("tags"))
     def tag_list(self, article):
-        return ", ".join(tag_name(tag) for tag in article.tags.all())
+        return listed(tag_name(tag) for tag in article.tags.all())
 
     @admin.display(description=_("original article"))
     def original_link(self, article):
@@ -1499,7 +1499,7 @@ class TagAdmin(taggit_admin.TagAdmin):
         action that needs an answer: the chosen tags ride along in the form)."""
         form = TagMergeForm(request.POST if "merge" in request.POST else None)
         if form.is_valid():
-            names = ", ".join(tag.name for tag in queryset)
+            names = listed(tag.name for tag in queryset)
             target = tag_merge(tags=list(queryset), into=form.cleaned_data["name"])
             self.message_user(
                 request,

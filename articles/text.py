@@ -121,6 +121,13 @@ def listed(items, language: str | None = None) -> str:
     return ("、" if chinese else ", ").join(str(item) for item in items)
 
 
+def run_space(before: str, after: str) -> str:
+    """What separates two runs of text set side by side (a caption and its credit), by their
+    languages: a space, or between two Chinese runs the ideographic space, as Chinese puts no
+    half-width space between its characters."""
+    return "\u3000" if before == after == languages.CHINESE else " "
+
+
 def mark_seams(value) -> str:
     return f"{SEAM}{str(value).replace(SEAM, '')}{SEAM}"
 

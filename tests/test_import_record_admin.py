@@ -111,6 +111,7 @@ def test_conflicts_show_both_values_and_what_became_of_each(client, editor):
     assert "the current value was kept" in english and "open" in english
     assert "cop30, finance" in english
     assert "已保留当前值" in chinese and "待处理" in chinese
+    assert "cop30、finance" in chinese and "cop30, finance" not in chinese
 
 
 BIG5_ITEM = (

@@ -372,7 +372,9 @@ def test_the_story_page_speaks_the_readers_language(client, labelled_story, lang
         ).content.decode()
     for what in ("caption", "alt", "credit", "topic", "source", "byline"):
         assert expected[what] in html, what
-    assert f"<figcaption>{expected['caption']} " in html  # in the page's language: no mark
+    # In the page's language: no mark; set apart from the credit as the language does.
+    space = "\u3000" if language == "zh-hans" else " "
+    assert f"<figcaption>{expected['caption']}{space}<span" in html
     for text in expected["not"]:
         assert text not in html, text
     data = json.loads(re.search(r'application/ld\+json">(.*?)</script>', html, re.S)[1])
