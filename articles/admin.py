@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from reversion.admin import VersionAdmin
 from reversion.models import Revision, Version
 from taggit import admin as taggit_admin
-from taggit.models import Tag
+from taggit.models import Tag, TaggedItem
 from taggit.utils import edit_string_for_tags
 
 from . import desk, languages, presence, publishing
@@ -45,11 +45,14 @@ from .models import (
     PINNED_PLACES,
     SEO_DESCRIPTION_LENGTH,
     SEO_TITLE_LENGTH,
+    ArchiveStory,
     Article,
+    EditingPresence,
     Feature,
     Image,
     ImportRecord,
     ImportRun,
+    SearchDocument,
     Source,
     State,
     TagLabel,
@@ -616,6 +619,26 @@ class ArticleChangeList(ChangeList):
         )
 
 
+# Rows that follow a story but that no editor reads as part of it: its search index entry, its
+# place in the archive's counts, its links to tags (the tags stay), someone's open page.
+UNLISTED_ON_DELETE = (SearchDocument, ArchiveStory, TaggedItem, EditingPresence)
+
+
+def _listed_without(nested: list, prefixes: tuple[str, ...]) -> list:
+    """Django's nested list of rows to delete (a row, then the list of its own rows), without
+    the rows whose text starts with one of `prefixes`, or theirs."""
+    kept, skip_children = [], False
+    for item in nested:
+        if isinstance(item, list):
+            if not skip_children and (children := _listed_without(item, prefixes)):
+                kept.append(children)
+        else:
+            skip_children = str(item).startswith(prefixes)
+            if not skip_children:
+                kept.append(item)
+    return kept
+
+
 @admin.register(Article)
 class ArticleAdmin(VersionAdmin):
     form = ArticleForm
@@ -710,6 +733,17 @@ class ArticleAdmin(VersionAdmin):
         return super().formfield_for_choice_field(db_field, request, **kwargs)
 
     @transaction.atomic
+    def get_deleted_objects(self, objs, request):
+        """The "Are you sure?" page (one story, or the bulk action's) lists what an editor
+        knows: the stories, their translations, images, former addresses and home page
+        places. The rows kept for the machinery (`UNLISTED_ON_DELETE`) go with them unlisted."""
+        nested, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        # Django lists a row of a model without an admin as "<Verbose name>: <row>".
+        prefixes = tuple(f"{capfirst(m._meta.verbose_name)}: " for m in UNLISTED_ON_DELETE)
+        unlisted = {str(m._meta.verbose_name_plural) for m in UNLISTED_ON_DELETE}
+        counts = {name: n for name, n in counts.items() if str(name) not in unlisted}
+        return _listed_without(nested, prefixes), counts, perms_needed, protected
+
     def delete_queryset(self, request, queryset):
         """The stories leave the archive's month counts in one recount, months in order, before
         the deletion (story by story, as each is deleted, two bulk deletes moving through the
