@@ -39,7 +39,7 @@ from .importing.fieldkeys import describe
 from .importing.parsers.base import ParseError, checked_publication_time
 from .importing.parsers.markup import check_html_limits
 from .importing.parsers.urls import canonical_url
-from .labels import LabelWidget, changed_field_labels, label_in
+from .labels import LabelWidget, changed_field_labels, label_in, label_search_fields
 from .messages import stored_message
 from .models import (
     PINNED_PLACES,
@@ -1345,7 +1345,7 @@ def change_message_per_language(message: list, form, formsets) -> list:
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
     list_display = ["source_name", "domain", "homepage_url", "story_count"]
-    search_fields = ["domain", "name"]
+    search_fields = ["domain", *label_search_fields("name")]
     ordering = ["domain"]  # the count's GROUP BY drops Meta.ordering
     formfield_overrides = URL_FIELDS
 
@@ -1505,6 +1505,7 @@ class TagAdmin(taggit_admin.TagAdmin):
     inlines = [TagLabelInline, *taggit_admin.TagAdmin.inlines]
     list_display = ["name", "reader_names", "slug", "story_count"]
     list_select_related = ["label"]
+    search_fields = ["name", *label_search_fields("label__name")]
     # taggit's own merge asks in English and keeps the merged tags; this one asks in the
     # editor's language and merges through tags.tag_merge.
     actions = ["merge"]

@@ -415,3 +415,30 @@ def test_a_tag_added_in_the_admin_gets_the_names_typed_for_it(client, editor):
     response = client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:2000]
     assert TagLabel.objects.get(tag__name="adaptation").name == {"zh-hans": "适应"}
+
+
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [("路透社", ["reuters.com"]), ("透社", ["reuters.com"]), ("Reuters", ["reuters.com"])]
+    + [("新华", ["news.cn"]), ("xinhua", ["news.cn"]), ("hans", []), ("en", [])],
+)
+def test_the_admin_finds_a_source_by_its_name_in_either_language(client, editor, query, found):
+    """Names are JSON per language: matched in each language's text, never in the JSON (on
+    SQLite it holds Chinese escaped; on PostgreSQL it holds the language codes)."""
+    make_source(name={"en": "Reuters", "zh-hans": "路透社"}, domain="reuters.com")
+    make_source(name={"en": "Xinhua", "zh-hans": "新华社"}, domain="news.cn")
+    client.force_login(editor)
+    response = client.get(reverse("admin:articles_source_changelist"), {"q": query})
+    assert sorted(s.domain for s in response.context["cl"].result_list) == found
+
+
+def test_the_admin_finds_a_topic_by_its_name_for_readers(client, editor):
+    make_article(tags=["finance", "ice"])
+    TagLabel.objects.update_or_create(
+        tag=Tag.objects.get(name="finance"),
+        defaults={"name": {"en": "Climate finance", "zh-hans": "气候融资"}},
+    )
+    client.force_login(editor)
+    for query in ("融资", "climate fin", "finance"):
+        response = client.get(reverse("admin:taggit_tag_changelist"), {"q": query})
+        assert [t.name for t in response.context["cl"].result_list] == ["finance"], query
