@@ -1,6 +1,6 @@
 """The import: story files in, stories merged, one transaction per file.
 
-    paths -> pipeline.find_story_files -> pipeline.read (bytes, sha256)
+    paths -> pipeline.find_story_files -> pipeline.read_batches (bytes, sha256; in threads)
           -> write.UnchangedFiles (files imported before, byte for byte)
           -> pipeline.ParsingPool (parsers/: decode, detect, digest or feed; pure)
           -> write.story_files_import (new stories written together; the others merged one
@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..models import ImportRecord, ImportRun
-from .pipeline import PARALLEL_FROM, ParsingPool, batches, find_story_files, read
+from .pipeline import PARALLEL_FROM, ParsingPool, find_story_files, read_batches
 from .write import FileResult, ImportOptions, RunCache, UnchangedFiles, story_files_import
 
 __all__ = ["FileResult", "ImportOptions", "import_run"]
@@ -50,11 +50,11 @@ def import_run(
         known, unchanged = RunCache(), UnchangedFiles(run)
 
         def begin(files):
-            todo, results = unchanged.sort_out([read(f) for f in files])
+            todo, results = unchanged.sort_out(files)
             return results, pool.submit(todo)
 
         # While this process writes one batch, the workers already parse the next.
-        started = (begin(batch) for batch in batches(files))
+        started = (begin(batch) for batch in read_batches(files))
         batch = next(started, None)
         while batch is not None:
             unchanged_results, parsing = batch

@@ -14,13 +14,14 @@ import signal
 import stat
 import threading
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import suppress
 from dataclasses import dataclass
 from importlib import import_module
 from pathlib import Path
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from .parsers.base import ParsedArticle, ParseError
@@ -37,6 +38,7 @@ BATCH_BYTES = 64 * 1024 * 1024
 # Small runs are not worth starting worker processes for.
 PARALLEL_FROM = 64
 CHUNK_FILES = 25  # files a parsing worker takes at a time
+READERS = 2  # threads that read and hash the next batch while the current one is written
 PR_SET_PDEATHSIG = 1
 
 
@@ -170,6 +172,35 @@ def batches(files: list[StoryFile]) -> Iterator[list[StoryFile]]:
         size += story_file.size
     if batch:
         yield batch
+
+
+def read_batches(files: list[StoryFile]) -> Iterator[list[StoryFile]]:
+    """The files in batches, each read and hashed (`read`) by the time it is taken, the next
+    one read meanwhile. In threads: a read waits on the kernel and hashing runs in OpenSSL,
+    both without the GIL, so reading overlaps with the database work of the batch before."""
+    language = translation.get_language()  # the reasons a file cannot be read, in the run's
+
+    def read_in(language: str, files: list[StoryFile]) -> list[StoryFile]:
+        with translation.override(language):
+            return [read(story_file) for story_file in files]
+
+    with ThreadPoolExecutor(READERS, thread_name_prefix="import-read") as readers:
+
+        def start(batch: list[StoryFile]) -> list[Future]:
+            share = -(-len(batch) // READERS)
+            return [
+                readers.submit(read_in, language, batch[i : i + share])
+                for i in range(0, len(batch), share)
+            ]
+
+        reading = None
+        for batch in batches(files):
+            following = start(batch)
+            if reading:
+                yield [story_file for part in reading for story_file in part.result()]
+            reading = following
+        if reading:
+            yield [story_file for part in reading for story_file in part.result()]
 
 
 def read(story_file: StoryFile) -> StoryFile:
