@@ -64,6 +64,7 @@ def import_run(
             parsed = list(parsing)
             if not parsed:
                 continue
+            unchanged.write()  # the records waiting first: they keep near the order of the files
             known.look_up([f.parsed for f in parsed if f.parsed])
             for result in story_files_import(
                 run=run, story_files=parsed, options=options, known=known
