@@ -363,6 +363,8 @@ class ParsingPool:
             # The parsers and what they load on first use, once, here: workers inherit them.
             import_module(f"{__package__}.parsers.detect")
             import_module(f"{__package__}.parsers.markup").markdown_parser()
+            # Forked while read_batches' threads may be reading: a worker needs nothing they
+            # can hold at that moment (a descriptor, OpenSSL's hashing; parsing hashes nothing).
             self.executor = ProcessPoolExecutor(os.cpu_count(), initializer=_die_with_parent)
         try:
             return self.executor.submit(parse_chunk, chunk), self.executor
