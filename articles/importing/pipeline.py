@@ -42,7 +42,7 @@ READERS = 2  # threads that read and hash the next batch while the current one i
 PR_SET_PDEATHSIG = 1
 
 
-@dataclass
+@dataclass(slots=True)
 class StoryFile:
     """One file on its way through the import: found, read, hashed, decoded and parsed."""
 
