@@ -315,3 +315,13 @@ def test_a_file_rewritten_with_the_same_size_and_time_is_imported_again(tmp_path
     out, err, ok = run_import(story)
 
     assert ok and "1 updated" in out, err  # by its content: its size and time say nothing
+
+
+def test_files_found_in_the_current_folder_are_named_as_before(tmp_path, monkeypatch):
+    (tmp_path / "sub").mkdir()
+    for name in ("a.txt", "sub/b.txt"):
+        write(tmp_path / name, "x")
+    monkeypatch.chdir(tmp_path)
+
+    assert [f.name for f in find_story_files([Path(".")])] == ["a.txt", "sub/b.txt"]
+    assert [f.name for f in find_story_files([Path("sub")])] == ["sub/b.txt"]

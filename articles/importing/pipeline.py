@@ -112,12 +112,13 @@ def _walk(root: Path) -> Iterator[StoryFile]:
             continue
         subfolders = []
         for entry in entries:
+            path = entry.name if folder == os.curdir else entry.path  # as Path names it
             if entry.is_file(follow_symlinks=False):
-                yield _regular(entry, root=real_root)
+                yield _regular(entry, path, root=real_root)
             elif entry.is_dir(follow_symlinks=False):
-                subfolders.append(entry.path)
+                subfolders.append(path)
             elif not (entry.is_symlink() and entry.is_dir()):  # links to folders are not walked
-                yield _checked(Path(entry.path), root=real_root)
+                yield _checked(Path(path), root=real_root)
         folders.extend(reversed(subfolders))
     for error in unreadable:
         yield StoryFile(
@@ -130,15 +131,13 @@ def _by_name(entry: os.DirEntry) -> str:
     return entry.name
 
 
-def _regular(entry: os.DirEntry, *, root: Path) -> StoryFile:
+def _regular(entry: os.DirEntry, path: str, *, root: Path) -> StoryFile:
     """A regular file the walk met: its size is all that is asked of it before it is read."""
     try:
         size = entry.stat(follow_symlinks=False).st_size
     except OSError as error:  # gone since the folder was listed
-        return StoryFile(
-            Path(entry.path), error=_("skipped: %(reason)s") % {"reason": _reason(error)}
-        )
-    return StoryFile(entry.path, root=root, size=size)
+        return StoryFile(Path(path), error=_("skipped: %(reason)s") % {"reason": _reason(error)})
+    return StoryFile(path, root=root, size=size)
 
 
 def _checked(path: Path, *, root: Path, name: str = "") -> StoryFile:
