@@ -113,12 +113,13 @@ def _walk(root: Path) -> Iterator[StoryFile]:
         subfolders = []
         for entry in entries:
             path = entry.name if folder == os.curdir else entry.path  # as Path names it
-            if entry.is_file(follow_symlinks=False):
+            kind = _kind(entry)
+            if kind == "file":
                 yield _regular(entry, path, root=real_root)
-            elif entry.is_dir(follow_symlinks=False):
+            elif kind == "folder":
                 subfolders.append(path)
-            elif not (entry.is_symlink() and entry.is_dir()):  # links to folders are not walked
-                yield _checked(Path(path), root=real_root)
+            elif kind != "link to a folder":  # not walked
+                yield _checked(Path(path), root=real_root)  # a link, a special file, or gone
         folders.extend(reversed(subfolders))
     for error in unreadable:
         yield StoryFile(
@@ -129,6 +130,18 @@ def _walk(root: Path) -> Iterator[StoryFile]:
 
 def _by_name(entry: os.DirEntry) -> str:
     return entry.name
+
+
+def _kind(entry: os.DirEntry) -> str:
+    """What the folder's listing says the entry is (a system call only where it does not)."""
+    try:
+        if entry.is_file(follow_symlinks=False):
+            return "file"
+        if entry.is_dir(follow_symlinks=False):
+            return "folder"
+        return "link to a folder" if entry.is_symlink() and entry.is_dir() else "other"
+    except OSError:  # gone since the folder was listed: _checked says so
+        return "other"
 
 
 def _regular(entry: os.DirEntry, path: str, *, root: Path) -> StoryFile:
@@ -179,17 +192,16 @@ def read_batches(files: list[StoryFile]) -> Iterator[list[StoryFile]]:
     both without the GIL, so reading overlaps with the database work of the batch before."""
     language = translation.get_language()  # the reasons a file cannot be read, in the run's
 
-    def read_in(language: str, files: list[StoryFile]) -> list[StoryFile]:
+    def read_in(some: list[StoryFile]) -> list[StoryFile]:
         with translation.override(language):
-            return [read(story_file) for story_file in files]
+            return [read(story_file) for story_file in some]
 
     with ThreadPoolExecutor(READERS, thread_name_prefix="import-read") as readers:
 
         def start(batch: list[StoryFile]) -> list[Future]:
             share = -(-len(batch) // READERS)
             return [
-                readers.submit(read_in, language, batch[i : i + share])
-                for i in range(0, len(batch), share)
+                readers.submit(read_in, batch[i : i + share]) for i in range(0, len(batch), share)
             ]
 
         reading = None
