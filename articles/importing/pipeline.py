@@ -38,7 +38,6 @@ BATCH_BYTES = 64 * 1024 * 1024
 # Small runs are not worth starting worker processes for.
 PARALLEL_FROM = 64
 CHUNK_FILES = 25  # files a parsing worker takes at a time
-READERS = 2  # threads that read and hash the next batch while the current one is written
 PR_SET_PDEATHSIG = 1
 
 
@@ -188,30 +187,24 @@ def batches(files: list[StoryFile]) -> Iterator[list[StoryFile]]:
 
 def read_batches(files: list[StoryFile]) -> Iterator[list[StoryFile]]:
     """The files in batches, each read and hashed (`read`) by the time it is taken, the next
-    one read meanwhile. In threads: a read waits on the kernel and hashing runs in OpenSSL,
-    both without the GIL, so reading overlaps with the database work of the batch before."""
+    one read meanwhile in a thread: a read waits on the kernel and hashing runs in OpenSSL,
+    both without the GIL, as does SQLite, so reading overlaps with the database work of the
+    batch before. (A second reading thread measured no faster: the main thread is the longer.)"""
     language = translation.get_language()  # the reasons a file cannot be read, in the run's
 
-    def read_in(some: list[StoryFile]) -> list[StoryFile]:
+    def read_in(batch: list[StoryFile]) -> list[StoryFile]:
         with translation.override(language):
-            return [read(story_file) for story_file in some]
+            return [read(story_file) for story_file in batch]
 
-    with ThreadPoolExecutor(READERS, thread_name_prefix="import-read") as readers:
-
-        def start(batch: list[StoryFile]) -> list[Future]:
-            share = -(-len(batch) // READERS)
-            return [
-                readers.submit(read_in, batch[i : i + share]) for i in range(0, len(batch), share)
-            ]
-
+    with ThreadPoolExecutor(1, thread_name_prefix="import-read") as reader:
         reading = None
         for batch in batches(files):
-            following = start(batch)
+            following = reader.submit(read_in, batch)
             if reading:
-                yield [story_file for part in reading for story_file in part.result()]
+                yield reading.result()
             reading = following
         if reading:
-            yield [story_file for part in reading for story_file in part.result()]
+            yield reading.result()
 
 
 def read(story_file: StoryFile) -> StoryFile:
