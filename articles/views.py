@@ -11,10 +11,10 @@ from django.shortcuts import get_object_or_404, redirect
 from django.templatetags.static import static
 from django.urls import get_urlconf, reverse
 from django.utils import timezone, translation
-from django.utils.formats import number_format
 from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
 from django.utils.decorators import method_decorator
 from django.utils.encoding import iri_to_uri
+from django.utils.formats import number_format
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
