@@ -24,7 +24,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from .models import Article, State, Translation
 from .sanitize import clean_html
-from .search_backends import FIELD_WEIGHTS, Phrase, QueryToken, search_backend
+from .search_backends import FIELD_WEIGHTS, Phrase, QueryToken, order_key, search_backend
 from .text import plain_text
 
 MAX_TERMS = 8
@@ -219,10 +219,19 @@ def _translation_changed(sender, instance, **kwargs):
     search_index_update([instance.article_id])
 
 
+def _article_saved(sender, instance, created, update_fields=None, **kwargs):
+    # A new story has no document yet: its translations' saves make it, in its place.
+    if created or (update_fields is not None and "published_at" not in update_fields):
+        return
+    key = order_key(instance.pk, instance.published_at, instance.created_at)
+    search_backend().reorder(instance.pk, key)
+
+
 # Raw saves too: a restored revision and a loaded backup write translations raw. A story's
 # delete takes its SearchDocument with it (the foreign key cascades).
 post_save.connect(_translation_changed, sender=Translation, dispatch_uid="search-index-save")
 post_delete.connect(_translation_changed, sender=Translation, dispatch_uid="search-index-delete")
+post_save.connect(_article_saved, sender=Article, dispatch_uid="search-index-order")
 
 
 def document_fields(translations: Iterable) -> dict[str, str]:

@@ -16,6 +16,7 @@ dropping stop words); the Chinese bigrams and the case and accent folding come f
 """
 
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from django.conf import settings
@@ -24,11 +25,26 @@ from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils.module_loading import import_string
 
-from .models import SearchDocument
+from .models import Article, SearchDocument
 
 # How much a match counts in each field, for the engine's ranking and for choosing which
 # translation of a found story to show.
 FIELD_WEIGHTS = {"title": 5, "summary": 3, "body": 1}
+
+
+# A story's order key: its publication minute, then its id in the low bits, so that keys are
+# unique and the engine's own order (FTS5 rowids, a B-tree on PostgreSQL) is newest first.
+# 34 bits of ids; the minutes of the years 1900-2200 take 28 bits with the sign.
+ID_BITS = 34
+ID_MASK = (1 << ID_BITS) - 1
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def order_key(article_id: int, published_at: datetime | None, created_at: datetime) -> int:
+    """Where a story stands in the engine's order: by publication time (a draft's creation
+    time), to the minute, then by id."""
+    minute = ((published_at or created_at) - EPOCH) // timedelta(minutes=1)
+    return (minute << ID_BITS) | (article_id & ID_MASK)
 
 
 @dataclass(frozen=True)
@@ -45,6 +61,9 @@ class SearchBackend(Protocol):
         """Replace the documents of these stories (article id -> field -> tokens)."""
 
     def remove(self, article_ids: set[int]) -> None: ...
+
+    def reorder(self, article_id: int, key: int) -> None:
+        """Move a story to its place in the order (`order_key`), its time having changed."""
 
     def count(self, phrases: list[Phrase], *, among: QuerySet, limit: int) -> int:
         """How many stories of `among` contain every phrase, counted up to `limit`."""
@@ -77,10 +96,20 @@ class DatabaseBackend:
 
     def index(self, documents):
         SearchDocument.objects.filter(pk__in=documents).delete()
-        SearchDocument.objects.bulk_create(
-            SearchDocument(article_id=article_id, **fields)
-            for article_id, fields in documents.items()
+        times = Article.objects.filter(pk__in=documents).values_list(
+            "pk", "published_at", "created_at"
         )
+        keys = {
+            pk: order_key(pk, published_at, created_at) for pk, published_at, created_at in times
+        }
+        SearchDocument.objects.bulk_create(
+            SearchDocument(article_id=article_id, order_key=keys[article_id], **fields)
+            for article_id, fields in documents.items()
+            if article_id in keys
+        )
+
+    def reorder(self, article_id, key):
+        SearchDocument.objects.filter(pk=article_id).exclude(order_key=key).update(order_key=key)
 
     def remove(self, article_ids):
         SearchDocument.objects.filter(pk__in=article_ids).delete()
@@ -140,24 +169,24 @@ class SQLite:
         # the Chinese bigrams as they are.
         f"""CREATE VIRTUAL TABLE IF NOT EXISTS {TABLE} USING fts5(
             title, summary, body,
-            content='articles_searchdocument', content_rowid='article_id',
+            content='articles_searchdocument', content_rowid='order_key',
             tokenize='porter unicode61 remove_diacritics 2')""",
         f"""CREATE TRIGGER IF NOT EXISTS {TABLE}_insert
             AFTER INSERT ON articles_searchdocument BEGIN
             INSERT INTO {TABLE}(rowid, title, summary, body)
-            VALUES (new.article_id, new.title, new.summary, new.body);
+            VALUES (new.order_key, new.title, new.summary, new.body);
             END""",
         f"""CREATE TRIGGER IF NOT EXISTS {TABLE}_delete
             AFTER DELETE ON articles_searchdocument BEGIN
             INSERT INTO {TABLE}({TABLE}, rowid, title, summary, body)
-            VALUES ('delete', old.article_id, old.title, old.summary, old.body);
+            VALUES ('delete', old.order_key, old.title, old.summary, old.body);
             END""",
         f"""CREATE TRIGGER IF NOT EXISTS {TABLE}_update
             AFTER UPDATE ON articles_searchdocument BEGIN
             INSERT INTO {TABLE}({TABLE}, rowid, title, summary, body)
-            VALUES ('delete', old.article_id, old.title, old.summary, old.body);
+            VALUES ('delete', old.order_key, old.title, old.summary, old.body);
             INSERT INTO {TABLE}(rowid, title, summary, body)
-            VALUES (new.article_id, new.title, new.summary, new.body);
+            VALUES (new.order_key, new.title, new.summary, new.body);
             END""",
     ]
     REBUILD = f"INSERT INTO {TABLE}({TABLE}) VALUES ('rebuild')"
@@ -167,11 +196,11 @@ class SQLite:
         f"DROP TRIGGER IF EXISTS {TABLE}_update",
         f"DROP TABLE IF EXISTS {TABLE}",
     ]
-    MATCH_ID = f"{TABLE}.rowid"
-    # FTS5 walks its matches in rowid order itself (the article's id), descending as cheaply
-    # as ascending, and stops at the LIMIT: BM25 is computed for the candidates alone.
+    MATCH_ID = f"({TABLE}.rowid & {ID_MASK})"
+    # FTS5 walks its matches in rowid order itself (the order key), descending as cheaply as
+    # ascending, and stops at the LIMIT: BM25 is computed for the candidates alone.
     NEWEST = (
-        f"SELECT rowid AS id{{rank}} FROM {TABLE} WHERE {TABLE} MATCH %s "
+        f"SELECT {MATCH_ID} AS id{{rank}} FROM {TABLE} WHERE {TABLE} MATCH %s "
         "AND EXISTS ({among}) ORDER BY rowid DESC"
     )
     RANK = f", bm25({TABLE}, {{title}}, {{summary}}, {{body}}) AS rank"
@@ -228,12 +257,12 @@ class PostgreSQL:
         "DROP TEXT SEARCH DICTIONARY IF EXISTS newsdesk_english_stem",
     ]
     MATCH_ID = "articles_searchdocument.article_id"
-    # The planner walks the primary key backwards for a common word, stopping at the LIMIT,
-    # and takes the GIN index for a rare one.
+    # The planner walks the order key's index backwards for a common word, stopping at the
+    # LIMIT, and takes the GIN index for a rare one.
     NEWEST = (
         "SELECT article_id AS id, query "
         f"FROM articles_searchdocument, to_tsquery('{CONFIG}', %s) AS query "
-        "WHERE vector @@ query AND EXISTS ({among}) ORDER BY article_id DESC"
+        "WHERE vector @@ query AND EXISTS ({among}) ORDER BY order_key DESC"
     )
     RANK = "ts_rank_cd('{{{body}, 0, {summary}, {title}}}', d.vector, candidates.query)"
     # As on SQLite, the candidates first: without fresh statistics (just after a large

@@ -272,6 +272,23 @@ def test_admin_search_of_a_common_word_lists_the_newest_and_says_there_are_more(
     assert "包含“climate”的报道超过 20 篇" in chinese
 
 
+def test_the_newest_matches_are_ranked_whatever_order_they_were_added_in(settings):
+    """A back catalogue imported newest first: the ranked ones are still the newest."""
+    settings.SEARCH_RANKED_MATCHES = 5
+    stories = {days: make_dated(days, en_title=f"Talks, day {days}") for days in range(1, 9)}
+    newer_headline = make_dated(3.5, en_title="Climate deal, newer")
+    older_headline = make_dated(20, en_title="Climate deal, older")
+    first_page = article_search("climate", language="en")[:5]
+    assert first_page[0].article == newer_headline
+    assert older_headline not in [result.article for result in first_page]
+    # An editor moves an older story to today: it is among the newest at once.
+    older_headline.published_at = timezone.now()
+    older_headline.save()
+    assert article_search("climate", language="en")[0].article == older_headline
+    everything = [result.article for result in article_search("climate", language="en")[:20]]
+    assert len(everything) == 10 and stories[8] == everything[-1]
+
+
 def test_search_page_paginates_and_keeps_the_query(client):
     make_many(25, en_title="Talks", zh_title="气候谈判")
     response = client.get("/zh-hans/search/", {"q": "气候"})
@@ -380,13 +397,18 @@ def test_rebuild_command_repairs_an_index_out_of_step():
     assert len(found("methane")) == 3
 
 
-def test_the_migration_indexes_the_stories_already_there():
+def test_the_migrations_index_the_stories_already_there_in_order():
     migration = importlib.import_module("articles.migrations.0010_search_index")
+    ordering = importlib.import_module("articles.migrations.0022_search_order_key")
     make_article(en={"title": "Methane pledge"}, zh={"title": "甲烷承诺"})
+    make_article(en={"title": "Methane, older"}, zh={"title": "甲烷，较早"})
     SearchDocument.objects.all().delete()
     migration.index_existing_stories(django_apps, schema_editor=None)
-    assert found("methane") == ["Methane pledge"]
-    assert found("甲烷", "zh-hans") == ["甲烷承诺"]
+    ordering.fill_order_keys(django_apps, schema_editor=None)
+    assert found("methane") == ["Methane pledge", "Methane, older"]
+    assert found("甲烷", "zh-hans") == ["甲烷承诺", "甲烷，较早"]
+    keys = SearchDocument.objects.order_by("-order_key").values_list("article__published_at")
+    assert list(keys) == sorted(keys, reverse=True)
 
 
 # -- Showing a match --------------------------------------------------------------------------
