@@ -66,7 +66,7 @@ from .revisions import (
 )
 from .roles import can_edit, can_feature, can_publish, can_see_features
 from .sanitize import sanitize_html
-from .search import article_search_count, article_search_match, ranked_matches
+from .search import article_search_match, ranked_matches
 from .tags import tag_merge, tag_name
 from .text import spaced_format
 
@@ -680,19 +680,18 @@ class ArticleAdmin(VersionAdmin):
         if not term:
             return queryset, False
         # Among the stories the filters keep: a filter narrows what a common word finds.
-        found = article_search_match(term, among=queryset) | Q(slug=term) | Q(original_url=term)
-        listed = ranked_matches()
-        if article_search_count(term, among=queryset, limit=listed + 1) > listed:
-            number = formats.number_format(listed, force_grouping=True)
+        matches = article_search_match(term, among=queryset)
+        if matches.more:
+            number = formats.number_format(ranked_matches(), force_grouping=True)
             messages.info(
                 request,
                 _(
-                    "More than %(number)s stories contain “%(term)s”: the %(number)s most "
-                    "recently added are listed. Add a word or a filter to find older ones."
+                    "More than %(number)s stories contain “%(term)s”: the %(number)s newest "
+                    "are listed. Add a word or a filter to find older ones."
                 )
                 % {"number": number, "term": term},
             )
-        return queryset.filter(found), False
+        return queryset.filter(matches.found | Q(slug=term) | Q(original_url=term)), False
 
     # Rights: enforced here, on the server, whatever the form or the request says.
 

@@ -63,27 +63,28 @@ def article_search(query: str, *, language: str) -> "SearchResults":
     return SearchResults(search_terms(query), language=language)
 
 
-def article_search_match(query: str, *, among: QuerySet) -> Q:
-    """A filter on Article: the stories of `among` containing every word of `query`, in any
-    state (the admin's search), the newest `ranked_matches()` of them (`article_search_count`
-    says whether there are more). Draft translations are not in the index: they are found by
-    headline."""
+@dataclass
+class AdminMatches:
+    found: Q  # a filter on Article
+    more: bool  # more stories contain the words than `found` lets through
+
+
+def article_search_match(query: str, *, among: QuerySet) -> AdminMatches:
+    """The stories of `among` containing every word of `query`, in any state (the admin's
+    search): the newest `ranked_matches()` of them, listed by id, so that the list's count and
+    page read no more of the index. Draft translations are not in the index: they are found
+    by headline."""
     terms = search_terms(query)
     phrases = query_phrases(terms)
     if not phrases:
-        return Q(pk__in=[])
+        return AdminMatches(found=Q(pk__in=[]), more=False)
     drafts = Translation.objects.drafts()
     for term in terms:
         drafts = drafts.filter(title__icontains=term)
-    found = search_backend().matches(phrases, among=among, limit=ranked_matches())
-    return found | Q(pk__in=drafts.values("article_id"))
-
-
-def article_search_count(query: str, *, among: QuerySet, limit: int) -> int:
-    """How many stories of `among` contain every word of `query` in their indexed (ready)
-    translations, counted up to `limit`."""
-    phrases = query_phrases(search_terms(query))
-    return search_backend().count(phrases, among=among, limit=limit) if phrases else 0
+    listed = ranked_matches()
+    ids = search_backend().newest(phrases, among=among, offset=0, limit=listed + 1)
+    found = Q(pk__in=ids[:listed]) | Q(pk__in=drafts.values("article_id"))
+    return AdminMatches(found=found, more=len(ids) > listed)
 
 
 def ranked_matches() -> int:

@@ -21,7 +21,7 @@ from typing import Protocol
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils.module_loading import import_string
 
@@ -78,9 +78,6 @@ class SearchBackend(Protocol):
         self, phrases: list[Phrase], *, among: QuerySet, candidates: int, offset: int, limit: int
     ) -> list[int]:
         """Of the first `candidates` stories `newest` gives, the ids best first."""
-
-    def matches(self, phrases: list[Phrase], *, among: QuerySet, limit: int) -> Q:
-        """A filter on Article: the first `limit` stories `newest` gives."""
 
     def repair(self) -> None:
         """Before a rebuild: bring whatever the engine derives from the documents back in step
@@ -139,10 +136,6 @@ class DatabaseBackend:
         newest, params = self._newest(phrases, among, rank=rank)
         sql = engine.RANKED.format(newest=newest, rank=rank)
         return self._ids(sql, [*params, candidates, limit, offset])
-
-    def matches(self, phrases, *, among, limit):
-        newest, params = self._newest(phrases, among)
-        return Q(pk__in=RawSQL(f"SELECT id FROM ({newest} LIMIT %s) AS found", [*params, limit]))
 
     def _newest(self, phrases, among, *, rank="") -> tuple[str, list]:
         """The SQL of `newest` without its LIMIT, and its parameters."""

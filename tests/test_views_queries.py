@@ -173,7 +173,7 @@ def test_admin_list_query_count_does_not_grow_with_the_number_of_stories(client,
     with_sixty = list_queries()
     add_stories(140, source, published_at=march)
     assert list_queries() == with_sixty
-    # The page is really listed (a count, the rows, the filters; a search counts its matches).
+    # The page is really listed (a count, the rows, the filters; a search its matches' ids).
     assert 8 <= with_sixty <= 17
 
 
