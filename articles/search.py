@@ -100,10 +100,10 @@ class SearchResults:
     A word in every story cannot be counted, nor all its matches ranked, in a time that does
     not grow with the archive: as search engines do (Elasticsearch counts up to 10,000 hits
     and says "10,000+"), the matches are counted up to a bound, and when there are more the
-    newest `ranked_matches` (in the engine's own order, the most recently added) are ranked by
-    relevance; the older ones follow, most recently added first, so every match can still be
-    reached by paging, and found at once by a more precise query. A rarer word's matches are
-    all counted and ranked."""
+    newest `ranked_matches` (by publication time, the engine's own order, so taking them stops
+    early) are ranked by relevance; the older ones follow, newest first, so every match can
+    still be reached by paging, and found at once by a more precise query. A rarer word's
+    matches are all counted and ranked."""
 
     def __init__(self, terms: list[str], *, language: str):
         self.terms, self.language = terms, language

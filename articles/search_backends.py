@@ -72,7 +72,7 @@ class SearchBackend(Protocol):
         self, phrases: list[Phrase], *, among: QuerySet, offset: int, limit: int
     ) -> list[int]:
         """Ids of the stories of `among` in which every phrase occurs, in the engine's own
-        order: the most recently added first (the highest ids)."""
+        order: newest first (`order_key`)."""
 
     def ranked(
         self, phrases: list[Phrase], *, among: QuerySet, candidates: int, offset: int, limit: int
