@@ -34,9 +34,11 @@ FIELD_WEIGHTS = {"title": 5, "summary": 3, "body": 1}
 
 # A story's order key: its publication minute, then its id in the low bits, so that keys are
 # unique and the engine's own order (FTS5 rowids, a B-tree on PostgreSQL) is newest first.
-# 34 bits of ids; the minutes of the years 1900-2200 take 28 bits with the sign.
+# 34 bits of ids, 30 of minutes with the sign: the years 950-2990, where times from outside
+# (1900-2200) are; an older row's year 9999 counts as 2990.
 ID_BITS = 34
 ID_MASK = (1 << ID_BITS) - 1
+LAST_MINUTE = (1 << (63 - ID_BITS)) - 1
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
@@ -44,6 +46,7 @@ def order_key(article_id: int, published_at: datetime | None, created_at: dateti
     """Where a story stands in the engine's order: by publication time (a draft's creation
     time), to the minute, then by id."""
     minute = ((published_at or created_at) - EPOCH) // timedelta(minutes=1)
+    minute = max(-LAST_MINUTE - 1, min(minute, LAST_MINUTE))
     return (minute << ID_BITS) | (article_id & ID_MASK)
 
 
