@@ -69,7 +69,7 @@ from .revisions import (
 )
 from .roles import can_edit, can_feature, can_publish, can_see_features
 from .sanitize import sanitize_html
-from .search import article_search_match
+from .search import article_search_match, ranked_matches
 from .tags import tag_merge, tag_name
 from .text import listed, spaced_format
 
@@ -709,8 +709,19 @@ class ArticleAdmin(VersionAdmin):
         term = search_term.strip()
         if not term:
             return queryset, False
-        found = article_search_match(term) | Q(slug=term) | Q(original_url=term)
-        return queryset.filter(found), False
+        # Among the stories the filters keep: a filter narrows what a common word finds.
+        matches = article_search_match(term, among=queryset)
+        if matches.more:
+            number = formats.number_format(ranked_matches(), force_grouping=True)
+            messages.info(
+                request,
+                _(
+                    "More than %(number)s stories contain “%(term)s”: the %(number)s newest "
+                    "are listed. Add a word or a filter to find older ones."
+                )
+                % {"number": number, "term": term},
+            )
+        return queryset.filter(matches.found | Q(slug=term) | Q(original_url=term)), False
 
     # Rights: enforced here, on the server, whatever the form or the request says.
 

@@ -970,6 +970,9 @@ class SearchDocument(models.Model):
     title = models.TextField(_("headline tokens"), blank=True)
     summary = models.TextField(_("summary tokens"), blank=True)
     body = models.TextField(_("body tokens"), blank=True)
+    # The story's place in the engine's own order, newest first (`search_backends.order_key`):
+    # a search stops after the newest matches it needs.
+    order_key = models.BigIntegerField(_("order"), default=0, db_index=True, editable=False)
 
     class Meta:
         verbose_name = _("search document")
