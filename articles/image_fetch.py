@@ -23,9 +23,10 @@ from urllib.parse import quote, urljoin, urlsplit
 
 from django.conf import settings
 from django.utils import translation
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from .images import CleanImage, validate_and_clean_image
+from .messages import ExplainedError
 
 USER_AGENT = "Newsdesk image importer"
 DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -48,11 +49,11 @@ SITE_LOCAL = ipaddress.ip_network("fec0::/10")
 LOCAL_NAT64 = ipaddress.ip_network("64:ff9b:1::/48")
 
 
-class DownloadRefused(ValueError):
+class DownloadRefused(ExplainedError):
     """The address is not one the importer may fetch; nothing was sent to it."""
 
 
-class DownloadFailed(ValueError):
+class DownloadFailed(ExplainedError):
     """The address was allowed, but no image came from it."""
 
 
@@ -92,8 +93,7 @@ def fetch_image(url: str) -> CleanImage:
         # However the connection ended, a download cut by the clock is reported as slow.
         if data is None or deadline.expired:
             raise DownloadFailed(
-                _("failed: the image server was too slow (limit: %(seconds)g s)")
-                % {"seconds": seconds}
+                _("failed: the image server was too slow (limit: %(seconds)g s)"), seconds=seconds
             ) from None
     return validate_and_clean_image(data)
 
@@ -189,7 +189,7 @@ def _download(url: str, deadline: "Deadline") -> bytes:
             return location
         url = urljoin(url, location)
     raise DownloadFailed(
-        _("failed: the address was redirected more than %(count)d times") % {"count": MAX_REDIRECTS}
+        _("failed: the address was redirected more than %(count)d times"), count=MAX_REDIRECTS
     )
 
 
@@ -240,9 +240,7 @@ def _redirect_or_body(connection: http.client.HTTPConnection, target: Target) ->
 
 def _body(response: http.client.HTTPResponse) -> bytes:
     limit = settings.NEWSDESK_IMAGE_MAX_BYTES
-    too_large = DownloadFailed(
-        _("larger than the %(limit)d MB limit") % {"limit": limit // 1024 // 1024}
-    )
+    too_large = DownloadFailed(_("larger than the %(limit)d MB limit"), limit=limit // 1024 // 1024)
     if (response.length or 0) > limit:
         raise too_large
     data = bytearray()

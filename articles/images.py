@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from PIL import Image as PILImage
 from PIL import ImageOps
 
+from .messages import ExplainedError
 from .models import Image
 
 ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
@@ -47,16 +48,18 @@ def validate_and_clean_image(
             image_format, (width, height) = probe.format, probe.size
             probe.verify()
     except (OSError, SyntaxError, ValueError, PILImage.DecompressionBombError):
-        raise ValueError(_("The file is not an image, or it is damaged.")) from None
+        raise ExplainedError(_("The file is not an image, or it is damaged.")) from None
     if image_format not in ALLOWED_FORMATS:
-        raise ValueError(
-            _("%(format)s images are not accepted; use JPEG, PNG, WebP or GIF.")
-            % {"format": image_format}
+        raise ExplainedError(
+            _("%(format)s images are not accepted; use JPEG, PNG, WebP or GIF."),
+            format=image_format,
         )
     if width * height > max_pixels:
-        raise ValueError(
-            _("The image is %(width)s×%(height)s pixels; the limit is %(limit)s million pixels.")
-            % {"width": width, "height": height, "limit": round(max_pixels / 1_000_000, 1)}
+        raise ExplainedError(
+            _("The image is %(width)s×%(height)s pixels; the limit is %(limit)s million pixels."),
+            width=width,
+            height=height,
+            limit=round(max_pixels / 1_000_000, 1),
         )
     with PILImage.open(io.BytesIO(data)) as image:
         image.load()
@@ -71,9 +74,10 @@ def check_byte_size(size: int, *, max_bytes: int | None = None) -> None:
     """ValueError if a file of `size` bytes is over the limit: checked before reading it."""
     max_bytes = max_bytes or settings.NEWSDESK_IMAGE_MAX_BYTES
     if size > max_bytes:
-        raise ValueError(
-            _("The image is %(size)s; the limit is %(limit)s.")
-            % {"size": filesizeformat(size), "limit": filesizeformat(max_bytes)}
+        raise ExplainedError(
+            _("The image is %(size)s; the limit is %(limit)s."),
+            size=filesizeformat(size),
+            limit=filesizeformat(max_bytes),
         )
 
 

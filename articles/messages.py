@@ -25,6 +25,22 @@ def stored_message(message, **params) -> str:
     return json.dumps({"message": source, "params": params}, ensure_ascii=False)
 
 
+class ExplainedError(ValueError):
+    """A ValueError in words for a person: said in the active language (`str(error)`) and kept
+    as a stored message (`stored`), for a record read later in another language. `message` is
+    marked lazily, as for `stored_message`."""
+
+    def __init__(self, message, **params):
+        super().__init__(message % params if params else str(message))
+        self.stored = stored_message(message, **params)
+
+
+def stored_error(error: Exception) -> str:
+    """What `error` says, to store: its stored message if it has one (`ExplainedError`), else
+    its text."""
+    return getattr(error, "stored", None) or str(error)
+
+
 def message_text(text: str) -> str:
     """A stored message in the active language; older plain text (a message's English source,
     as warnings once were stored) translated when the catalogue has it, else as it is."""

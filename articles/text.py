@@ -110,8 +110,15 @@ def spaced_format(message: str, /, **values) -> str:
     """`message % values`, with a space where a Latin word of a value meets a Chinese character
     of the message, or the other way round, and nowhere else: "来自%(source)s的报道" with Reuters
     reads "来自 Reuters 的报道", with 新华社 "来自新华社的报道", and "话题：COP30" keeps its
-    colon tight. The values themselves are left as they are."""
-    return space_seams(message % {name: mark_seams(value) for name, value in values.items()})
+    colon tight. The values themselves are left as they are; a number is formatted as the
+    message says (%(limit)d, %(seconds)g), the message spacing it itself."""
+    return space_seams(
+        message
+        % {
+            name: value if isinstance(value, int | float) else mark_seams(value)
+            for name, value in values.items()
+        }
+    )
 
 
 def listed(items, language: str | None = None) -> str:

@@ -5,6 +5,7 @@ import shutil
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 from PIL import Image as PILImage
 from reversion.models import Version
 
@@ -292,6 +293,26 @@ def test_image_over_the_byte_limit_is_refused(tmp_path, image_server, settings):
     out, _err, ok = run_import(path, no_fetch_images=False)
     assert ok and "1 created" in out and "limit" in out
     assert not Image.objects.get().file
+
+
+def test_a_download_reason_with_a_number_is_read_in_the_editors_language(
+    tmp_path, image_server, settings
+):
+    """A reason that carries a limit (pixels, megabytes, seconds, redirects) is stored as a
+    message and its parameters, as the rest of the warning is: formatted in English at the
+    import, it stayed English on a Chinese editor's record."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.NEWSDESK_IMAGE_MAX_PIXELS = 4_000_000
+    path = write(tmp_path / "feed.txt", feed_with_images(image_server, "/huge.png"))
+    _out, _err, ok = run_import(path, no_fetch_images=False)
+    assert ok
+    [warning] = ImportRecord.objects.get().warnings
+    with translation.override("zh-hans"):
+        shown = message_text(warning)
+    assert shown.startswith("图片 ") and "huge.png" in shown
+    assert "pixels" not in shown and "3000×3000" in shown and "百万像素" in shown
+    with translation.override("en"):
+        assert "is 3000×3000 pixels; the limit is" in message_text(warning)
 
 
 @pytest.mark.parametrize("inner", ["127.0.0.1:{port}/photo.jpg", "http://127.0.0.1/photo.jpg"])

@@ -92,6 +92,12 @@ def test_spaced_format_leaves_the_values_themselves_alone():
     assert spaced_format("来自%(source)s的报道", source="FT中文网") == "来自 FT中文网的报道"
 
 
+def test_spaced_format_formats_numbers_as_the_message_says():
+    """A stored message's limit (%d, %g) once failed: every value was made text first."""
+    assert spaced_format("超过 %(limit)d MB 的上限", limit=20) == "超过 20 MB 的上限"
+    assert spaced_format("(limit: %(seconds)g s)", seconds=2.5) == "(limit: 2.5 s)"
+
+
 def test_the_sites_own_chinese_words_space_latin_words_and_numbers():
     """The fixed words and the counts of every Chinese message: "Newsdesk 新闻台", "第 %(number)s
     页", never "RSS订阅". Names are placeholders spaced_format and {% cjk_spacing %} handle."""

@@ -21,7 +21,7 @@ from ..archive import archive_recount
 from ..cache import page_generation_bump
 from ..image_fetch import fetch_images
 from ..images import CleanImage, make_renditions
-from ..messages import message_text, stored_message
+from ..messages import message_text, stored_error, stored_message
 from ..models import Article, Image, ImportRecord, ImportRun, Source, Translation, slugs_taken
 from ..outlets import outlet_for, source_domain
 from ..revisions import StoryRevision, save_story_revision, save_story_revisions
@@ -565,7 +565,7 @@ def _download_images(stories: list[ParsedArticle], *, stored: set[str]) -> dict[
                 stored_message(
                     gettext_lazy("image %(url)s not downloaded: %(reason)s"),
                     url=url,
-                    reason=str(fetched),
+                    reason=stored_error(fetched),
                 )
             )
         else:
