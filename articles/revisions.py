@@ -136,7 +136,7 @@ def save_story_revisions(stories: list[StoryRevision]) -> list[Revision]:
             revision.pk,
             str(obj.pk),
             types[type(obj)],
-            f"[{_json(python_form(obj))}]",
+            version_json(obj),
             (story.title or str(obj)) if obj is story.article else str(obj),
         )
         for story, revision in zip(stories, revisions, strict=True)
@@ -156,10 +156,16 @@ def save_story_revisions(stories: list[StoryRevision]) -> list[Revision]:
     return revisions
 
 
+def version_json(obj) -> str:
+    """What django-reversion stores of `obj`: Django's JSON serialiser's text for `[obj]`,
+    made without the serialiser's machinery, which cost the import a tenth of its writes."""
+    return f"[{json.dumps(python_form(obj), cls=DjangoJSONEncoder, ensure_ascii=False)}]"
+
+
 def python_form(obj) -> dict:
-    """`obj` as Django's python serialiser gives it (which its JSON serialiser dumps, and
-    django-reversion stores): its model, its pk and each serialised local field, a value of
-    a protected type (None, a number, a time) as it is, any other as `value_to_string`."""
+    """`obj` as Django's python serialiser gives it: its model, its pk and each serialised
+    local field, a value of a protected type (None, a number, a time) as it is, any other as
+    `value_to_string`."""
     fields = {}
     for field in _serialized_fields(type(obj)):
         value = field.value_from_object(obj)
@@ -178,10 +184,6 @@ def _serialized_fields(model) -> list:
     # manager is not serialised), nor any other of these models' relations.
     assert not any(field.serialize for field in model._meta.concrete_model._meta.local_many_to_many)
     return [field for field in model._meta.concrete_model._meta.local_fields if field.serialize]
-
-
-def _json(data: dict) -> str:
-    return json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
 
 
 SKIPPED_FIELDS = {"id", "article", "created_at", "updated_at", "renditions", "width", "height"}
