@@ -12,7 +12,11 @@ revisions) through multi-row INSERTs that return them, as `bulk_create` does. Li
 
 from collections.abc import Iterable, Iterator, Sequence
 
-from django.db import connection, models, transaction
+from django.db import connection, connections, models, transaction
+
+# Text fields whose database value is the str itself (`pre_save` reads the attribute,
+# `get_db_prep_save` returns a str as it is): a str of these is sent without asking them.
+PLAIN_TEXT_FIELDS = {models.CharField, models.TextField, models.SlugField, models.URLField}
 
 
 def new_row_fields(model: type[models.Model]) -> list[models.Field]:
@@ -113,8 +117,17 @@ def template_rows(
 
 
 def _object_rows(fields: list[models.Field], objects: Iterable[models.Model]) -> Iterator[list]:
-    return ([_database_value(field, obj) for field in fields] for obj in objects)
+    database = connections[connection.alias]  # the connection itself, not its proxy, each value
+    plain = [type(field) in PLAIN_TEXT_FIELDS for field in fields]
+    for obj in objects:
+        row = []
+        for field, is_plain in zip(fields, plain, strict=True):
+            value = getattr(obj, field.attname) if is_plain else None
+            if type(value) is not str:
+                value = field.get_db_prep_save(field.pre_save(obj, True), database)
+            row.append(value)
+        yield row
 
 
 def _database_value(field: models.Field, obj: models.Model):
-    return field.get_db_prep_save(field.pre_save(obj, True), connection)
+    return field.get_db_prep_save(field.pre_save(obj, True), connections[connection.alias])
