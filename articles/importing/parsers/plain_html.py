@@ -5,10 +5,11 @@ Only for plain markup: tags of `TAGS` in lower case, attributes `name="value"` w
 entities, every element closed in order, text without `&`, `<` or `>`. There html.parser and
 BeautifulSoup hold exactly the elements, attributes and strings written (BeautifulSoup makes a
 string of whitespace alone one space, or one newline if it has one), and print them back as
-written but for `<br/>`, `<img .../>` and attributes in the order of their names. Anything else (an entity, a comment, a script, a
-stray `>`, an unclosed tag) is not plain: `plain_tree` returns None and the caller builds
-BeautifulSoup's tree. The methods are BeautifulSoup's that the feed parser calls, with the same
-results (tests/test_parsers_plain_html.py compares both trees on generated bodies).
+written but for `<br/>`, `<img .../>` and attributes in the order of their names. Anything
+else (an entity, a comment, a script, a stray `>`, an unclosed tag) is not plain: `plain_tree`
+returns None and the caller builds BeautifulSoup's tree. The methods are BeautifulSoup's that
+the feed parser calls, with the same results (tests/test_parsers_plain_html.py compares both
+trees on generated bodies).
 """
 
 import re
