@@ -508,6 +508,18 @@ def slug_redirect(slug: str, article: Article) -> None:
     SlugRedirect.objects.update_or_create(slug=slug, defaults={"article": article})
 
 
+def slugs_taken(*, other_than: int | None = None, **lookup) -> set[str]:
+    """The slugs matching `lookup` (`slug=`, `slug__in=`, a range) that a story has, or had:
+    a former address still leads to its story, so no other story may take it (the import
+    gives a new story none of them, the admin refuses them). The story `other_than` (an id)
+    may take its own back."""
+    stories = Article.objects.filter(**lookup)
+    former = SlugRedirect.objects.filter(**lookup)
+    if other_than is not None:
+        stories, former = stories.exclude(pk=other_than), former.exclude(article=other_than)
+    return set(stories.values_list("slug", flat=True)) | set(former.values_list("slug", flat=True))
+
+
 class TranslationQuerySet(models.QuerySet):
     def ready(self):
         """Translations an editor has marked ready for readers (`Translation.READY_FOR_READERS`,

@@ -14,18 +14,16 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DEFAULT_DB_ALIAS
-from django.utils import formats, timezone, translation
-from django.utils.dateparse import parse_datetime
+from django.utils import formats, timezone
 from django.utils.encoding import is_protected_type
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 from reversion.models import Revision, Version
 
 from . import languages
-from .importing.fieldkeys import describe
 from .labels import LabelField, label_changes
+from .messages import json_loaded, message_text, stored_message
 from .models import Article, Image, ImportRecord, Translation
 from .rows import objects_create, rows_insert, template_rows
 from .sanitize import SanitizedHtmlField
@@ -52,15 +50,9 @@ def article_revision(*, comment: str, user=None, **params):
     """
     with reversion.create_revision():
         yield
-        reversion.set_comment(history_comment(comment, **params))
+        reversion.set_comment(stored_message(comment, **params))
         if user is not None and user.is_authenticated:
             reversion.set_user(user)
-
-
-def history_comment(message, **params) -> str:
-    with translation.override(None):  # the message's English source, never a translation
-        source = str(message)
-    return json.dumps({"message": source, "params": params}, ensure_ascii=False)
 
 
 # What the import writes (importing/write.py): "Import of <file name>: <outcome>".
@@ -69,17 +61,9 @@ IMPORT_COMMENT = re.compile(r"Import of (?P<file>.+): (?P<outcome>[a-z]+)")
 
 def comment_text(comment: str) -> str:
     """A revision's comment in the active language, whoever wrote it in whichever language:
-    our own (`history_comment`), the admin's record of changed fields (Django's change
+    our own (`messages.stored_message`), the admin's record of changed fields (Django's change
     message), the import's, or an older plain message."""
-    stored = _json_loaded(comment)
-    if isinstance(stored, dict) and "message" in stored:
-        params = dict(stored.get("params") or {})
-        if "field" in params:
-            params["field"] = describe(params["field"])
-        if "time" in params:
-            params["time"] = formats.localize(timezone.localtime(parse_datetime(params["time"])))
-        return spaced_format(gettext(stored["message"]), **params)
-    if isinstance(stored, list):
+    if isinstance(json_loaded(comment), list):
         return LogEntry(change_message=comment).get_change_message()
     if match := IMPORT_COMMENT.fullmatch(comment):
         outcome = match["outcome"]
@@ -87,16 +71,7 @@ def comment_text(comment: str) -> str:
         return spaced_format(
             _("Imported from %(file)s: %(outcome)s"), file=match["file"], outcome=label
         )
-    return gettext(comment) if comment else ""
-
-
-def _json_loaded(text: str):
-    if not text.startswith(("{", "[")):
-        return None
-    try:
-        return json.loads(text)
-    except ValueError:
-        return None
+    return message_text(comment)
 
 
 def save_story_revision(*, article: Article, comment: str, title: str = "", children=None):

@@ -7,6 +7,7 @@ from django.core.management import CommandError, call_command
 from PIL import Image as PILImage
 from reversion.models import Version
 
+from articles.messages import message_text
 from articles.models import Article, Image, ImportRecord, ImportRun, Source, Translation
 from articles.rows import objects_create
 from tests.factories import make_article
@@ -370,7 +371,8 @@ def test_traditional_chinese_is_stored_simplified_and_the_record_keeps_the_origi
     record = ImportRecord.objects.get(article=translation.article)
     assert (record.raw_text, record.encoding) == (text, "big5")
     assert record.parsed["chinese_conversion"] == "OpenCC tw2s"
-    assert "Traditional Chinese converted to Simplified (OpenCC tw2s)" in record.warnings
+    shown = [message_text(warning) for warning in record.warnings]
+    assert "Traditional Chinese converted to Simplified (OpenCC tw2s)" in shown
 
 
 def test_a_file_downloads_a_bounded_number_of_images(

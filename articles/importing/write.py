@@ -12,9 +12,9 @@ from urllib.parse import urlsplit
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from taggit.models import Tag
 
 from .. import languages
@@ -22,13 +22,20 @@ from ..archive import archive_recount
 from ..cache import page_generation_bump
 from ..image_fetch import fetch_images
 from ..images import CleanImage, make_renditions
-from ..models import Article, Image, ImportRecord, ImportRun, SlugRedirect, Source, Translation
+from ..messages import message_text, stored_message
+from ..models import Article, Image, ImportRecord, ImportRun, Source, Translation, slugs_taken
 from ..outlets import outlet_for, source_domain
 from ..revisions import StoryRevision, save_story_revision, save_story_revisions
 from ..rows import new_row_fields, objects_create, objects_insert, rows_insert, template_rows
 from ..search import search_index_update
-from .apply import apply_values, current_values
-from .fieldkeys import IMAGE_LABEL_FIELDS, PUBLISHED_AT, describe, parsed_values
+from .apply import apply_values, current_values, new_translation_status
+from .fieldkeys import (
+    IMAGE_LABEL_FIELDS,
+    PUBLISHED_AT,
+    TRANSLATION,
+    FieldKey,
+    parsed_values,
+)
 from .merge import plan_merge
 from .parsers.base import ParsedArticle, ParsedImage
 from .parsers.language import label_of
@@ -270,10 +277,10 @@ def _file_result(record: ImportRecord, parsed: ParsedArticle, conflicts=()) -> F
     return FileResult(
         path=record.path,
         outcome=record.outcome,
-        message=record.message,
+        message=message_text(record.message),
         article_id=record.article_id,
         title=parsed.translations[0].title,
-        warnings=record.warnings,
+        warnings=[message_text(warning) for warning in record.warnings],
         conflicts=list(conflicts),
     )
 
@@ -312,11 +319,19 @@ def story_file_import(
             known.forget()
             record.pk, record._state.adding = None, True
             if attempt == 2:
-                return _failed(record, _("could not be saved: another writer held the story"))
+                return _failed(
+                    record,
+                    stored_message(
+                        gettext_lazy("could not be saved: another writer held the story")
+                    ),
+                )
         except Exception as error:  # noqa: BLE001  one bad file must never stop the run
             logger.debug("Import of %s failed", record.path, exc_info=True)
             known.forget()
-            return _failed(record, _("could not be saved: %(error)s") % {"error": error})
+            return _failed(
+                record,
+                stored_message(gettext_lazy("could not be saved: %(error)s"), error=str(error)),
+            )
     raise AssertionError("unreachable")
 
 
@@ -347,7 +362,7 @@ def _failed(record: ImportRecord, message: str) -> FileResult:
     record.outcome = Outcome.FAILED
     record.message = message
     record.save()
-    return FileResult(path=record.path, outcome=Outcome.FAILED, message=message)
+    return FileResult(path=record.path, outcome=Outcome.FAILED, message=message_text(message))
 
 
 def _merge_into_article(
@@ -380,21 +395,49 @@ def _merge_into_article(
             current=current_values(article),
             incoming=parsed_values(record.parsed),
         )
+        had = {translation.language for translation in article.translations.all()}
         written = apply_values(article=article, values=plan.apply, create_missing=True)
+        record.warnings += _new_drafts_warnings(article, written, had=had)
         if PUBLISHED_AT in plan.apply and PUBLISHED_AT not in written:
             record.warnings.append(
-                _("the file has no publication time: the published story keeps its own")
+                stored_message(
+                    gettext_lazy(
+                        "the file has no publication time: the published story keeps its own"
+                    )
+                )
             )
         record.article, record.conflicts, conflicts = article, plan.conflicts, plan.conflicts
         if conflicts:
             record.outcome = Outcome.CONFLICT
-            record.message = _(
-                "kept what an editor changed (%(fields)s); the file's values wait in the "
-                "import record"
-            ) % {"fields": ", ".join(describe(key) for key in conflicts)}
+            record.message = stored_message(
+                gettext_lazy(
+                    "kept what an editor changed (%(fields)s); the file's values wait in the "
+                    "import record"
+                ),
+                fields=list(conflicts),
+            )
         else:
             record.outcome = Outcome.UPDATED if written else Outcome.UNCHANGED
     return _file_result(record, parsed, conflicts), children
+
+
+def _new_drafts_warnings(article: Article, written: dict, *, had: set[str]) -> list[str]:
+    """What the record says of the translations the file added as drafts
+    (`new_translation_status`): an editor has to mark them ready."""
+    if new_translation_status(article) != Translation.Status.DRAFT:
+        return []
+    added = {FieldKey.parse(key) for key in written}
+    added = {key.ident for key in added if key.kind == TRANSLATION} - had
+    return [
+        stored_message(
+            gettext_lazy(
+                "the %(language)s translation is new to a published story: it waits as a "
+                "draft until an editor marks it ready"
+            ),
+            language=language,
+        )
+        for language in sorted(added)
+    ]
 
 
 def _article_create(
@@ -501,14 +544,26 @@ def _download_images(stories: list[ParsedArticle], *, stored: set[str]) -> dict[
                 wanted.setdefault(url, parsed)
             else:
                 parsed.warnings.append(
-                    _("image %(url)s not downloaded: a file may bring %(limit)d images at most")
-                    % {"url": url, "limit": MAX_DOWNLOADS_PER_FILE}
+                    stored_message(
+                        gettext_lazy(
+                            "image %(url)s not downloaded: a file may bring %(limit)s images "
+                            "at most"
+                        ),
+                        url=url,
+                        limit=MAX_DOWNLOADS_PER_FILE,
+                    )
                 )
     downloads = {}
-    for url, fetched in fetch_images(wanted).items():
+    with translation.override(None):  # reasons stored in English, said in the reader's
+        fetched_all = fetch_images(wanted)
+    for url, fetched in fetched_all.items():
         if isinstance(fetched, ValueError):
             wanted[url].warnings.append(
-                _("image %(url)s not downloaded: %(reason)s") % {"url": url, "reason": fetched}
+                stored_message(
+                    gettext_lazy("image %(url)s not downloaded: %(reason)s"),
+                    url=url,
+                    reason=str(fetched),
+                )
             )
         else:
             downloads[url] = fetched
@@ -564,14 +619,6 @@ def slug_base(parsed: ParsedArticle) -> str:
     if len(base) > 80:
         base = base[:81].rsplit("-", 1)[0]
     return base.strip("-") or "story"
-
-
-def slugs_taken(**lookup) -> set[str]:
-    """The slugs matching `lookup` that a story has, or had: a former address still leads to
-    its story, so a new one never takes it."""
-    return set(Article.objects.filter(**lookup).values_list("slug", flat=True)) | set(
-        SlugRedirect.objects.filter(**lookup).values_list("slug", flat=True)
-    )
 
 
 def _unique_slug(parsed: ParsedArticle, known: RunCache) -> str:

@@ -7,9 +7,10 @@ import re
 from functools import cache
 
 import opencc
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ... import languages
+from ...messages import stored_message
 from .base import ParsedArticle
 from .language import HAN, count
 
@@ -44,8 +45,10 @@ def simplify_traditional(article: ParsedArticle) -> ParsedArticle:
     article.tags = list(dict.fromkeys(convert(tag) for tag in article.tags))
     article.chinese_conversion = f"OpenCC {OPENCC_CONFIG}"
     article.warnings.append(
-        _("Traditional Chinese converted to Simplified (%(converter)s)")
-        % {"converter": article.chinese_conversion}
+        stored_message(
+            gettext_lazy("Traditional Chinese converted to Simplified (%(converter)s)"),
+            converter=article.chinese_conversion,
+        )
     )
     return article
 
