@@ -1,3 +1,4 @@
+import gc
 import io
 import json
 import shutil
@@ -398,3 +399,13 @@ def test_a_new_story_never_takes_a_former_address_of_another(tmp_path):
     run_import(write(tmp_path / "story.txt", fixture_text("digest_english_only.txt")))
     new = Article.objects.exclude(pk=moved.pk).get()
     assert new.slug == "brazil-sets-out-cop-agenda-on-forests-2"
+
+
+def test_the_command_gives_the_garbage_collector_back_what_it_froze(tmp_path):
+    """The run keeps start-up's objects out of the collector's way; a process that goes on
+    after it (tests, call_command) must get them collectable again, even after a failure."""
+    write(tmp_path / "bad.txt", "neither a digest nor a feed item")
+
+    _out, _err, ok = run_import(tmp_path)
+
+    assert not ok and gc.get_freeze_count() == 0
