@@ -1,7 +1,7 @@
 """History of articles with django-reversion: one revision holds an article, its translations
 and its images, whether the admin, an editor's action or the import saved them."""
 
-import itertools
+import functools
 import json
 import re
 from contextlib import contextmanager
@@ -12,10 +12,10 @@ from difflib import SequenceMatcher
 import reversion
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
-from django.core import serializers
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DEFAULT_DB_ALIAS
 from django.utils import formats, timezone
+from django.utils.encoding import is_protected_type
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -25,7 +25,7 @@ from . import languages
 from .labels import LabelField, label_changes
 from .messages import json_loaded, message_text, stored_message
 from .models import Article, Image, ImportRecord, Translation
-from .rows import objects_insert
+from .rows import objects_create, rows_insert, template_rows
 from .sanitize import SanitizedHtmlField
 from .text import spaced_format, text_blocks
 
@@ -99,35 +99,66 @@ def save_story_revisions(stories: list[StoryRevision]) -> list[Revision]:
         for obj in model.objects.filter(article__in=missing):
             read[obj.article_id].append(obj)
     now = timezone.now()
-    revisions = Revision.objects.bulk_create(
-        Revision(comment=story.comment, date_created=now) for story in stories
+    revisions = objects_create(
+        Revision, (Revision(comment=story.comment, date_created=now) for story in stories)
     )
-    stories_objects = [
-        [story.article, *(read[story.article.pk] if story.children is None else story.children)]
-        for story in stories
-    ]
-    # The python serialiser once for them all, each object then as Django's JSON serialiser
-    # writes it: "[" + json.dump of the python form + "]".
-    data = iter(serializers.serialize("python", itertools.chain(*stories_objects)))
-    versions = [
-        Version(
-            revision=revision,
-            content_type=ContentType.objects.get_for_model(obj),
-            object_id=str(obj.pk),
-            db=DEFAULT_DB_ALIAS,
-            format="json",
-            serialized_data=f"[{_json(next(data))}]",
-            object_repr=(story.title or str(obj)) if obj is story.article else str(obj),
+    types = {
+        model: ContentType.objects.get_for_model(model).pk
+        for model in (Article, Translation, Image)
+    }
+    versions = (
+        (
+            revision.pk,
+            str(obj.pk),
+            types[type(obj)],
+            version_json(obj),
+            (story.title or str(obj)) if obj is story.article else str(obj),
         )
-        for story, revision, objects in zip(stories, revisions, stories_objects, strict=True)
-        for obj in objects
-    ]
-    objects_insert(Version, versions)
+        for story, revision in zip(stories, revisions, strict=True)
+        for obj in [
+            story.article,
+            *(read[story.article.pk] if story.children is None else story.children),
+        ]
+    )
+    rows_insert(
+        Version,
+        *template_rows(
+            Version(db=DEFAULT_DB_ALIAS, format="json"),
+            ("revision", "object_id", "content_type", "serialized_data", "object_repr"),
+            versions,
+        ),
+    )
     return revisions
 
 
-def _json(data: dict) -> str:
-    return json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
+def version_json(obj) -> str:
+    """What django-reversion stores of `obj`: Django's JSON serialiser's text for `[obj]`,
+    made without the serialiser's machinery, which cost the import a tenth of its writes."""
+    return f"[{json.dumps(python_form(obj), cls=DjangoJSONEncoder, ensure_ascii=False)}]"
+
+
+def python_form(obj) -> dict:
+    """`obj` as Django's python serialiser gives it: its model, its pk and each serialised
+    local field, a value of a protected type (None, a number, a time) as it is, any other as
+    `value_to_string`."""
+    fields = {}
+    for field in _serialized_fields(type(obj)):
+        value = field.value_from_object(obj)
+        fields[field.name] = value if is_protected_type(value) else field.value_to_string(obj)
+    pk = obj._meta.pk.value_from_object(obj)
+    return {
+        "model": str(obj._meta),
+        "pk": pk if is_protected_type(pk) else obj._meta.pk.value_to_string(obj),
+        "fields": fields,
+    }
+
+
+@functools.cache
+def _serialized_fields(model) -> list:
+    # Many-to-many fields would be serialised too, but the story's tags are not (taggit's
+    # manager is not serialised), nor any other of these models' relations.
+    assert not any(field.serialize for field in model._meta.concrete_model._meta.local_many_to_many)
+    return [field for field in model._meta.concrete_model._meta.local_fields if field.serialize]
 
 
 SKIPPED_FIELDS = {"id", "article", "created_at", "updated_at", "renditions", "width", "height"}

@@ -11,6 +11,7 @@ from reversion.models import Version
 
 from articles.messages import message_text
 from articles.models import Article, Image, ImportRecord, ImportRun, Source, Translation
+from articles.rows import objects_create
 from tests.factories import make_article
 from tests.helpers import FIXTURES, fixture_text
 
@@ -196,10 +197,12 @@ def test_bad_file_is_one_clear_line_and_the_others_still_import(tmp_path, name, 
 def test_failure_while_saving_leaves_nothing_half_written(tmp_path, monkeypatch):
     shutil.copy(FIXTURES / "digest_bilingual.txt", tmp_path / "a.txt")
 
-    def explode(*args, **kwargs):
-        raise RuntimeError("disk full")
+    def explode_on_translations(model, objects):
+        if model is Translation:
+            raise RuntimeError("disk full")
+        return objects_create(model, objects)
 
-    monkeypatch.setattr("articles.importing.write.Translation.objects.bulk_create", explode)
+    monkeypatch.setattr("articles.importing.write.objects_create", explode_on_translations)
     _out, err, ok = run_import(tmp_path)
     assert not ok and "disk full" in err
     assert Article.objects.count() == Translation.objects.count() == Source.objects.count() == 0

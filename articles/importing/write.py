@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone, translation
@@ -25,7 +26,7 @@ from ..messages import message_text, stored_error, stored_message
 from ..models import Article, Image, ImportRecord, ImportRun, Source, Translation, slugs_taken
 from ..outlets import outlet_for, source_domain
 from ..revisions import StoryRevision, save_story_revision, save_story_revisions
-from ..rows import new_row_fields, objects_insert, rows_insert
+from ..rows import new_row_fields, objects_create, objects_insert, rows_insert, template_rows
 from ..search import search_index_update
 from .apply import apply_values, current_values, new_translation_status
 from .fieldkeys import (
@@ -465,35 +466,42 @@ def _articles_create(
     the articles, and the translations and images of each (by its id). `documents`, one for
     each story (or None), are their search documents made while parsing."""
     now = timezone.now()
-    articles = Article.objects.bulk_create(
-        Article(
-            source=known.source(url=parsed.original_url, code=parsed.source_code),
-            original_url=parsed.original_url,
-            slug=_unique_slug(parsed, known),
-            published_at=parsed.published_at or (now if publish else None),
-            status=Article.Status.PUBLISHED if publish else Article.Status.DRAFT,
-            original_language=parsed.original_language,
-        )
-        for parsed in stories
-    )
-    pairs = list(zip(articles, stories, strict=True))
-    translations = Translation.objects.bulk_create(
-        Translation(article=article, status=Translation.Status.READY, **vars(t))
-        for article, parsed in pairs
-        for t in parsed.translations
-    )
-    images = Image.objects.bulk_create(
-        image_from(article, i) for article, parsed in pairs for i in parsed.images
-    )
-    objects_insert(
-        Article.tags.through,
+    articles = objects_create(
+        Article,
         (
-            Article.tags.through(content_object=article, tag=known.tag(name))
-            for article, parsed in pairs
-            for name in parsed.tags
+            Article(
+                source=known.source(url=parsed.original_url, code=parsed.source_code),
+                original_url=parsed.original_url,
+                slug=_unique_slug(parsed, known),
+                published_at=parsed.published_at or (now if publish else None),
+                status=Article.Status.PUBLISHED if publish else Article.Status.DRAFT,
+                original_language=parsed.original_language,
+            )
+            for parsed in stories
         ),
     )
-    # bulk_create sends no post_save: the index, the archive's counts and the page cache are
+    pairs = list(zip(articles, stories, strict=True))
+    translations = objects_create(
+        Translation,
+        (
+            Translation(article=article, status=Translation.Status.READY, **vars(t))
+            for article, parsed in pairs
+            for t in parsed.translations
+        ),
+    )
+    images = objects_create(
+        Image, (image_from(article, i) for article, parsed in pairs for i in parsed.images)
+    )
+    article_type = ContentType.objects.get_for_model(Article).pk
+    rows_insert(
+        Article.tags.through,
+        *template_rows(
+            Article.tags.through(content_type_id=article_type),
+            ("tag", "object_id"),
+            ((known.tag(name).pk, article.pk) for article, parsed in pairs for name in parsed.tags),
+        ),
+    )
+    # These writes send no post_save: the index, the archive's counts and the page cache are
     # told here.
     search_index_update(
         [article.pk for article in articles],

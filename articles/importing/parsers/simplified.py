@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from ... import languages
 from ...messages import stored_message
 from .base import ParsedArticle
-from .language import HAN
+from .language import HAN, count
 
 # OpenCC's Taiwan-standard to Simplified, by phrase and by character. Not t2s: Taiwan writes 著
 # for 着, and t2s leaves 隨著, 意味著 as 随著, 意味著 on a Simplified page. Not tw2sp: it also
@@ -59,7 +59,7 @@ def _converter() -> opencc.OpenCC:
 
 
 def _is_traditional(text: str) -> bool:
-    han = len(text) - len(HAN.sub("", text))
+    han = count(HAN, text)
     if not han:
         return False
     converted = _converter().convert(text)
