@@ -26,6 +26,7 @@ from django.db.models.expressions import RawSQL
 from django.utils.module_loading import import_string
 
 from .models import Article, SearchDocument
+from .rows import objects_insert
 
 # How much a match counts in each field, for the engine's ranking and for choosing which
 # translation of a found story to show.
@@ -102,10 +103,13 @@ class DatabaseBackend:
         keys = {
             pk: order_key(pk, published_at, created_at) for pk, published_at, created_at in times
         }
-        SearchDocument.objects.bulk_create(
-            SearchDocument(article_id=article_id, order_key=keys[article_id], **fields)
-            for article_id, fields in documents.items()
-            if article_id in keys
+        objects_insert(
+            SearchDocument,
+            (
+                SearchDocument(article_id=article_id, order_key=keys[article_id], **fields)
+                for article_id, fields in documents.items()
+                if article_id in keys
+            ),
         )
 
     def reorder(self, article_id, key):
