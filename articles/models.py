@@ -73,19 +73,16 @@ class MonthOf(TruncMonth):
         return f"(substr({sql}, 1, 7) || '-01 00:00:00')", params
 
 
-class JSONRows(models.Subquery):
-    """The rows of a subquery as one JSON array of objects (`[]` for none), in a column of
-    the outer query: a story's translations or images read in the story's own row, where a
-    query of their own would cost a page more than reading them (for_reader).
+class CompiledOnce:
+    """A subquery (Subquery, Exists) whose SQL is compiled once per database and aliases, not
+    on every read: every reader's page asks the same subqueries (for_reader's rows, published()'s
+    readiness), and compiling them cost more than running them. The SQL is kept on the
+    expression and shared with the copies that resolving makes; it differs only by the aliases
+    it is compiled with, which are in the key."""
 
-    `fields` are attribute names of the subquery's model; JSON fields stay JSON inside."""
-
-    def __init__(self, queryset, fields):
-        self.fields = fields
-        # SQL compiled before, shared with the copies that resolving makes: the subquery is
-        # the same each time but for the aliases it is compiled with (_compiled).
+    def __init__(self, *args, **kwargs):
         self.compiled = {}
-        super().__init__(queryset.values(*fields), output_field=models.JSONField())
+        super().__init__(*args, **kwargs)
 
     def _compiled(self, connection, wrap):
         """`wrap(subquery SQL)` and its parameters, compiled once per database and aliases."""
@@ -95,6 +92,28 @@ class JSONRows(models.Subquery):
             rows, params = self.query.get_compiler(connection=connection).as_sql()
             self.compiled[key] = (wrap(f"({rows})"), tuple(params))
         return self.compiled[key]
+
+
+class ReadyExists(CompiledOnce, models.Exists):
+    """EXISTS (a subquery), compiled once (`ArticleQuerySet.has_ready_translation`)."""
+
+    def as_sql(self, compiler, connection, template=None, **extra_context):
+        if template or extra_context or self.extra:
+            return super().as_sql(compiler, connection, template, **extra_context)
+        connection.ops.check_expression_support(self)
+        return self._compiled(connection, lambda rows: f"EXISTS{rows}")
+
+
+class JSONRows(CompiledOnce, models.Subquery):
+    """The rows of a subquery as one JSON array of objects (`[]` for none), in a column of
+    the outer query: a story's translations or images read in the story's own row, where a
+    query of their own would cost a page more than reading them (for_reader).
+
+    `fields` are attribute names of the subquery's model; JSON fields stay JSON inside."""
+
+    def __init__(self, queryset, fields):
+        self.fields = fields
+        super().__init__(queryset.values(*fields), output_field=models.JSONField())
 
     def _members(self, connection, wrap_json: str) -> str:
         """`'name', "column"` pairs for json_object() or jsonb_build_object()."""
@@ -140,6 +159,14 @@ def reader_rows(*, bodies: bool, drafts: bool) -> tuple[JSONRows, JSONRows]:
             READER_IMAGE_FIELDS if bodies else CARD_IMAGE_FIELDS,
         ),
     )
+
+
+@lru_cache
+def ready_translation_exists(language: str | None) -> models.Exists:
+    """has_ready_translation's condition, built and compiled once: published() asks it on
+    every reader's page (resolving it into a query copies it, so one serves every query)."""
+    ready = Translation.objects.ready().filter(article=models.OuterRef("pk"))
+    return ReadyExists(ready.filter(language=language) if language else ready)
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -224,8 +251,7 @@ class ArticleQuerySet(models.QuerySet):
     def has_ready_translation(language=None) -> models.Exists:
         """The condition on a story that it has a translation ready for readers (in
         `language`, or in any language)."""
-        ready = Translation.objects.ready().filter(article=models.OuterRef("pk"))
-        return models.Exists(ready.filter(language=language) if language else ready)
+        return ready_translation_exists(language)
 
     def readable_in(self, language):
         """Stories a reader of `language` can read in it: those with a ready translation in
