@@ -109,7 +109,8 @@ class JSONRows(CompiledOnce, models.Subquery):
     the outer query: a story's translations or images read in the story's own row, where a
     query of their own would cost a page more than reading them (for_reader).
 
-    `fields` are attribute names of the subquery's model; JSON fields stay JSON inside."""
+    `fields` are attribute names of the subquery's model, or names it is annotated with; JSON
+    fields stay JSON inside."""
 
     def __init__(self, queryset, fields):
         self.fields = fields
@@ -120,8 +121,11 @@ class JSONRows(CompiledOnce, models.Subquery):
         fields = {field.attname: field for field in self.query.model._meta.concrete_fields}
         pairs = []
         for name in self.fields:
-            field = fields[name]
-            column = connection.ops.quote_name(field.column)
+            if name in fields:
+                field, column = fields[name], connection.ops.quote_name(fields[name].column)
+            else:  # an annotation, a column of the subquery by its name
+                field = self.query.annotations[name].output_field
+                column = connection.ops.quote_name(name)
             if isinstance(field, models.JSONField):
                 column = wrap_json % column
             pairs.append(f"'{name}', {column}")
@@ -159,6 +163,18 @@ def reader_rows(*, bodies: bool, drafts: bool) -> tuple[JSONRows, JSONRows]:
             READER_IMAGE_FIELDS if bodies else CARD_IMAGE_FIELDS,
         ),
     )
+
+
+@lru_cache
+def reader_tag_rows() -> JSONRows:
+    """for_reader's subquery of a story's tags, each with its names for readers (TagLabel's
+    `label_name`, null for a tag without one), built once."""
+    tags = Tag.objects.filter(
+        taggit_taggeditem_items__object_id=models.OuterRef("pk"),
+        taggit_taggeditem_items__content_type__app_label=Article._meta.app_label,
+        taggit_taggeditem_items__content_type__model=Article._meta.model_name,
+    ).annotate(label_name=models.F("label__name"))
+    return JSONRows(tags, ("id", "name", "slug", "label_name"))
 
 
 @lru_cache
@@ -258,20 +274,23 @@ class ArticleQuerySet(models.QuerySet):
         it. A draft translation is the newsroom's, whatever the story's state."""
         return self.filter(self.has_ready_translation(language))
 
-    def for_reader(self, language, *, bodies=True, drafts=False):
+    def for_reader(self, language, *, bodies=True, drafts=False, tags=False):
         """What a story card or page shows: `reader_translations`, `language` first, and
         `reader_images` in order. Cards (bodies=False) read only headline and dek, and of
         the images what a picture needs (CARD_IMAGE_FIELDS), not captions or credits. Only
-        ready translations, unless `drafts` (the staff preview).
+        ready translations, unless `drafts` (the staff preview). With `tags`, also
+        `reader_tags` (a story's page).
 
-        Read in the stories' own query, as one JSON array of translations and one of images
-        per story (`JSONRows`): no query of their own, however the stories are read."""
+        Read in the stories' own query, as one JSON array of translations, one of images
+        (and one of tags) per story (`JSONRows`): no query of their own, however the stories
+        are read."""
         translation_rows, image_rows = reader_rows(bodies=bodies, drafts=drafts)
-        return self.select_related("source").annotate(
+        stories = self.select_related("source").annotate(
             reader_language=models.Value(language),
             reader_translation_rows=translation_rows,
             reader_image_rows=image_rows,
         )
+        return stories.annotate(reader_tag_rows=reader_tag_rows()) if tags else stories
 
     def featured(self, now=None):
         """Stories on the home page's front now: the lead first, then the pinned in their
@@ -281,7 +300,7 @@ class ArticleQuerySet(models.QuerySet):
     def tagged(self, tag):
         return self.filter(tags=tag)
 
-    def related_to(self, article, *, per_tag=200):
+    def related_to(self, article, *, tags=None, per_tag=200):
         """Published stories sharing tags with `article`, the most shared tags first, from
         the `per_tag` stories that were given each of its tags last.
 
@@ -290,9 +309,10 @@ class ArticleQuerySet(models.QuerySet):
         "newest by publication time" would sort all of the tag's stories. Then the candidates
         are read by primary key. The published rule goes in as `with_state`, not `published()`:
         without statistics SQLite takes `status = ...` for selective and walks every published
-        story through the (status, published_at) index instead.
+        story through the (status, published_at) index instead. `tags`: the article's tags
+        when they were read with it (`reader_tags`), else they are read here.
         """
-        tag_pks = [tag.pk for tag in article.tags.all()]
+        tag_pks = [tag.pk for tag in (article.tags.all() if tags is None else tags)]
         tagged_items = TaggedItem.objects.filter(
             content_type=ContentType.objects.get_for_model(Article)
         ).order_by("-pk")
@@ -487,6 +507,22 @@ class Article(models.Model):
         """The images for_reader read, in their order (Image.Meta.ordering)."""
         images = rows_to_instances(Image, self.reader_image_rows, self._state.db)
         return sorted(images, key=lambda image: (image.position, image.pk))
+
+    @cached_property
+    def reader_tags(self) -> list[Tag]:
+        """The tags for_reader(tags=True) read, in the order they were made, each with its
+        names for readers (`tag.label`, as `prefetch_related("tags__label")` would give)."""
+        tags = rows_to_instances(Tag, self.reader_tag_rows, self._state.db)
+        label = Tag._meta.get_field("label")
+        for tag, row in zip(tags, self.reader_tag_rows, strict=True):
+            names = row["label_name"]
+            label.set_cached_value(
+                tag,
+                None
+                if names is None
+                else TagLabel.from_db(self._state.db, ["tag_id", "name"], [tag.pk, names]),
+            )
+        return sorted(tags, key=lambda tag: tag.pk)
 
     def translation_for(self, language):
         """The translation in `language`, else any other; reads prefetched translations."""
