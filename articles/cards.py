@@ -7,6 +7,7 @@ values (URLs, labels, the date, the picture) are worked out once and filled into
 """
 
 from dataclasses import dataclass
+from html import escape
 
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
@@ -57,28 +58,33 @@ class StoryCard:
         else:
             text_attributes = mark_safe(">")
         summary = translation.summary if translation else ""
+        # The parts a card may lack, escaped here and filled in whole.
+        dek = SafeString(f'<p class="dek">{escape(summary)}</p>') if summary else ""
+        source = (
+            SafeString(
+                f'<a href="{escape(self.source_url)}">{escape(self.source_name)}</a>'
+                ' <span aria-hidden="true">·</span> '
+            )
+            if self.source_url
+            else ""
+        )
+        picture = (
+            SafeString(f'<div class="card-image">{self.picture.__html__()}</div>')
+            if self.picture
+            else ""
+        )
         return fill_html(
             CARD_HTML,
             css_class=f" {self.css_class}" if self.css_class else "",
             text_attributes=text_attributes,
             url=self.url,
             title=translation.title if translation else "",
-            dek=fill_html('<p class="dek">{summary}</p>', summary=summary) if summary else "",
+            dek=dek,
             language=language,
-            source=(
-                fill_html(
-                    '<a href="{url}">{name}</a> <span aria-hidden="true">·</span> ',
-                    url=self.source_url,
-                    name=self.source_name,
-                )
-                if self.source_url
-                else ""
-            ),
+            source=source,
             published=self.published,
             date=self.date,
-            picture=fill_html('<div class="card-image">{picture}</div>', picture=self.picture)
-            if self.picture
-            else "",
+            picture=picture,
         )
 
     __html__ = __str__

@@ -52,7 +52,7 @@ def picture(image, sizes="100vw", eager=False):
         src=image_url(image),
         alt=label_in(image.alt_text),
         dimensions=(
-            fill_html(' width="{width}" height="{height}"', width=image.width, height=image.height)
+            SafeString(f' width="{escape(str(image.width))}" height="{escape(str(image.height))}"')
             if image.width and image.height
             else ""
         ),
