@@ -73,6 +73,16 @@ class MonthOf(TruncMonth):
         return f"(substr({sql}, 1, 7) || '-01 00:00:00')", params
 
 
+class ReadingTime(models.Expression):
+    """The time a query is run: `timezone.now()`, taken when the query is compiled, as a
+    parameter (the same SQL as the time itself), not when it is built."""
+
+    output_field = models.DateTimeField()
+
+    def as_sql(self, compiler, connection):
+        return "%s", [connection.ops.adapt_datetimefield_value(timezone.now())]
+
+
 class CompiledOnce:
     """A subquery (Subquery, Exists) whose SQL is compiled once per database and aliases, not
     on every read: every reader's page asks the same subqueries (for_reader's rows, published()'s
@@ -185,6 +195,18 @@ def ready_translation_exists(language: str | None) -> models.Exists:
     return ReadyExists(ready.filter(language=language) if language else ready)
 
 
+def reader_stories(language: str, *, bodies: bool, tags: bool = False) -> "ArticleQuerySet":
+    """`Article.objects.published().for_reader(language, ...)`, what every reader's page
+    starts from: built once per language and kind (building it cost about as much as
+    running it), a copy of it each call. Its time is the time it runs (`ReadingTime`)."""
+    return _reader_stories(language, bodies, tags).all()
+
+
+@lru_cache
+def _reader_stories(language, bodies, tags):
+    return Article.objects.published().for_reader(language, bodies=bodies, tags=tags)
+
+
 class ArticleQuerySet(models.QuerySet):
     @staticmethod
     def state_conditions(now=None, *, published_by=None) -> dict[str, models.Q]:
@@ -219,10 +241,13 @@ class ArticleQuerySet(models.QuerySet):
 
     def published(self, now=None, *, published_by=None):
         """What readers see: stories in the published state with a translation ready for
-        readers. A story whose translations are all drafts is not public anywhere."""
-        return self.in_state(State.PUBLISHED, now, published_by=published_by).filter(
-            self.has_ready_translation()
-        )
+        readers. A story whose translations are all drafts is not public anywhere.
+
+        Without `now`, the time the query runs (`ReadingTime`): so that the query can be
+        built once and run on every request (`reader_stories`)."""
+        return self.in_state(
+            State.PUBLISHED, now or ReadingTime(), published_by=published_by
+        ).filter(self.has_ready_translation())
 
     def scheduled(self, now=None):
         """Published by an editor, but public only from a later published_at."""

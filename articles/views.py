@@ -29,7 +29,7 @@ from .bilingual import paired_blocks
 from .cache import cached_with_content
 from .cards import story_cards
 from .images import image_url
-from .models import LEAD_PLACE, Article, SlugRedirect, Source
+from .models import LEAD_PLACE, Article, SlugRedirect, Source, reader_stories
 from .pagination import CappedCountPaginator
 from .search import article_search
 from .tags import tag_name
@@ -86,7 +86,7 @@ class ReaderPageMixin:
         return translated_path(match.view_name, kwargs, language, get_urlconf())
 
     def published(self, *, bodies=False, tags=False):
-        return Article.objects.published().for_reader(get_language(), bodies=bodies, tags=tags)
+        return reader_stories(get_language(), bodies=bodies, tags=tags)
 
     def readable(self):
         """Cards of any stories: for reads that apply the published rule themselves."""
