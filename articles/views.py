@@ -140,7 +140,8 @@ class HomeView(StoryCardsMixin, ArticleListView):
             },
         )
         featured = [article.pk for article in self.parts["featured"]]
-        return super().get_queryset().exclude(pk__in=featured)
+        stories = super().get_queryset()
+        return stories.exclude(pk__in=featured) if featured else stories
 
     def get_paginator(self, *args, **kwargs):
         # Kept until content changes like the parts above, in place of a query of its own.
