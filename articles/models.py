@@ -561,8 +561,12 @@ def rows_to_instances(model, rows: list[dict], db: str) -> list:
     not read are deferred (loaded when asked for), never silently empty."""
     if not rows:
         return []
-    read = [field.attname for field in model._meta.concrete_fields if field.attname in rows[0]]
-    return [model.from_db(db, read, [row[name] for name in read]) for row in rows]
+    names = [field.attname for field in model._meta.concrete_fields]
+    read = [name for name in names if name in rows[0]]
+    # A value for every field, DEFERRED for those not read: from_db takes them as they are.
+    return [
+        model.from_db(db, read, [row.get(name, models.DEFERRED) for name in names]) for row in rows
+    ]
 
 
 # What search engines show of a title and a description, in characters (a Chinese character
