@@ -50,8 +50,8 @@ EXPECTED_QUERIES = {
     "bilingual": 2,
     "archive": 1,  # month counts, kept until content changes: the page generation
     "month": 3,  # the months before and after come from the month counts (page generation)
-    "rss": 3,
-    "atom": 3,
+    "rss": 1,  # the stories with their translations, images and tags
+    "atom": 1,
     "robots": 0,
     # Per section: how many items (so how many pages), and for stories the latest update too;
     # the months are kept until content changes (the page generation).
