@@ -169,7 +169,7 @@ def reader_rows(*, bodies: bool, drafts: bool) -> tuple[JSONRows, JSONRows]:
             READER_TRANSLATION_FIELDS if bodies else CARD_TRANSLATION_FIELDS,
         ),
         JSONRows(
-            images.filter(article=models.OuterRef("pk")),
+            images.filter(article=models.OuterRef("pk")).order_by(),  # sorted in Python
             READER_IMAGE_FIELDS if bodies else CARD_IMAGE_FIELDS,
         ),
     )
