@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from reversion.admin import VersionAdmin
 from reversion.models import Revision, Version
 from taggit import admin as taggit_admin
-from taggit.models import Tag
+from taggit.models import Tag, TaggedItem
 from taggit.utils import edit_string_for_tags
 
 from . import desk, languages, presence, publishing
@@ -39,36 +39,39 @@ from .importing.fieldkeys import describe
 from .importing.parsers.base import ParseError, checked_publication_time
 from .importing.parsers.markup import check_html_limits
 from .importing.parsers.urls import canonical_url
-from .labels import LabelWidget, changed_field_labels, label_in
+from .labels import LabelWidget, changed_field_labels, label_in, label_search_fields
+from .messages import stored_message
 from .models import (
     PINNED_PLACES,
     SEO_DESCRIPTION_LENGTH,
     SEO_TITLE_LENGTH,
+    ArchiveStory,
     Article,
+    EditingPresence,
     Feature,
     Image,
     ImportRecord,
     ImportRun,
-    SlugRedirect,
+    SearchDocument,
     Source,
     State,
     TagLabel,
     Translation,
     slug_redirect,
+    slugs_taken,
 )
 from .rebase import rebase_post
 from .revisions import (
     comment_text,
-    history_comment,
     revision_changes,
     revision_compare,
     revisions_since,
 )
 from .roles import can_edit, can_feature, can_publish, can_see_features
 from .sanitize import sanitize_html
-from .search import article_search_match
+from .search import article_search_match, ranked_matches
 from .tags import tag_merge, tag_name
-from .text import spaced_format
+from .text import listed, spaced_format
 
 URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
 
@@ -394,9 +397,13 @@ class ImportRecordInline(admin.TabularInline):
     extra = 0
     can_delete = False
     verbose_name_plural = _("import history")
-    fields = ["path", "sha256", "created_at", "outcome", "removed", "message"]
+    fields = ["path", "sha256", "created_at", "outcome", "removed", "outcome_message"]
     readonly_fields = fields
     classes = ["collapse"]
+
+    @admin.display(description=_("message"))
+    def outcome_message(self, record):
+        return comment_text(record.message) or "—"
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -506,9 +513,12 @@ class ArticleForm(forms.ModelForm):
 
     def clean_slug(self):
         slug = self.cleaned_data["slug"]
-        if SlugRedirect.objects.filter(slug=slug).exclude(article=self.instance.pk).exists():
+        if slugs_taken(slug=slug, other_than=self.instance.pk):
             raise forms.ValidationError(
-                _("This address was another story's, and its old links lead there. Choose another.")
+                _(
+                    "This address is or was another story's, and its links lead there. "
+                    "Choose another."
+                )
             )
         return slug
 
@@ -609,6 +619,26 @@ class ArticleChangeList(ChangeList):
         )
 
 
+# Rows that follow a story but that no editor reads as part of it: its search index entry, its
+# place in the archive's counts, its links to tags (the tags stay), someone's open page.
+UNLISTED_ON_DELETE = (SearchDocument, ArchiveStory, TaggedItem, EditingPresence)
+
+
+def _listed_without(nested: list, prefixes: tuple[str, ...]) -> list:
+    """Django's nested list of rows to delete (a row, then the list of its own rows), without
+    the rows whose text starts with one of `prefixes`, or theirs."""
+    kept, skip_children = [], False
+    for item in nested:
+        if isinstance(item, list):
+            if not skip_children and (children := _listed_without(item, prefixes)):
+                kept.append(children)
+        else:
+            skip_children = str(item).startswith(prefixes)
+            if not skip_children:
+                kept.append(item)
+    return kept
+
+
 @admin.register(Article)
 class ArticleAdmin(VersionAdmin):
     form = ArticleForm
@@ -679,8 +709,19 @@ class ArticleAdmin(VersionAdmin):
         term = search_term.strip()
         if not term:
             return queryset, False
-        found = article_search_match(term) | Q(slug=term) | Q(original_url=term)
-        return queryset.filter(found), False
+        # Among the stories the filters keep: a filter narrows what a common word finds.
+        matches = article_search_match(term, among=queryset)
+        if matches.more:
+            number = formats.number_format(ranked_matches(), force_grouping=True)
+            messages.info(
+                request,
+                _(
+                    "More than %(number)s stories contain “%(term)s”: the %(number)s newest "
+                    "are listed. Add a word or a filter to find older ones."
+                )
+                % {"number": number, "term": term},
+            )
+        return queryset.filter(matches.found | Q(slug=term) | Q(original_url=term)), False
 
     # Rights: enforced here, on the server, whatever the form or the request says.
 
@@ -703,6 +744,17 @@ class ArticleAdmin(VersionAdmin):
         return super().formfield_for_choice_field(db_field, request, **kwargs)
 
     @transaction.atomic
+    def get_deleted_objects(self, objs, request):
+        """The "Are you sure?" page (one story, or the bulk action's) lists what an editor
+        knows: the stories, their translations, images, former addresses and home page
+        places. The rows kept for the machinery (`UNLISTED_ON_DELETE`) go with them unlisted."""
+        nested, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        # Django lists a row of a model without an admin as "<Verbose name>: <row>".
+        prefixes = tuple(f"{capfirst(m._meta.verbose_name)}: " for m in UNLISTED_ON_DELETE)
+        unlisted = {str(m._meta.verbose_name_plural) for m in UNLISTED_ON_DELETE}
+        counts = {name: n for name, n in counts.items() if str(name) not in unlisted}
+        return _listed_without(nested, prefixes), counts, perms_needed, protected
+
     def delete_queryset(self, request, queryset):
         """The stories leave the archive's month counts in one recount, months in order, before
         the deletion (story by story, as each is deleted, two bulk deletes moving through the
@@ -877,7 +929,7 @@ class ArticleAdmin(VersionAdmin):
 
     @admin.display(description=_("tags"))
     def tag_list(self, article):
-        return ", ".join(tag_name(tag) for tag in article.tags.all())
+        return listed(tag_name(tag) for tag in article.tags.all())
 
     @admin.display(description=_("original article"))
     def original_link(self, article):
@@ -1171,7 +1223,7 @@ class ArticleAdmin(VersionAdmin):
             if restored:
                 when = version.revision.date_created.isoformat()
                 Revision.objects.filter(pk=restored["revision"]).update(
-                    comment=history_comment(_("Restored the version saved on %(time)s"), time=when)
+                    comment=stored_message(_("Restored the version saved on %(time)s"), time=when)
                 )
         return response
 
@@ -1304,7 +1356,7 @@ def change_message_per_language(message: list, form, formsets) -> list:
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
     list_display = ["source_name", "domain", "homepage_url", "story_count"]
-    search_fields = ["domain", "name"]
+    search_fields = ["domain", *label_search_fields("name")]
     ordering = ["domain"]  # the count's GROUP BY drops Meta.ordering
     formfield_overrides = URL_FIELDS
 
@@ -1464,6 +1516,7 @@ class TagAdmin(taggit_admin.TagAdmin):
     inlines = [TagLabelInline, *taggit_admin.TagAdmin.inlines]
     list_display = ["name", "reader_names", "slug", "story_count"]
     list_select_related = ["label"]
+    search_fields = ["name", *label_search_fields("label__name")]
     # taggit's own merge asks in English and keeps the merged tags; this one asks in the
     # editor's language and merges through tags.tag_merge.
     actions = ["merge"]
@@ -1492,7 +1545,7 @@ class TagAdmin(taggit_admin.TagAdmin):
         action that needs an answer: the chosen tags ride along in the form)."""
         form = TagMergeForm(request.POST if "merge" in request.POST else None)
         if form.is_valid():
-            names = ", ".join(tag.name for tag in queryset)
+            names = listed(tag.name for tag in queryset)
             target = tag_merge(tags=list(queryset), into=form.cleaned_data["name"])
             self.message_user(
                 request,

@@ -16,6 +16,7 @@ from .importing.apply import current_values
 from .importing.fieldkeys import PUBLISHED_AT, describe, parsed_values
 from .models import Article, Image, ImportRecord, Translation
 from .publishing import ConflictChoice, conflict_open_keys
+from .text import listed
 
 # A translation is outdated when another language was edited later. Saves of one import or one
 # admin form land within moments of each other; the margin keeps them from counting.
@@ -115,7 +116,7 @@ def value_text(key: str, value) -> str:
     if value and key == PUBLISHED_AT:
         value = formats.localize(timezone.localtime(datetime.fromisoformat(value)))
     if isinstance(value, list | tuple):
-        value = ", ".join(str(item) for item in value)
+        value = listed(value)
     return "—" if value is None or value == "" else str(value)
 
 

@@ -37,6 +37,13 @@ def label_language(label: Label | None, language: str | None = None) -> str:
     return ""
 
 
+def label_search_fields(path: str) -> list[str]:
+    """The admin's `search_fields` for a label at `path`: its text in each language, read out
+    of the JSON (`name__zh-hans`). The JSON as a whole would not match on SQLite, which keeps
+    Chinese escaped ("\\u8def..."), and on PostgreSQL it would match the language codes."""
+    return [f"{path}__{code}" for code in languages.CODES]
+
+
 def label_changes(before: Label | None, after: Label | None) -> list[str]:
     """The languages whose text differs, in settings order."""
     before, after = before or {}, after or {}

@@ -599,6 +599,18 @@ def slug_redirect(slug: str, article: Article) -> None:
     SlugRedirect.objects.update_or_create(slug=slug, defaults={"article": article})
 
 
+def slugs_taken(*, other_than: int | None = None, **lookup) -> set[str]:
+    """The slugs matching `lookup` (`slug=`, `slug__in=`, a range) that a story has, or had:
+    a former address still leads to its story, so no other story may take it (the import
+    gives a new story none of them, the admin refuses them). The story `other_than` (an id)
+    may take its own back."""
+    stories = Article.objects.filter(**lookup)
+    former = SlugRedirect.objects.filter(**lookup)
+    if other_than is not None:
+        stories, former = stories.exclude(pk=other_than), former.exclude(article=other_than)
+    return set(stories.values_list("slug", flat=True)) | set(former.values_list("slug", flat=True))
+
+
 class TranslationQuerySet(models.QuerySet):
     def ready(self):
         """Translations an editor has marked ready for readers (`Translation.READY_FOR_READERS`,
@@ -944,7 +956,7 @@ class ImportRecord(models.Model):
         verbose_name=_("article"),
     )
     path = models.CharField(_("file"), max_length=1000)
-    sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)  # indexed below, with the outcome
     raw_text = models.TextField(
         _("raw text"),
         blank=True,
@@ -984,6 +996,11 @@ class ImportRecord(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("import record")
         verbose_name_plural = _("import records")
+        indexes = [
+            # Which files were imported before, byte for byte (write.UnchangedFiles), read
+            # from the index alone: in the row the outcome sits after the file's text.
+            models.Index(fields=["sha256", "outcome", "article"], name="importrecord_sha256_seen"),
+        ]
 
     def __str__(self):
         return f"{self.path} ({self.get_outcome_display()})"
@@ -1044,6 +1061,9 @@ class SearchDocument(models.Model):
     title = models.TextField(_("headline tokens"), blank=True)
     summary = models.TextField(_("summary tokens"), blank=True)
     body = models.TextField(_("body tokens"), blank=True)
+    # The story's place in the engine's own order, newest first (`search_backends.order_key`):
+    # a search stops after the newest matches it needs.
+    order_key = models.BigIntegerField(_("order"), default=0, db_index=True, editable=False)
 
     class Meta:
         verbose_name = _("search document")

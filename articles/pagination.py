@@ -61,3 +61,23 @@ class CappedCountPaginator(Paginator):
     def count_is_exact(self) -> bool:
         """False when there are at least `count` items, perhaps more."""
         return self.count < self.count_limit
+
+
+class SearchPaginator(CappedCountPaginator):
+    """Pages of `search.SearchResults`: counts as far as the page asked for needs, and at
+    least one past the matches ranked by relevance, so the page can say "more than"."""
+
+    @property
+    def count_limit(self) -> int:
+        return max(self._count_limit, self.object_list.ranked_matches + 1)
+
+    @count_limit.setter
+    def count_limit(self, value: int) -> None:
+        self._count_limit = value
+
+    def _count_up_to_limit(self) -> int:
+        return self.object_list.count(limit=self.count_limit)
+
+    @property
+    def more_than_ranked(self) -> bool:
+        return self.count > self.object_list.ranked_matches

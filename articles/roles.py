@@ -1,9 +1,12 @@
 """Who may do what: the two newsroom roles, their model permissions and their rules.
 
-`ROLE_PERMISSIONS` is the one definition of what each role's group holds; `grant_roles` makes
-the groups hold exactly that. Migrations call it (0017 and any later one that changes the
-definition: add a migration that calls it again), and so do the tests when a transactional
-test has emptied the database. Migration 0003 made the first groups and stays as it ran."""
+`ROLE_PERMISSIONS` is the one definition of what each role's group holds; `grant_roles` gives
+the groups that. Migrations call it (0017 and any later one that adds to the definition: add a
+migration that calls it again), adding what the groups lack and taking nothing away, so a
+permission an administrator gave a group by hand survives `migrate`; a definition that takes a
+permission away needs a migration that removes that one itself. The tests call it
+with `exact=True` when a transactional test has emptied the database. Migration 0003 made the
+first groups and stays as it ran."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -72,11 +75,12 @@ def role_permissions(role: str, apps=None) -> set[tuple[str, str]]:
     return permissions
 
 
-def grant_roles(apps) -> None:
-    """Make each role's group (creating it if need be) hold exactly its permissions: on a
-    fresh database and an existing one alike, as often as it is run. `apps` is a migration's
-    historical registry or django.apps.apps; a model that registry does not have yet is left
-    for the later migration that grants it."""
+def grant_roles(apps, *, exact: bool = False) -> None:
+    """Give each role's group (creating it if need be) its permissions: on a fresh database
+    and an existing one alike, as often as it is run. Add-only: what an administrator added
+    to a group stays; with `exact` (the tests' set-up) the group holds its definition and
+    nothing else. `apps` is a migration's historical registry or django.apps.apps; a model
+    that registry does not have yet is left for the later migration that grants it."""
     from django.contrib.auth.management import create_permissions
 
     # Permissions are normally made after all migrations ran; the groups need them now.
@@ -99,7 +103,10 @@ def grant_roles(apps) -> None:
         if missing:
             raise LookupError(f"{role}: no such permissions {sorted(missing)}")
         group, _created = Group.objects.get_or_create(name=role)
-        group.permissions.set(permissions)
+        if exact:
+            group.permissions.set(permissions)
+        else:
+            group.permissions.add(*permissions)
 
 
 def _has_model(apps, app_label: str, model_name: str) -> bool:

@@ -15,15 +15,16 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q, QuerySet
 from django.db.models.signals import post_delete, post_save
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from .models import Article, State, Translation
 from .sanitize import clean_html
-from .search_backends import FIELD_WEIGHTS, Phrase, QueryToken, search_backend
+from .search_backends import FIELD_WEIGHTS, Phrase, QueryToken, order_key, search_backend
 from .text import plain_text
 
 MAX_TERMS = 8
@@ -62,56 +63,82 @@ def article_search(query: str, *, language: str) -> "SearchResults":
     return SearchResults(search_terms(query), language=language)
 
 
-def article_search_match(query: str) -> Q:
-    """A filter on Article: stories containing every word of `query`, in any state (the
-    admin's search). Draft translations are not in the index: they are found by headline."""
+@dataclass
+class AdminMatches:
+    found: Q  # a filter on Article
+    more: bool  # more stories contain the words than `found` lets through
+
+
+def article_search_match(query: str, *, among: QuerySet) -> AdminMatches:
+    """The stories of `among` containing every word of `query`, in any state (the admin's
+    search): the newest `ranked_matches()` of them, listed by id, so that the list's count and
+    page read no more of the index. Draft translations are not in the index: they are found
+    by headline."""
     terms = search_terms(query)
     phrases = query_phrases(terms)
     if not phrases:
-        return Q(pk__in=[])
+        return AdminMatches(found=Q(pk__in=[]), more=False)
     drafts = Translation.objects.drafts()
     for term in terms:
         drafts = drafts.filter(title__icontains=term)
-    return search_backend().matches(phrases) | Q(pk__in=drafts.values("article_id"))
+    listed = ranked_matches()
+    ids = search_backend().newest(phrases, among=among, offset=0, limit=listed + 1)
+    found = Q(pk__in=ids[:listed]) | Q(pk__in=drafts.values("article_id"))
+    return AdminMatches(found=found, more=len(ids) > listed)
+
+
+def ranked_matches() -> int:
+    """How many matches a search ranks by relevance: the newest this many, when a word is
+    in more stories than that. The count of matches stops there, too."""
+    return settings.SEARCH_RANKED_MATCHES
 
 
 class SearchResults:
-    """Every match, counted in the database and fetched a page at a time, as a paginator
-    slices a QuerySet: `count()`, then `results[start:stop]`."""
+    """Every match, fetched a page at a time, as a paginator slices a QuerySet:
+    `count(limit=...)`, then `results[start:stop]`.
+
+    A word in every story cannot be counted, nor all its matches ranked, in a time that does
+    not grow with the archive: as search engines do (Elasticsearch counts up to 10,000 hits
+    and says "10,000+"), the matches are counted up to a bound, and when there are more the
+    newest `ranked_matches` (by publication time, the engine's own order, so taking them stops
+    early) are ranked by relevance; the older ones follow, newest first, so every match can
+    still be reached by paging, and found at once by a more precise query. A rarer word's
+    matches are all counted and ranked."""
 
     def __init__(self, terms: list[str], *, language: str):
         self.terms, self.language = terms, language
         self.phrases = query_phrases(terms)
+        self.ranked_matches = ranked_matches()
         # The published state only: the index holds ready translations alone, so a story it
         # finds has one. Asked again here, the readiness makes SQLite walk every published
         # story instead of starting from the index's matches (9 ms to 60 ms for a rare word).
         self.among = Article.objects.in_state(State.PUBLISHED)
-        self._count = None
 
-    def count(self) -> int:
-        if self._count is None:
-            self._count = 0
-            if self.phrases:
-                # From the matches, the rule asked of each: with the rule as the query's own
-                # condition SQLite walked every published story, for a rare word too.
-                matching = Article.objects.filter(search_backend().matches(self.phrases))
-                among = self.among.filter(pk=OuterRef("pk"))
-                self._count = matching.filter(Exists(among)).count()
-        return self._count
-
-    def __len__(self) -> int:
-        return self.count()
+    def count(self, limit: int | None = None) -> int:
+        """How many stories match, counted up to `limit` (by default, one past the ranked
+        ones: more than `ranked_matches` then means "more than we count")."""
+        limit = limit or self.ranked_matches + 1
+        if not self.phrases:
+            return 0
+        return search_backend().count(self.phrases, among=self.among, limit=limit)
 
     def __getitem__(self, index):
         if not isinstance(index, slice):
             return self[index : index + 1][0]
-        start, stop, _step = index.indices(self.count())
-        if start >= stop:
-            return []
-        ids = search_backend().ranked(
-            self.phrases, among=self.among, offset=start, limit=stop - start
-        )
-        return self._results(ids)
+        start, stop = index.start or 0, index.stop
+        backend, ids = search_backend(), []
+        if start < min(stop, self.ranked_matches):
+            ids += backend.ranked(
+                self.phrases,
+                among=self.among,
+                candidates=self.ranked_matches,
+                offset=start,
+                limit=min(stop, self.ranked_matches) - start,
+            )
+        if stop > self.ranked_matches:
+            older = max(start, self.ranked_matches)
+            ids += backend.newest(self.phrases, among=self.among, offset=older, limit=stop - older)
+        return self._results(ids) if ids else []
 
     def _results(self, ids: list[int]) -> list[SearchResult]:
         articles = Article.objects.filter(pk__in=ids).for_reader(self.language).in_bulk()
@@ -193,10 +220,19 @@ def _translation_changed(sender, instance, **kwargs):
     search_index_update([instance.article_id])
 
 
+def _article_saved(sender, instance, created, update_fields=None, **kwargs):
+    # A new story has no document yet: its translations' saves make it, in its place.
+    if created or (update_fields is not None and "published_at" not in update_fields):
+        return
+    key = order_key(instance.pk, instance.published_at, instance.created_at)
+    search_backend().reorder(instance.pk, key)
+
+
 # Raw saves too: a restored revision and a loaded backup write translations raw. A story's
 # delete takes its SearchDocument with it (the foreign key cascades).
 post_save.connect(_translation_changed, sender=Translation, dispatch_uid="search-index-save")
 post_delete.connect(_translation_changed, sender=Translation, dispatch_uid="search-index-delete")
+post_save.connect(_article_saved, sender=Article, dispatch_uid="search-index-order")
 
 
 def document_fields(translations: Iterable) -> dict[str, str]:

@@ -16,19 +16,38 @@ dropping stop words); the Chinese bigrams and the case and accent folding come f
 """
 
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils.module_loading import import_string
 
-from .models import SearchDocument
+from .models import Article, SearchDocument
 
 # How much a match counts in each field, for the engine's ranking and for choosing which
 # translation of a found story to show.
 FIELD_WEIGHTS = {"title": 5, "summary": 3, "body": 1}
+
+
+# A story's order key: its publication minute, then its id in the low bits, so that keys are
+# unique and the engine's own order (FTS5 rowids, a B-tree on PostgreSQL) is newest first.
+# 34 bits of ids, 30 of minutes with the sign: the years 950-2990, where times from outside
+# (1900-2200) are; an older row's year 9999 counts as 2990.
+ID_BITS = 34
+ID_MASK = (1 << ID_BITS) - 1
+LAST_MINUTE = (1 << (63 - ID_BITS)) - 1
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def order_key(article_id: int, published_at: datetime | None, created_at: datetime) -> int:
+    """Where a story stands in the engine's order: by publication time (a draft's creation
+    time), to the minute, then by id."""
+    minute = ((published_at or created_at) - EPOCH) // timedelta(minutes=1)
+    minute = max(-LAST_MINUTE - 1, min(minute, LAST_MINUTE))
+    return (minute << ID_BITS) | (article_id & ID_MASK)
 
 
 @dataclass(frozen=True)
@@ -46,13 +65,22 @@ class SearchBackend(Protocol):
 
     def remove(self, article_ids: set[int]) -> None: ...
 
-    def matches(self, phrases: list[Phrase]) -> Q:
-        """A filter on Article: the stories in which every phrase occurs."""
+    def reorder(self, article_id: int, key: int) -> None:
+        """Move a story to its place in the order (`order_key`), its time having changed."""
 
-    def ranked(
+    def count(self, phrases: list[Phrase], *, among: QuerySet, limit: int) -> int:
+        """How many stories of `among` contain every phrase, counted up to `limit`."""
+
+    def newest(
         self, phrases: list[Phrase], *, among: QuerySet, offset: int, limit: int
     ) -> list[int]:
-        """Ids of the stories of `among` in which every phrase occurs, best first."""
+        """Ids of the stories of `among` in which every phrase occurs, in the engine's own
+        order: newest first (`order_key`)."""
+
+    def ranked(
+        self, phrases: list[Phrase], *, among: QuerySet, candidates: int, offset: int, limit: int
+    ) -> list[int]:
+        """Of the first `candidates` stories `newest` gives, the ids best first."""
 
     def repair(self) -> None:
         """Before a rebuild: bring whatever the engine derives from the documents back in step
@@ -68,10 +96,20 @@ class DatabaseBackend:
 
     def index(self, documents):
         SearchDocument.objects.filter(pk__in=documents).delete()
-        SearchDocument.objects.bulk_create(
-            SearchDocument(article_id=article_id, **fields)
-            for article_id, fields in documents.items()
+        times = Article.objects.filter(pk__in=documents).values_list(
+            "pk", "published_at", "created_at"
         )
+        keys = {
+            pk: order_key(pk, published_at, created_at) for pk, published_at, created_at in times
+        }
+        SearchDocument.objects.bulk_create(
+            SearchDocument(article_id=article_id, order_key=keys[article_id], **fields)
+            for article_id, fields in documents.items()
+            if article_id in keys
+        )
+
+    def reorder(self, article_id, key):
+        SearchDocument.objects.filter(pk=article_id).exclude(order_key=key).update(order_key=key)
 
     def remove(self, article_ids):
         SearchDocument.objects.filter(pk__in=article_ids).delete()
@@ -85,21 +123,38 @@ class DatabaseBackend:
                 for statement in [*SQLite.INSTALL, SQLite.REBUILD]:
                     cursor.execute(statement)
 
-    def matches(self, phrases):
-        engine = ENGINES[connection.vendor]
-        return Q(pk__in=RawSQL(engine.MATCHING, [engine.query(phrases)]))
-
-    def ranked(self, phrases, *, among, offset, limit):
-        engine = ENGINES[connection.vendor]
-        # Asked of each match: as "id IN (the published stories)", SQLite listed every
-        # published story first, for a rare word too (70 ms at 100,000 stories).
-        each = among.order_by().filter(pk=RawSQL("matches.id", [])).values("pk")
-        among_sql, among_params = each.query.sql_with_params()
+    def count(self, phrases, *, among, limit):
+        newest, params = self._newest(phrases, among)
         with connection.cursor() as cursor:
-            cursor.execute(
-                engine.RANKED.format(among=among_sql, **engine.weights()),
-                [engine.query(phrases), *among_params, limit, offset],
-            )
+            cursor.execute(f"SELECT count(*) FROM ({newest} LIMIT %s) AS found", [*params, limit])
+            return cursor.fetchone()[0]
+
+    def newest(self, phrases, *, among, offset, limit):
+        newest, params = self._newest(phrases, among)
+        return self._ids(f"{newest} LIMIT %s OFFSET %s", [*params, limit, offset])
+
+    def ranked(self, phrases, *, among, candidates, offset, limit):
+        engine = ENGINES[connection.vendor]
+        rank = engine.RANK.format(**engine.weights())
+        newest, params = self._newest(phrases, among, rank=rank)
+        sql = engine.RANKED.format(newest=newest, rank=rank)
+        return self._ids(sql, [*params, candidates, limit, offset])
+
+    def _newest(self, phrases, among, *, rank="") -> tuple[str, list]:
+        """The SQL of `newest` without its LIMIT, and its parameters."""
+        engine = ENGINES[connection.vendor]
+        # Asked of each match, in the engine's order, until enough are found: a word in every
+        # story costs as much as a rare one. (As "id IN (these stories)", SQLite listed every
+        # one of them first, 70 ms at 100,000 stories.)
+        each = among.order_by().filter(pk=RawSQL(engine.MATCH_ID, [])).values("pk")
+        among_sql, among_params = each.query.sql_with_params()
+        sql = engine.NEWEST.format(among=among_sql, rank=rank)
+        return sql, [engine.query(phrases), *among_params]
+
+    @staticmethod
+    def _ids(sql: str, params: list) -> list[int]:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
             return [row[0] for row in cursor.fetchall()]
 
 
@@ -110,24 +165,24 @@ class SQLite:
         # the Chinese bigrams as they are.
         f"""CREATE VIRTUAL TABLE IF NOT EXISTS {TABLE} USING fts5(
             title, summary, body,
-            content='articles_searchdocument', content_rowid='article_id',
+            content='articles_searchdocument', content_rowid='order_key',
             tokenize='porter unicode61 remove_diacritics 2')""",
         f"""CREATE TRIGGER IF NOT EXISTS {TABLE}_insert
             AFTER INSERT ON articles_searchdocument BEGIN
             INSERT INTO {TABLE}(rowid, title, summary, body)
-            VALUES (new.article_id, new.title, new.summary, new.body);
+            VALUES (new.order_key, new.title, new.summary, new.body);
             END""",
         f"""CREATE TRIGGER IF NOT EXISTS {TABLE}_delete
             AFTER DELETE ON articles_searchdocument BEGIN
             INSERT INTO {TABLE}({TABLE}, rowid, title, summary, body)
-            VALUES ('delete', old.article_id, old.title, old.summary, old.body);
+            VALUES ('delete', old.order_key, old.title, old.summary, old.body);
             END""",
         f"""CREATE TRIGGER IF NOT EXISTS {TABLE}_update
             AFTER UPDATE ON articles_searchdocument BEGIN
             INSERT INTO {TABLE}({TABLE}, rowid, title, summary, body)
-            VALUES ('delete', old.article_id, old.title, old.summary, old.body);
+            VALUES ('delete', old.order_key, old.title, old.summary, old.body);
             INSERT INTO {TABLE}(rowid, title, summary, body)
-            VALUES (new.article_id, new.title, new.summary, new.body);
+            VALUES (new.order_key, new.title, new.summary, new.body);
             END""",
     ]
     REBUILD = f"INSERT INTO {TABLE}({TABLE}) VALUES ('rebuild')"
@@ -137,17 +192,22 @@ class SQLite:
         f"DROP TRIGGER IF EXISTS {TABLE}_update",
         f"DROP TABLE IF EXISTS {TABLE}",
     ]
-    MATCHING = f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s"
-    # BM25 is smaller for a better match; equal ranks show the newest first. The matches are
-    # made first (MATERIALIZED): left to itself, the planner hands the published ids to FTS5
-    # one by one as rowid lookups, 0.4 s for a rare word among 10,000 stories instead of 1 ms.
+    MATCH_ID = f"({TABLE}.rowid & {ID_MASK})"
+    # FTS5 walks its matches in rowid order itself (the order key), descending as cheaply as
+    # ascending, and stops at the LIMIT: BM25 is computed for the candidates alone.
+    NEWEST = (
+        f"SELECT {MATCH_ID} AS id{{rank}} FROM {TABLE} WHERE {TABLE} MATCH %s "
+        "AND EXISTS ({among}) ORDER BY rowid DESC"
+    )
+    RANK = f", bm25({TABLE}, {{title}}, {{summary}}, {{body}}) AS rank"
+    # BM25 is smaller for a better match; equal ranks show the newest first. The candidates
+    # are made first (MATERIALIZED): left to itself, the planner hands the published ids to
+    # FTS5 one by one as rowid lookups, 0.4 s for a rare word among 10,000 stories, not 1 ms.
     RANKED = (
-        f"WITH matches AS MATERIALIZED (SELECT rowid AS id, "
-        f"bm25({TABLE}, {{title}}, {{summary}}, {{body}}) AS rank "
-        f"FROM {TABLE} WHERE {TABLE} MATCH %s) "
-        "SELECT matches.id FROM matches JOIN articles_article AS a ON a.id = matches.id "
-        "WHERE EXISTS ({among}) "
-        "ORDER BY matches.rank, a.published_at DESC, a.id DESC LIMIT %s OFFSET %s"
+        "WITH candidates AS MATERIALIZED ({newest} LIMIT %s) "
+        "SELECT candidates.id FROM candidates "
+        "JOIN articles_article AS a ON a.id = candidates.id "
+        "ORDER BY candidates.rank, a.published_at DESC, a.id DESC LIMIT %s OFFSET %s"
     )
 
     @staticmethod
@@ -192,20 +252,25 @@ class PostgreSQL:
         f"DROP TEXT SEARCH CONFIGURATION IF EXISTS {CONFIG}",
         "DROP TEXT SEARCH DICTIONARY IF EXISTS newsdesk_english_stem",
     ]
-    MATCHING = (
-        f"SELECT article_id FROM articles_searchdocument WHERE vector @@ to_tsquery('{CONFIG}', %s)"
-    )
-    # As on SQLite, the matches first: without fresh statistics (just after a large import)
-    # the planner otherwise walks every published story and unpacks its vector, 250 ms for a
-    # rare word among 10,000 stories instead of 3 ms.
-    RANKED = (
-        "WITH matches AS MATERIALIZED (SELECT article_id AS id, "
-        "ts_rank_cd('{{{body}, 0, {summary}, {title}}}', vector, query) AS rank "
+    MATCH_ID = "articles_searchdocument.article_id"
+    # The planner walks the order key's index backwards for a common word, stopping at the
+    # LIMIT, and takes the GIN index for a rare one.
+    NEWEST = (
+        "SELECT article_id AS id, query "
         f"FROM articles_searchdocument, to_tsquery('{CONFIG}', %s) AS query "
-        "WHERE vector @@ query) "
-        "SELECT matches.id FROM matches JOIN articles_article AS a ON a.id = matches.id "
-        "WHERE EXISTS ({among}) "
-        "ORDER BY matches.rank DESC, a.published_at DESC, a.id DESC LIMIT %s OFFSET %s"
+        "WHERE vector @@ query AND EXISTS ({among}) ORDER BY order_key DESC"
+    )
+    RANK = "ts_rank_cd('{{{body}, 0, {summary}, {title}}}', d.vector, candidates.query)"
+    # As on SQLite, the candidates first: without fresh statistics (just after a large
+    # import) the planner otherwise walks every published story and unpacks its vector,
+    # 250 ms for a rare word among 10,000 stories instead of 3 ms. Only the candidates'
+    # vectors are read again for their rank.
+    RANKED = (
+        "WITH candidates AS MATERIALIZED ({newest} LIMIT %s) "
+        "SELECT candidates.id FROM candidates "
+        "JOIN articles_searchdocument AS d ON d.article_id = candidates.id "
+        "JOIN articles_article AS a ON a.id = candidates.id "
+        "ORDER BY {rank} DESC, a.published_at DESC, a.id DESC LIMIT %s OFFSET %s"
     )
 
     @staticmethod

@@ -12,6 +12,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from django.utils.translation import get_language
+
 from . import languages
 
 # Elements that end a line of text where they open or close; the rest are inline.
@@ -110,6 +112,20 @@ def spaced_format(message: str, /, **values) -> str:
     reads "来自 Reuters 的报道", with 新华社 "来自新华社的报道", and "话题：COP30" keeps its
     colon tight. The values themselves are left as they are."""
     return space_seams(message % {name: mark_seams(value) for name, value in values.items()})
+
+
+def listed(items, language: str | None = None) -> str:
+    """Items as a list reads in `language` (the active one by default): "carbon, methane" in
+    English, "碳市场、甲烷" in Chinese (the enumeration comma, no space)."""
+    chinese = (language or get_language()) == languages.CHINESE
+    return ("、" if chinese else ", ").join(str(item) for item in items)
+
+
+def run_space(before: str, after: str) -> str:
+    """What separates two runs of text set side by side (a caption and its credit), by their
+    languages: a space, or between two Chinese runs the ideographic space, as Chinese puts no
+    half-width space between its characters."""
+    return "\u3000" if before == after == languages.CHINESE else " "
 
 
 def mark_seams(value) -> str:

@@ -5,7 +5,6 @@ from functools import lru_cache
 
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import permission_required
-from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -15,6 +14,7 @@ from django.utils import timezone, translation
 from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
 from django.utils.decorators import method_decorator
 from django.utils.encoding import iri_to_uri
+from django.utils.formats import number_format
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -30,8 +30,8 @@ from .cache import cached_with_content
 from .cards import story_cards
 from .images import image_url
 from .models import LEAD_PLACE, Article, SlugRedirect, Source, reader_stories
-from .pagination import CappedCountPaginator
-from .search import article_search
+from .pagination import CappedCountPaginator, SearchPaginator
+from .search import article_search, ranked_matches
 from .tags import tag_name
 from .text import spaced_format
 
@@ -235,7 +235,7 @@ def month_counts() -> list[dict]:
 
 class SearchView(ArticleListView):
     template_name = "articles/article_search.html"
-    paginator_class = Paginator  # the page says how many stories matched
+    paginator_class = SearchPaginator
 
     def get_queryset(self):
         # PostgreSQL refuses NUL in a query; no reader types one.
@@ -244,7 +244,10 @@ class SearchView(ArticleListView):
 
     def get_context_data(self, **kwargs):
         page_query = urlencode({"q": self.query}) + "&"
-        return super().get_context_data(query=self.query, page_query=page_query, **kwargs)
+        ranked = number_format(ranked_matches(), force_grouping=True)
+        return super().get_context_data(
+            query=self.query, page_query=page_query, ranked_matches=ranked, **kwargs
+        )
 
 
 class ArticleDetailView(ReaderPageMixin, DetailView):

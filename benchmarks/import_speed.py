@@ -8,7 +8,8 @@ For each size: the parse limit (read, decode and parse every file in the import'
 one worker per core, nothing written: the most files/s any import of these files could reach on
 this machine), then each checkout's first import and unchanged re-import. Each import runs
 `manage.py import_articles` in its own process against a fresh SQLite database in a temporary
-folder; files/s is wall time for the whole command (start-up included), the ratio is files/s over
+folder; files/s is wall time for the whole command (start-up included; the start-up alone,
+the command on an empty folder, is printed after), the ratio is files/s over
 the parse limit's, peak memory is the largest resident set of the command or its workers. CPU
 ms/file counts the command and its workers (start-up included, except for the parse limit), and
 "if CPU-bound" is the most files/s that CPU time allows on this machine's cores (on one for
@@ -106,6 +107,7 @@ def main() -> None:
     if args.parse_only:
         return parse_limit(args.parse_only)
     checkouts = [ROOT, *(path.resolve() for path in args.compare)]
+    print("load average (1, 5, 15 min): {:.1f} {:.1f} {:.1f}".format(*os.getloadavg()))
     print(
         f"{'files':>6}  {'':<38} {'files/s':>8} {'x parse limit':>14} {'CPU ms/file':>12} "
         f"{'if CPU-bound':>13} {'peak RSS':>9}"
@@ -134,7 +136,7 @@ def main() -> None:
                     *timed_import(folder, env, code, python),
                     limit,
                 )
-                # Nothing to parse: one process does it all.
+                # Nothing to parse: one process does it all (its reading threads aside).
                 _row(
                     n,
                     f"{code.name[:20]}: unchanged re-import",
@@ -142,6 +144,16 @@ def main() -> None:
                     limit,
                     cores=1,
                 )
+                # What every run pays before its first file: Python, Django, the command.
+                empty = Path(tmp) / "empty"
+                empty.mkdir(exist_ok=True)
+                seconds, cpu, _kib = timed_import(empty, env, code, python)
+                print(
+                    f"{'':>6}  {code.name[:20] + ': start-up, no files':<38} {seconds:>7.2f}s "
+                    f"{'':>14} {cpu * 1000:>9.0f} ms",
+                    flush=True,
+                )
+    print("load average (1, 5, 15 min): {:.1f} {:.1f} {:.1f}".format(*os.getloadavg()))
 
 
 def _row(
@@ -159,13 +171,19 @@ def _row(
 
 
 def _environment(tmp: str, name: str = "parse") -> dict:
-    return {
+    environment = {
         **os.environ,
         "NEWSDESK_DEBUG": "0",
         "NEWSDESK_ALLOW_INSECURE_KEY": "1",
         "DATABASE_URL": f"sqlite:///{tmp}/{name}.sqlite3",
         "NEWSDESK_MEDIA_ROOT": f"{tmp}/media-{name}",
+        # Bytecode as an installed site has it (`migrate`, run first, writes it), kept out of
+        # the checkouts: with PYTHONDONTWRITEBYTECODE every command compiled the project's
+        # modules again, a tenth of an unchanged re-import's time.
+        "PYTHONPYCACHEPREFIX": f"{tmp}/pycache",
     }
+    environment.pop("PYTHONDONTWRITEBYTECODE", None)
+    return environment
 
 
 if __name__ == "__main__":

@@ -176,8 +176,14 @@ def pages() -> list[tuple[str, str, dict]]:
         ("admin list, tag", f"/admin/articles/article/?tags__id__exact={tag.pk}", {"staff": True}),
         ("admin list, search 气候", "/admin/articles/article/?q=气候", {"staff": True}),
         ("admin list, search climate", "/admin/articles/article/?q=climate", {"staff": True}),
+        (
+            "admin list, search in a year",
+            f"/admin/articles/article/?q=climate&published={middle.year}",
+            {"staff": True},
+        ),
         ("search 气候 (in every story)", "/zh-hans/search/?q=气候", {}),
         ("search climate (every story)", "/en/search/?q=climate", {}),
+        ("search climate, page 40", "/en/search/?q=climate&page=40", {}),
         ("search, the oldest story's word", f"/en/search/?q={OLDEST_WORD}", {}),
         ("/sitemap.xml", "/sitemap.xml", {}),
     ]

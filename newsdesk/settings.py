@@ -273,6 +273,9 @@ NEWSDESK_STALE_WHILE_REVALIDATE_SECONDS = int(
 SEARCH_BACKEND = os.environ.get(
     "NEWSDESK_SEARCH_BACKEND", "articles.search_backends.DatabaseBackend"
 )
+# A search counts its matches up to this many and ranks this many by relevance (the newest,
+# when a word is in more stories); the older matches follow, newest first.
+SEARCH_RANKED_MATCHES = 1000
 
 LOGGING = {
     "version": 1,

@@ -137,7 +137,7 @@ def _roles_exist(request):
     from articles.roles import ROLE_PERMISSIONS, grant_roles
 
     if Group.objects.filter(name__in=ROLE_PERMISSIONS).count() < len(ROLE_PERMISSIONS):
-        grant_roles(apps)
+        grant_roles(apps, exact=True)
 
 
 def _staff_in_group(django_user_model, username, group_name):

@@ -100,3 +100,16 @@ def test_a_save_says_so_in_chinese(client, desk):
 
     messages = [str(message) for message in response.context["messages"]]
     assert any(message.startswith("成功修改了来源“") for message in messages), messages
+
+
+@pytest.mark.parametrize(
+    ("language", "joined"), [("en", "碳市场, methane"), ("zh-hans", "碳市场、methane")]
+)
+def test_the_article_lists_tags_are_joined_as_the_language_lists(
+    client, django_user_model, language, joined
+):
+    make_article(tags=["碳市场", "methane"])
+    client.force_login(django_user_model.objects.create_superuser("root", password="pw-root"))
+    client.cookies["django_language"] = language
+    html = client.get(reverse("admin:articles_article_changelist")).content.decode()
+    assert f'<td class="field-tag_list">{joined}</td>' in html

@@ -269,3 +269,66 @@ def test_a_restore_is_recorded_in_the_language_of_whoever_looks(client, editor, 
 
     assert history_comments(client, story, "en")[-1].startswith("Restored the version saved on")
     assert history_comments(client, story, "zh-hans")[-1].startswith("恢复了")
+
+
+DELETE_PAGE = {
+    # language: (listed, not listed)
+    "en": (
+        ["Translation: Melting glaciers", "Translation: 冰川融化", "Image: Glacier front"],
+        ["Search document", "Story counted in the archive", "Tagged item", "Editing presence"],
+    ),
+    "zh-hans": (
+        ["译文: Melting glaciers", "译文: 冰川融化", "图片: Glacier front"],  # Django's colon
+        ["搜索文档", "归档中计数的报道", "Tagged item", "编辑状态"],
+    ),
+}
+
+
+def story_with_internal_rows(editor):
+    """A story with everything that follows it: a search document and an archive row (it is
+    published), a tag link, an image, someone's open page."""
+    from articles.models import EditingPresence, Image
+
+    story = make_article(tags=["ice"], en={"title": "Melting glaciers"}, zh={"title": "冰川融化"})
+    Image.objects.create(article=story, caption={"en": "Glacier front"})
+    now = timezone.now()
+    EditingPresence.objects.create(article=story, user=editor, since=now, seen_at=now)
+    return story
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+@pytest.mark.parametrize("bulk", [False, True])
+def test_the_delete_confirmation_lists_what_an_editor_knows(client, editor, language, bulk):
+    story = story_with_internal_rows(editor)
+    client.force_login(editor)
+    client.cookies["django_language"] = language
+    if bulk:
+        response = client.post(
+            reverse("admin:articles_article_changelist"),
+            {"action": "delete_selected", "_selected_action": [story.pk]},
+        )
+    else:
+        response = client.get(reverse("admin:articles_article_delete", args=[story.pk]))
+    html = response.content.decode()
+    listed, unlisted = DELETE_PAGE[language]
+    for text in listed:
+        assert text in html
+    for text in unlisted:
+        assert text not in html
+    assert "Melting glaciers" in html
+
+
+def test_deleting_a_story_still_removes_the_rows_it_does_not_list(client, editor):
+    from articles.models import ArchiveStory, EditingPresence, Image, SearchDocument
+
+    story = story_with_internal_rows(editor)
+    assert SearchDocument.objects.filter(article=story).exists()
+    assert ArchiveStory.objects.filter(article=story).exists()
+    client.force_login(editor)
+    response = client.post(
+        reverse("admin:articles_article_delete", args=[story.pk]), {"post": "yes"}
+    )
+    assert response.status_code == 302
+    assert not Article.objects.exists()
+    for model in (SearchDocument, ArchiveStory, EditingPresence, Image, TaggedItem):
+        assert not model.objects.exists(), model

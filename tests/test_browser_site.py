@@ -239,3 +239,22 @@ def test_print_shows_the_story_without_navigation(
     assert page.locator(".related").is_hidden()
     assert page.locator(".story-body").is_visible()
     page.screenshot(path=screenshot_dir / "site-story-en-print.png", full_page=True)
+
+
+@pytest.mark.parametrize(
+    ("language", "query", "count"),
+    [("en", "climate", "More than 2 stories found"), ("zh-hans", "气候", "找到超过 2 篇报道")],
+)
+def test_a_search_with_more_matches_than_ranked_says_more_than(
+    live_server, reader_page, stories, screenshot_dir, settings, language, query, count
+):
+    settings.SEARCH_RANKED_MATCHES = 2
+    for days in range(1, 5):
+        make_article(published_at=timezone.now() - timedelta(days=days))
+    page = reader_page
+    page.set_viewport_size(VIEWPORTS["desktop"])
+    page.goto(f"{live_server.url}/{language}/search/?q={query}")
+    expect(page.locator(".result-count")).to_have_text(count)
+    assert page.locator(".result").count() > 2  # the ranked ones, then the older ones
+    page.screenshot(path=screenshot_dir / f"search-capped-{language}.png", full_page=True)
+    assert axe_violations(page) == []

@@ -119,19 +119,25 @@ def test_a_story_another_writer_created_meanwhile_is_merged_not_duplicated(
 
 
 class CountingServer:
-    """Answers every image after a pause, counting the requests in progress at once."""
+    """Answers every image after a pause, counting the requests in progress at once, here
+    and in `everywhere` (another counter shared by several servers) if given. A request
+    stops counting before its answer is sent: once the client has the answer it may start
+    the next one."""
 
-    def __init__(self, pause: float = 0.25):
+    def __init__(self, pause: float = 0.25, everywhere: "CountingServer | None" = None):
         self.pause, self.now, self.peak = pause, 0, 0
         self.lock = threading.Lock()
+        self.counters = [self] if everywhere is None else [self, everywhere]
 
     def __call__(self, handler):
-        with self.lock:
-            self.now += 1
-            self.peak = max(self.peak, self.now)
+        for counter in self.counters:
+            with counter.lock:
+                counter.now += 1
+                counter.peak = max(counter.peak, counter.now)
         time.sleep(self.pause)
-        with self.lock:
-            self.now -= 1
+        for counter in self.counters:
+            with counter.lock:
+                counter.now -= 1
         body = png_bytes()
         handler.send_response(200)
         handler.send_header("Content-Length", str(len(body)))
@@ -144,9 +150,9 @@ def test_images_download_at_once_within_the_limits_in_all_and_per_host(
 ):
     monkeypatch.setattr(image_fetch, "DOWNLOAD_WORKERS", 3)
     monkeypatch.setattr(image_fetch, "DOWNLOADS_PER_HOST", 2)
-    hosts = {}
+    hosts, everywhere = {}, CountingServer()
     for name, address in (("a.example.org", "93.184.216.34"), ("b.example.org", "93.184.216.35")):
-        counter = CountingServer()
+        counter = CountingServer(everywhere=everywhere)
         paths = {f"/{n}.jpg": counter for n in range(12)}
         fake_internet.host(name, fake_internet.serve(paths), address=address)
         hosts[name] = counter
@@ -155,11 +161,6 @@ def test_images_download_at_once_within_the_limits_in_all_and_per_host(
         12,
         images=lambda n: f'<img src="http://{"ab"[n % 2]}.example.org/{n}.jpg">',
     )
-    everywhere = CountingServer()
-    monkeypatch.setattr(
-        CountingServer, "__call__", _also_counted(everywhere, CountingServer.__call__)
-    )
-
     started = time.monotonic()
     out, _err, ok = run_import(folder, no_fetch_images=False)
     elapsed = time.monotonic() - started
@@ -169,20 +170,6 @@ def test_images_download_at_once_within_the_limits_in_all_and_per_host(
     assert all(counter.peak == 2 for counter in hosts.values())  # at once, never more a host
     assert everywhere.peak == 3  # and never more than the workers in all
     assert elapsed < 12 * 0.25  # one at a time would take this long
-
-
-def _also_counted(everywhere: CountingServer, answer):
-    def counted(self, handler):
-        with everywhere.lock:
-            everywhere.now += 1
-            everywhere.peak = max(everywhere.peak, everywhere.now)
-        try:
-            answer(self, handler)
-        finally:
-            with everywhere.lock:
-                everywhere.now -= 1
-
-    return counted
 
 
 def test_download_failures_speak_the_language_of_the_shell(

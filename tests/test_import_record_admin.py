@@ -1,6 +1,7 @@
 """An import record's page in the admin reads as labelled tables in the editor's language:
 what the file gave, the conflicts and what became of them, never the JSON the import stores."""
 
+import json
 import re
 import shutil
 
@@ -10,7 +11,7 @@ from django.urls import reverse
 from articles.models import Article, ImportRecord, ImportRun
 from articles.publishing import conflict_keep
 from tests.factories import make_article
-from tests.helpers import FIXTURES
+from tests.helpers import FIXTURES, fixture_text
 from tests.test_import_articles import run_import
 
 pytestmark = pytest.mark.django_db
@@ -110,3 +111,80 @@ def test_conflicts_show_both_values_and_what_became_of_each(client, editor):
     assert "the current value was kept" in english and "open" in english
     assert "cop30, finance" in english
     assert "已保留当前值" in chinese and "待处理" in chinese
+    assert "cop30、finance" in chinese and "cop30, finance" not in chinese
+
+
+BIG5_ITEM = (
+    "<!--1741867200000-->\n[氣候談判進入關鍵階段](https://www.voachinese.com/a/talks-1.html)\n"
+    "------\n\n<p>各國代表在波恩繼續討論氣候資金問題。</p>\n"
+)
+CONVERTED = {
+    "en": "Traditional Chinese converted to Simplified (OpenCC tw2s)",
+    "zh-hans": "繁体中文已转换为简体（OpenCC tw2s）",
+}
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_warnings_with_parameters_read_in_the_editors_language(client, editor, tmp_path, language):
+    (tmp_path / "big5.txt").write_bytes(BIG5_ITEM.encode("big5"))
+    assert run_import(tmp_path / "big5.txt")[2]
+    record = ImportRecord.objects.get()
+    # Stored as the message and its parameters, not as text in one language.
+    [stored] = [json.loads(warning) for warning in record.warnings]
+    assert stored["params"] == {"converter": "OpenCC tw2s"}
+    client.force_login(editor)
+    page = record_page(client, record, language)
+    assert CONVERTED[language] in page
+    assert CONVERTED["zh-hans" if language == "en" else "en"] not in page
+
+
+@pytest.mark.parametrize(
+    ("language", "shown"),
+    [("en", "two English sections"), ("zh-hans", "有两个英文部分")],
+)
+def test_a_warning_naming_a_language_names_it_in_the_editors(
+    client, editor, tmp_path, language, shown
+):
+    text = fixture_text("digest_english_only.txt").replace(
+        "[Source Link]", "# A second English section\n\nMore words here.\n\n[Source Link]"
+    )
+    (tmp_path / "two.txt").write_text(text.replace("# A second", "---\n\n# A second"))
+    assert run_import(tmp_path / "two.txt")[2]
+    client.force_login(editor)
+    assert shown in record_page(client, ImportRecord.objects.get(), language)
+
+
+def test_a_warning_stored_as_english_text_before_still_shows(client, editor):
+    """Records written before warnings were stored language-neutral keep their text: in the
+    editor's language when the catalogue has it, else as written."""
+    article = make_article()
+    record = ImportRecord.objects.create(
+        run=ImportRun.objects.create(),
+        article=article,
+        path="old.txt",
+        outcome=ImportRecord.Outcome.UPDATED,
+        warnings=[CONVERTED["en"], "a section with no words in it was skipped"],
+    )
+    client.force_login(editor)
+    page = record_page(client, record, "zh-hans")
+    assert CONVERTED["en"] in page
+    assert "跳过了一个没有文字的部分" in page
+
+
+def test_a_conflicts_message_names_its_fields_in_the_editors_language(client, editor, tmp_path):
+    path = tmp_path / "brazil.txt"
+    path.write_text(fixture_text("digest_english_only.txt"))
+    assert run_import(path)[2]
+    english = Article.objects.get().translations.get()
+    english.title, english.body = "An editor's headline", "<p>An editor's body.</p>"
+    english.save()
+    path.write_text(
+        path.read_text()
+        .replace("# Brazil sets out", "# Brazil lays out")
+        .replace("wants a new fund", "wants a fund")
+    )
+    out, _err, ok = run_import(path)
+    assert ok and "kept what an editor changed (English headline, English body)" in out
+    client.force_login(editor)
+    record = ImportRecord.objects.get(outcome=ImportRecord.Outcome.CONFLICT)
+    assert "保留了编辑的修改（英文标题、英文正文）" in record_page(client, record, "zh-hans")

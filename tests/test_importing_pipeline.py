@@ -1,6 +1,7 @@
 """Finding and reading story files: only regular files inside the folder named, each read once;
 whatever one file is or does, it fails alone and the run goes on."""
 
+import hashlib
 import os
 import threading
 from pathlib import Path
@@ -214,3 +215,113 @@ def test_batches_are_bounded_in_files_and_in_bytes(monkeypatch):
     assert [[f.size for f in batch] for batch in batches(files)] == [
         [10, 10, 10], [10, 60], [60], [200], [5]
     ]  # fmt: skip
+
+
+def test_the_walk_goes_in_name_order_files_before_subfolders_and_skips_what_it_should(tmp_path):
+    folder = tmp_path / "in"
+    for sub in ("b", "a/deeper", ".hidden"):
+        (folder / sub).mkdir(parents=True)
+    for name in ("z.txt", "a.txt", ".dotfile", "a/2.txt", "a/1.txt", "a/deeper/x.txt", "b/y.txt"):
+        write(folder / name, "x")
+    write(folder / ".hidden" / "secret.txt", "x")
+    (folder / "linked").symlink_to(folder / "b", target_is_directory=True)
+
+    found = [f.name.removeprefix(f"{folder}/") for f in find_story_files([folder])]
+
+    # As os.walk goes: a folder's own files by name, then each subfolder in turn; dotfiles and
+    # dot-folders left out, a link to a folder not followed (its files are found where they are).
+    assert found == ["a.txt", "z.txt", "a/1.txt", "a/2.txt", "a/deeper/x.txt", "b/y.txt"]
+
+
+def test_a_file_is_read_whole_though_it_grew_or_shrank_since_the_walk(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    grown, shrunk = write(folder / "grown.txt", "short"), write(folder / "shrunk.txt", "x" * 100)
+    found = find_story_files([folder])
+    write(grown, "short, then a good deal longer" * 1000)
+    write(shrunk, "x")
+
+    read_files = {os.path.basename(f.name): read(f) for f in found}
+
+    assert read_files["grown.txt"].data == grown.read_bytes()
+    assert read_files["shrunk.txt"].data == b"x"
+    assert read_files["grown.txt"].sha256 == hashlib.sha256(grown.read_bytes()).hexdigest()
+
+
+def test_a_file_that_grew_past_the_limit_since_the_walk_is_refused(tmp_path, monkeypatch):
+    from articles.importing import pipeline
+
+    monkeypatch.setattr(pipeline, "MAX_FILE_BYTES", 1024 * 1024)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    story = write(folder / "story.txt", "small")
+    [found] = find_story_files([folder])
+    story.write_bytes(b"x" * (1024 * 1024 + 1))
+
+    story_file = read(found)
+
+    assert (
+        story_file.data == b""
+        and story_file.error == "cannot read the file: it is larger than 1 MB"
+    )
+
+
+def test_why_a_file_cannot_be_read_is_said_in_the_language_of_the_shell(tmp_path, monkeypatch):
+    from articles.importing import pipeline
+
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    monkeypatch.setattr(pipeline, "MAX_FILE_BYTES", 1024 * 1024)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "huge.txt").write_bytes(b"x" * (1024 * 1024 + 1))
+    write(folder / "story.txt", fixture_text("feed_item.txt"))
+
+    out, err, ok = run_import(folder)
+
+    assert not ok and "无法读取文件：文件超过 1 MB" in err  # read in a thread of its own
+    assert ImportRecord.objects.get(path__endswith="huge.txt").message == (
+        "无法读取文件：文件超过 1 MB"
+    )
+
+
+def test_unchanged_files_each_leave_a_record_however_many_there_are(tmp_path, monkeypatch):
+    from articles.importing.write import UnchangedFiles
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    text = fixture_text("digest_english_only.txt")
+    for n in range(7):
+        write(folder / f"{n}.txt", text.replace("2026-05-01/", f"2026-05-01/{n}/"))
+    run_import(folder)
+    monkeypatch.setattr(UnchangedFiles, "WRITE_EVERY", 3)  # written in several rounds
+
+    out, err, ok = run_import(folder)
+
+    assert ok and "7 unchanged" in out, err
+    second = ImportRecord.objects.filter(outcome="unchanged")
+    assert second.count() == 7 and len({record.run_id for record in second}) == 1
+    created = dict(ImportRecord.objects.filter(outcome="created").values_list("path", "article"))
+    assert dict(second.values_list("path", "article")) == created
+
+
+def test_a_file_rewritten_with_the_same_size_and_time_is_imported_again(tmp_path):
+    story = write(tmp_path / "story.txt", fixture_text("digest_english_only.txt"))
+    run_import(story)
+    found = os.stat(story)
+    write(story, fixture_text("digest_english_only.txt").replace("standing", "stunning"))
+    os.utime(story, ns=(found.st_atime_ns, found.st_mtime_ns))
+    assert os.stat(story).st_size == found.st_size
+
+    out, err, ok = run_import(story)
+
+    assert ok and "1 updated" in out, err  # by its content: its size and time say nothing
+
+
+def test_files_found_in_the_current_folder_are_named_as_before(tmp_path, monkeypatch):
+    (tmp_path / "sub").mkdir()
+    for name in ("a.txt", "sub/b.txt"):
+        write(tmp_path / name, "x")
+    monkeypatch.chdir(tmp_path)
+
+    assert [f.name for f in find_story_files([Path(".")])] == ["a.txt", "sub/b.txt"]
+    assert [f.name for f in find_story_files([Path("sub")])] == ["sub/b.txt"]

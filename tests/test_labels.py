@@ -16,6 +16,7 @@ from taggit.models import Tag
 
 from articles.importing.parsers.language import label_of
 from articles.labels import LabelFormField, label_changes, label_in
+from articles.messages import message_text
 from articles.models import Article, Image, ImportRecord, Source, TagLabel, Translation
 from articles.revisions import revision_changes, save_story_revision
 from articles.tags import tag_name
@@ -290,7 +291,7 @@ def test_an_editors_chinese_caption_is_kept_and_the_files_waits_as_a_conflict(tm
     record = ImportRecord.objects.open_conflicts().get()
     key = f"image:{image.original_url}:caption:zh-hans"
     assert record.conflicts[key]["incoming"] == "文件里的新说明"
-    assert "(Simplified Chinese)" in record.message
+    assert "(Simplified Chinese)" in message_text(record.message)
 
 
 def test_a_digest_names_its_source_in_both_languages_and_its_tag_stays_matched(tmp_path):
@@ -371,7 +372,9 @@ def test_the_story_page_speaks_the_readers_language(client, labelled_story, lang
         ).content.decode()
     for what in ("caption", "alt", "credit", "topic", "source", "byline"):
         assert expected[what] in html, what
-    assert f"<figcaption>{expected['caption']} " in html  # in the page's language: no mark
+    # In the page's language: no mark; set apart from the credit as the language does.
+    space = "\u3000" if language == "zh-hans" else " "
+    assert f"<figcaption>{expected['caption']}{space}<span" in html
     for text in expected["not"]:
         assert text not in html, text
     data = json.loads(re.search(r'application/ld\+json">(.*?)</script>', html, re.S)[1])
@@ -412,3 +415,30 @@ def test_a_tag_added_in_the_admin_gets_the_names_typed_for_it(client, editor):
     response = client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:2000]
     assert TagLabel.objects.get(tag__name="adaptation").name == {"zh-hans": "适应"}
+
+
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [("路透社", ["reuters.com"]), ("透社", ["reuters.com"]), ("Reuters", ["reuters.com"])]
+    + [("新华", ["news.cn"]), ("xinhua", ["news.cn"]), ("hans", []), ("en", [])],
+)
+def test_the_admin_finds_a_source_by_its_name_in_either_language(client, editor, query, found):
+    """Names are JSON per language: matched in each language's text, never in the JSON (on
+    SQLite it holds Chinese escaped; on PostgreSQL it holds the language codes)."""
+    make_source(name={"en": "Reuters", "zh-hans": "路透社"}, domain="reuters.com")
+    make_source(name={"en": "Xinhua", "zh-hans": "新华社"}, domain="news.cn")
+    client.force_login(editor)
+    response = client.get(reverse("admin:articles_source_changelist"), {"q": query})
+    assert sorted(s.domain for s in response.context["cl"].result_list) == found
+
+
+def test_the_admin_finds_a_topic_by_its_name_for_readers(client, editor):
+    make_article(tags=["finance", "ice"])
+    TagLabel.objects.update_or_create(
+        tag=Tag.objects.get(name="finance"),
+        defaults={"name": {"en": "Climate finance", "zh-hans": "气候融资"}},
+    )
+    client.force_login(editor)
+    for query in ("融资", "climate fin", "finance"):
+        response = client.get(reverse("admin:taggit_tag_changelist"), {"q": query})
+        assert [t.name for t in response.context["cl"].result_list] == ["finance"], query

@@ -4,6 +4,7 @@ import pytest
 
 from articles.importing.parsers.decode import decode_bytes
 from articles.importing.parsers.detect import parse_story
+from articles.messages import message_text
 from tests.helpers import fixture_text
 
 BIG5_FEED_ITEM = (
@@ -75,7 +76,8 @@ def test_a_link_address_inside_the_body_is_not_converted(big5_item):
 def test_the_conversion_is_named_in_the_parsed_story(big5_item):
     assert big5_item.chinese_conversion == "OpenCC tw2s"
     assert big5_item.to_json()["chinese_conversion"] == "OpenCC tw2s"
-    assert "Traditional Chinese converted to Simplified (OpenCC tw2s)" in big5_item.warnings
+    shown = [message_text(warning) for warning in big5_item.warnings]
+    assert "Traditional Chinese converted to Simplified (OpenCC tw2s)" in shown
 
 
 def test_utf8_digest_in_traditional_gets_a_simplified_chinese_translation():

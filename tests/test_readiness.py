@@ -12,9 +12,10 @@ from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.db import OperationalError, connection, transaction
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from reversion.models import Version
 
+from articles.archive import archive_differences
 from articles.models import Article, SearchDocument, Translation
 from articles.publishing import translation_move
 from articles.search import search_index_update
@@ -310,6 +311,76 @@ def test_import_brings_ready_translations_and_a_reimport_keeps_an_editors_draft(
     assert article.translations.get(language="zh-hans").status == DRAFT
     assert "in April" in article.translations.get(language="en").body
     assert not Article.objects.readable_in("zh-hans").exists()
+
+
+BRAZIL_ZH_TITLE, BRAZIL_ZH_WORD = "巴西公布气候大会森林议程", "热带雨林"
+
+
+def with_chinese_section(text: str) -> str:
+    """The English-only digest with a Chinese section added before its English one."""
+    body = f"巴西希望设立新基金，奖励保护{BRAZIL_ZH_WORD}的国家。"
+    chinese = f"# {BRAZIL_ZH_TITLE}\n\n{body}\n\n---\n\n"
+    return text.replace("# Brazil", chinese + "# Brazil", 1)
+
+
+def import_chinese_later(tmp_path, *, publish: bool):
+    """The story imported in English, then its file again with a Chinese translation."""
+    path = write(tmp_path / "brazil.txt", fixture_text("digest_english_only.txt"))
+    assert run_import(path, publish=publish)[2]
+    write(path, with_chinese_section(path.read_text()))
+    out, _err, ok = run_import(path)
+    assert ok and "1 updated" in out
+    return Article.objects.get()
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_a_translation_an_import_adds_to_a_published_story_waits_for_review(
+    client, tmp_path, editor, language
+):
+    article = import_chinese_later(tmp_path, publish=True)
+
+    zh = article.translations.get(language="zh-hans")
+    assert (zh.title, zh.status) == (BRAZIL_ZH_TITLE, DRAFT)
+    assert article.translations.get(language="en").status == READY
+    assert not Article.objects.readable_in("zh-hans").exists()
+    assert BRAZIL_ZH_TITLE not in page(client, "home", "zh-hans")
+    assert search(client, "zh-hans", BRAZIL_ZH_WORD).context["paginator"].count == 0
+    assert BRAZIL_ZH_TITLE not in page(client, "archive_month", "zh-hans", year=2026, month=5)
+    # The import record says so, in the editor's language.
+    client.force_login(editor)
+    client.post(reverse("set_language"), {"language": language, "next": "/admin/"})
+    record = article.import_records.order_by("-pk").first()
+    shown = client.get(reverse("admin:articles_importrecord_change", args=[record.pk]))
+    expected = {
+        "en": "the Simplified Chinese translation is new to a published story: it waits as a "
+        "draft until an editor marks it ready",
+        "zh-hans": "简体中文译文是已发布报道新增的译文：在编辑标记定稿之前，它是草稿",
+    }
+    assert expected[language] in shown.content.decode()
+    # The translation desk lists it with the published stories waiting to be marked ready.
+    rows = client.get(reverse("admin:articles_article_translation_desk")).context["rows"]
+    [waiting] = [
+        row["cells"]
+        for row in rows
+        if row["cells"][0]["url"].endswith("draft=zh-hans&status=draft")
+    ]
+    assert [cell["count"] for cell in waiting] == [0, 0, 0, 1, 0]
+
+    assert not archive_differences(timezone.now())
+    mark_chinese_ready(article, editor)
+    assert not archive_differences(timezone.now())
+    assert BRAZIL_ZH_TITLE in page(client, "home", "zh-hans")
+    assert search(client, "zh-hans", BRAZIL_ZH_WORD).context["paginator"].count == 1
+
+
+def test_a_translation_an_import_adds_to_an_unpublished_story_is_ready(tmp_path):
+    article = import_chinese_later(tmp_path, publish=False)
+    assert article.status == Article.Status.DRAFT
+    assert dict(article.translations.values_list("language", "status")) == {
+        "en": READY,
+        "zh-hans": READY,
+    }
+    assert not article.import_records.filter(warnings__icontains="draft").exists()
 
 
 def test_bulk_publish_warns_when_no_translation_is_ready(client, editor):

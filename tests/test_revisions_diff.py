@@ -194,6 +194,21 @@ def test_what_a_save_changed_against_the_save_before_it(client, contributor):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(("language", "colon"), [("en", ": "), ("zh-hans", "：")])
+def test_the_saver_and_the_comment_are_joined_as_the_language_does(client, editor, language, colon):
+    article = make_article()
+    save_revision(article)
+    version = save_revision(article, "Corrected the day")
+    version.revision.user = editor
+    version.revision.save()
+    client.force_login(editor)
+    client.cookies["django_language"] = language
+    url = reverse("admin:articles_article_revision_changes", args=[article.pk, version.pk])
+    html = client.get(url).content.decode()
+    assert f"</strong>{colon}" in html
+
+
+@pytest.mark.django_db
 def test_the_first_save_shows_everything_as_added_and_a_deleted_translation_as_gone(client, editor):
     article = make_article(zh={"title": "气候特使会谈"})
     first = save_revision(article)

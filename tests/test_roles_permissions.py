@@ -5,6 +5,7 @@ the admin: the topics' names, the home page's lead and pinned stories, nothing o
 from importlib import import_module
 
 import pytest
+from django.apps import apps as django_apps
 from django.contrib.auth.models import Group, Permission
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
@@ -12,7 +13,7 @@ from django.urls import NoReverseMatch, reverse
 from taggit.models import Tag
 
 from articles.models import EditingPresence, Feature, TagLabel
-from articles.roles import CONTRIBUTOR, EDITOR, ROLE_PERMISSIONS, role_permissions
+from articles.roles import CONTRIBUTOR, EDITOR, ROLE_PERMISSIONS, grant_roles, role_permissions
 from tests.admin_forms import form_values
 from tests.factories import make_article
 
@@ -66,6 +67,25 @@ def test_the_migration_brings_groups_as_0003_left_them_up_to_date_and_can_run_ag
 
     assert first == (held(CONTRIBUTOR), held(EDITOR))
     assert first == (role_permissions(CONTRIBUTOR), role_permissions(EDITOR))
+
+
+def test_the_migration_keeps_what_an_administrator_gave_a_group_by_hand():
+    by_hand = Permission.objects.get(codename="view_logentry")
+    Group.objects.get(name=EDITOR).permissions.add(by_hand)
+    Group.objects.get(name=CONTRIBUTOR).permissions.remove(
+        Permission.objects.get(codename="view_feature")
+    )
+
+    MIGRATION.grant(historical_apps("0017_roles_permissions"), None)
+
+    assert held(EDITOR) == role_permissions(EDITOR) | {("admin", "view_logentry")}
+    assert held(CONTRIBUTOR) == role_permissions(CONTRIBUTOR)  # what it lacked, given back
+
+
+def test_the_tests_set_up_gives_each_group_exactly_its_definition():
+    Group.objects.get(name=EDITOR).permissions.add(Permission.objects.get(codename="view_logentry"))
+    grant_roles(django_apps, exact=True)
+    assert held(EDITOR) == role_permissions(EDITOR)
 
 
 def test_the_migration_makes_the_groups_on_a_fresh_database():

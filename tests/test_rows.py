@@ -3,7 +3,7 @@
 import pytest
 
 from articles.models import ImportRecord, ImportRun
-from articles.rows import objects_insert
+from articles.rows import objects_create, objects_insert, rows_insert, template_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -33,3 +33,41 @@ def test_objects_insert_stores_what_bulk_create_stores():
         "title": "气候",
         "tags": ["a"],
     }
+
+
+def test_objects_create_stores_what_bulk_create_stores_and_gives_each_its_id():
+    run = ImportRun.objects.create()
+    [by_bulk_create] = ImportRecord.objects.bulk_create([make_record(run, "0.txt")])
+    # More rows than one statement may carry on SQLite (999 values): several INSERTs.
+    records = [make_record(run, f"{n}.txt") for n in range(1, 400)]
+    assert objects_create(ImportRecord, records) is not None
+
+    for record in records:
+        assert not record._state.adding
+        assert ImportRecord.objects.get(pk=record.pk).path == record.path
+    stored = ImportRecord.objects.values()
+    for row in stored:
+        del row["id"], row["path"], row["created_at"]
+    assert all(row == stored[0] for row in stored)
+    assert by_bulk_create.pk < min(record.pk for record in records)
+
+
+def test_template_rows_vary_only_the_fields_named():
+    run = ImportRun.objects.create()
+    template = make_record(run, "template.txt")
+    rows_insert(
+        ImportRecord,
+        *template_rows(template, ("path", "sha256"), [("a.txt", "1" * 64), ("b.txt", "2" * 64)]),
+    )
+    objects_insert(ImportRecord, [make_record(run, "c.txt")])
+
+    a, b, c = ImportRecord.objects.order_by("path").values()
+    assert (a["path"], a["sha256"], b["path"], b["sha256"]) == (
+        "a.txt",
+        "1" * 64,
+        "b.txt",
+        "2" * 64,
+    )
+    for row in (a, b, c):
+        del row["id"], row["path"], row["sha256"], row["created_at"]
+    assert a == b == c

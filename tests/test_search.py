@@ -176,6 +176,119 @@ def test_the_oldest_story_is_found_among_many_newer_matches(client):
     assert found("climate kyoto") == ["Climate talks in Kyoto"]
 
 
+# -- A word in more stories than are ranked ---------------------------------------------------
+
+
+def make_dated(days_ago, *, en_title, body="<p>Talks went on about the climate.</p>"):
+    """A published story, added now, dated `days_ago` (added in date order, as news comes)."""
+    published_at = timezone.now() - timedelta(days=days_ago)
+    return make_article(
+        published_at=published_at,
+        en={"title": en_title, "body": body},
+        zh={"title": "气候谈判", "body": "<p>谈判继续。</p>"},
+    )
+
+
+@pytest.fixture
+def thirty_climate_stories(settings):
+    """Ranked: the newest 20 matches of a search, so that the 30 stories of "climate" are
+    more; the oldest mentions Kyoto too, and a headline match older than the ranked ones."""
+    settings.SEARCH_RANKED_MATCHES = 20
+    oldest = make_dated(40, en_title="Talks in Kyoto")
+    old_headline = make_dated(39, en_title="Climate pact, an old story")
+    others = [make_dated(days, en_title=f"Talks, day {days}") for days in range(38, 20, -1)]
+    best = make_dated(20, en_title="Climate finance: the climate deal")
+    newer = [make_dated(days, en_title=f"Talks, day {days}") for days in range(19, 10, -1)]
+    return {
+        "oldest": oldest,
+        "old headline": old_headline,
+        "best": best,
+        "all": [oldest, old_headline, *others, best, *newer],
+    }
+
+
+def test_a_word_in_more_stories_than_are_ranked_is_counted_as_more(client, thirty_climate_stories):
+    results = article_search("climate", language="en")
+    assert results.count() == 21  # one past the ranked: "more than 20"
+    response = client.get("/en/search/", {"q": "climate"})
+    content = response.content.decode()
+    assert "More than 20 stories found" in content
+    assert "stories found" not in content.replace("More than 20 stories found", "")
+    with translation.override("zh-hans"):
+        chinese = client.get("/zh-hans/search/", {"q": "气候"}).content.decode()
+    assert "找到超过 20 篇报道" in chinese
+
+
+def test_the_first_page_of_a_common_word_is_ranked_by_relevance(client, thirty_climate_stories):
+    first_page = client.get("/en/search/", {"q": "climate"}).context["object_list"]
+    assert first_page[0].article == thirty_climate_stories["best"]
+    # Ranked among the newest 20: the older headline match waits for its turn in date order.
+    assert thirty_climate_stories["old headline"] not in [r.article for r in first_page]
+
+
+def test_every_match_of_a_common_word_is_reached_by_paging(client, thirty_climate_stories):
+    first = client.get("/en/search/", {"q": "climate"})
+    assert 'href="?q=climate&amp;page=2"' in first.content.decode()
+    second = client.get("/en/search/", {"q": "climate", "page": 2})
+    assert "More than 20 stories found" in second.content.decode()
+    pages = [*first.context["object_list"], *second.context["object_list"]]
+    articles = [result.article for result in pages]
+    assert sorted(a.pk for a in articles) == sorted(a.pk for a in thirty_climate_stories["all"])
+    # After the ranked ones, the older matches come newest first, the oldest last.
+    older = [result.article for result in second.context["object_list"]]
+    assert older == sorted(older, key=lambda a: a.published_at, reverse=True)
+    assert older[-1] == thirty_climate_stories["oldest"]
+    assert not second.context["page_obj"].has_next()
+
+
+def test_a_rare_word_keeps_its_exact_count_beside_a_common_one(client, thirty_climate_stories):
+    response = client.get("/en/search/", {"q": "Kyoto"})
+    assert "1 story found" in response.content.decode()
+    [result] = response.context["object_list"]
+    assert result.article == thirty_climate_stories["oldest"]
+    assert found("climate kyoto") == ["Talks in Kyoto"]
+
+
+def test_admin_search_of_a_common_word_lists_the_newest_and_says_there_are_more(
+    client, editor, thirty_climate_stories
+):
+    client.force_login(editor)
+    changelist = "/admin/articles/article/"
+    response = client.get(changelist, {"q": "climate"})
+    listed = {article.pk for article in response.context["cl"].result_list}
+    newest = sorted(thirty_climate_stories["all"], key=lambda a: a.published_at)[-20:]
+    assert listed == {article.pk for article in newest}
+    content = response.content.decode()
+    assert "More than 20 stories contain “climate”: the 20 newest are listed" in content
+    # A filter narrows before the search: the oldest is found with the month it is in.
+    oldest = thirty_climate_stories["oldest"]
+    month = timezone.localtime(oldest.published_at).strftime("%Y-%m")
+    narrowed = client.get(changelist, {"q": "climate", "published": month})
+    assert oldest in narrowed.context["cl"].result_list
+    assert "More than 20" not in narrowed.content.decode()
+    with translation.override("zh-hans"):
+        client.cookies["django_language"] = "zh-hans"
+        chinese = client.get(changelist, {"q": "climate"}).content.decode()
+    assert "包含“climate”的报道超过 20 篇" in chinese
+
+
+def test_the_newest_matches_are_ranked_whatever_order_they_were_added_in(settings):
+    """A back catalogue imported newest first: the ranked ones are still the newest."""
+    settings.SEARCH_RANKED_MATCHES = 5
+    stories = {days: make_dated(days, en_title=f"Talks, day {days}") for days in range(1, 9)}
+    newer_headline = make_dated(3.5, en_title="Climate deal, newer")
+    older_headline = make_dated(20, en_title="Climate deal, older")
+    first_page = article_search("climate", language="en")[:5]
+    assert first_page[0].article == newer_headline
+    assert older_headline not in [result.article for result in first_page]
+    # An editor moves an older story to today: it is among the newest at once.
+    older_headline.published_at = timezone.now()
+    older_headline.save()
+    assert article_search("climate", language="en")[0].article == older_headline
+    everything = [result.article for result in article_search("climate", language="en")[:20]]
+    assert len(everything) == 10 and stories[8] == everything[-1]
+
+
 def test_search_page_paginates_and_keeps_the_query(client):
     make_many(25, en_title="Talks", zh_title="气候谈判")
     response = client.get("/zh-hans/search/", {"q": "气候"})
@@ -284,13 +397,18 @@ def test_rebuild_command_repairs_an_index_out_of_step():
     assert len(found("methane")) == 3
 
 
-def test_the_migration_indexes_the_stories_already_there():
+def test_the_migrations_index_the_stories_already_there_in_order():
     migration = importlib.import_module("articles.migrations.0010_search_index")
+    ordering = importlib.import_module("articles.migrations.0023_search_order_key")
     make_article(en={"title": "Methane pledge"}, zh={"title": "甲烷承诺"})
+    make_article(en={"title": "Methane, older"}, zh={"title": "甲烷，较早"})
     SearchDocument.objects.all().delete()
     migration.index_existing_stories(django_apps, schema_editor=None)
-    assert found("methane") == ["Methane pledge"]
-    assert found("甲烷", "zh-hans") == ["甲烷承诺"]
+    ordering.fill_order_keys(django_apps, schema_editor=None)
+    assert found("methane") == ["Methane pledge", "Methane, older"]
+    assert found("甲烷", "zh-hans") == ["甲烷承诺", "甲烷，较早"]
+    keys = SearchDocument.objects.order_by("-order_key").values_list("article__published_at")
+    assert list(keys) == sorted(keys, reverse=True)
 
 
 # -- Showing a match --------------------------------------------------------------------------

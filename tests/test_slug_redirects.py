@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import translation
 from reversion.models import Version
 
-from articles.models import Article, ImportRecord, ImportRun, SlugRedirect
+from articles.models import Article, ImportRecord, ImportRun, SlugRedirect, slugs_taken
 from tests.admin_forms import form_values
 from tests.factories import make_article
 
@@ -117,23 +117,54 @@ def test_the_duplicates_0008_merged_lead_to_the_story_that_kept_them(client, lan
         assert response["Location"] == story_url("arctic-shipping-season", language)
 
 
+TAKEN = {
+    "en": "This address is or was another story&#x27;s",
+    "zh-hans": "这个地址属于或曾属于另一篇报道",
+}
+
+
+def assert_refused_in_admin(client, editor, language, *, slug="agenda"):
+    """Another story asks for `slug` in the admin: refused, in the editor's language."""
+    other = make_article(slug="talks")
+    client.force_login(editor)
+    url = reverse("admin:articles_article_change", args=[other.pk])
+    data = form_values(client.get(url).content.decode())
+    data["slug"] = slug
+    with translation.override(language):
+        response = client.post(url, data, HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == 200
+    assert TAKEN[language] in response.content.decode()
+    assert Article.objects.get(pk=other.pk).slug == "talks"
+
+
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
 def test_the_admin_refuses_another_storys_former_address(client, editor, language):
     moved = make_article(slug="agenda")
     moved.slug = "agenda-2026"
     moved.save()
-    other = make_article(slug="talks")
-    client.force_login(editor)
-    url = reverse("admin:articles_article_change", args=[other.pk])
-    data = form_values(client.get(url).content.decode())
-    data["slug"] = "agenda"
-    with translation.override(language):
-        response = client.post(url, data, HTTP_ACCEPT_LANGUAGE=language)
-    assert response.status_code == 200
-    expected = {"en": "This address was another story", "zh-hans": "这个地址曾属于另一篇报道"}
-    assert expected[language] in response.content.decode()
-    assert Article.objects.get(pk=other.pk).slug == "talks"
+    assert_refused_in_admin(client, editor, language)
     change_slug_in_admin(client, moved, "agenda")  # its own former address: taken back
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_admin_refuses_another_storys_address_with_the_same_words(client, editor, language):
+    make_article(slug="agenda")
+    assert_refused_in_admin(client, editor, language)
+
+
+def test_one_rule_for_a_taken_slug_serves_the_import_and_the_admin():
+    moved = make_article(slug="agenda")
+    moved.slug = "agenda-2026"
+    moved.save()
+    make_article(slug="agenda-brief")
+    assert slugs_taken(slug__in=["agenda", "agenda-2026", "talks"]) == {"agenda", "agenda-2026"}
+    assert slugs_taken(slug__gte="agenda", slug__lt="agenda~") == {
+        "agenda",
+        "agenda-2026",
+        "agenda-brief",
+    }
+    assert slugs_taken(slug="agenda", other_than=moved.pk) == set()  # its own, taken back
+    assert slugs_taken(slug="agenda-brief", other_than=moved.pk) == {"agenda-brief"}
 
 
 def test_restoring_a_version_with_another_slug_leaves_the_address_readers_had(client, editor):

@@ -482,3 +482,23 @@ def test_any_page_number_in_the_query_string_gets_a_page_or_a_404(client, number
     assert response.status_code in (200, 404)
     search = reverse("search")
     assert client.get(f"{search}?q=climate&page={number}").status_code in (200, 404)
+
+
+@pytest.mark.parametrize(
+    ("language", "caption", "shown"),
+    [
+        ("en", {"en": "Delegates in Bonn"}, "<figcaption>Delegates in Bonn <span"),
+        ("zh-hans", {"zh-hans": "波恩的代表们"}, "<figcaption>波恩的代表们\u3000<span"),
+        ("zh-hans", {"en": "Delegates in Bonn"}, '<span lang="en">Delegates in Bonn</span> <span'),
+        ("zh-hans", {}, '<figcaption><span class="credit">图片：新华社</span>'),
+    ],
+)
+def test_a_caption_and_its_credit_are_set_apart_as_the_language_does(
+    client, language, caption, shown
+):
+    """Chinese beside Chinese takes the ideographic space, never a half-width one; Latin
+    beside either, a space; a credit alone, nothing before it."""
+    article = make_article()
+    make_image(article, caption=caption, credit={"zh-hans": "新华社", "en": "Xinhua"})
+    html = client.get(url("article_detail", language, slug=article.slug)).content.decode()
+    assert shown in html

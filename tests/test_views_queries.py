@@ -173,4 +173,36 @@ def test_admin_list_query_count_does_not_grow_with_the_number_of_stories(client,
     with_sixty = list_queries()
     add_stories(140, source, published_at=march)
     assert list_queries() == with_sixty
-    assert 8 <= with_sixty <= 16  # the page is really listed (a count, the rows, the filters)
+    # The page is really listed (a count, the rows, the filters; a search its matches' ids).
+    assert 8 <= with_sixty <= 17
+
+
+@pytest.mark.parametrize("page", [1, 2])
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_a_word_in_more_stories_than_are_ranked_costs_the_same_queries(
+    client, settings, page, language
+):
+    """Beyond the ranked matches (page 1 ranked, page 2 the older ones), at 30 and 200."""
+    settings.NEWSDESK_PAGE_CACHE_SECONDS = 0
+    settings.SEARCH_RANKED_MATCHES = 20
+    source = make_source()
+    add_stories(30, source)
+    with translation.override(language):
+        path = reverse("search") + "?" + urlencode({"q": "气候", "page": page})
+    with_thirty = count_queries(client, path)
+    add_stories(170, source)
+    assert count_queries(client, path) == with_thirty == EXPECTED_QUERIES["search"]
+
+
+def test_admin_search_beyond_the_listed_matches_costs_the_same_queries(client, editor, settings):
+    settings.SEARCH_RANKED_MATCHES = 20
+    client.force_login(editor)
+    source = make_source()
+    path = reverse("admin:articles_article_changelist") + "?q=climate"
+    add_stories(30, source)
+    client.get(path)
+    with_thirty = count_queries(client, path)
+    add_stories(170, source)
+    client.get(path)
+    assert count_queries(client, path) == with_thirty
+    assert "More than 20 stories contain" in client.get(path).content.decode()

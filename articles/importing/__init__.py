@@ -1,7 +1,7 @@
 """The import: story files in, stories merged, one transaction per file.
 
-    paths -> pipeline.find_story_files -> pipeline.read (bytes, sha256)
-          -> write.record_unchanged (files imported before, byte for byte)
+    paths -> pipeline.find_story_files -> pipeline.read_batches (bytes, sha256; in threads)
+          -> write.UnchangedFiles (files imported before, byte for byte)
           -> pipeline.ParsingPool (parsers/: decode, detect, digest or feed; pure)
           -> write.story_files_import (new stories written together; the others merged one
              by one: merge.plan_merge, apply.apply_values, one transaction each)
@@ -17,8 +17,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..models import ImportRecord, ImportRun
-from .pipeline import PARALLEL_FROM, ParsingPool, batches, find_story_files, read
-from .write import FileResult, ImportOptions, RunCache, record_unchanged, story_files_import
+from .pipeline import PARALLEL_FROM, ParsingPool, find_story_files, read_batches
+from .write import FileResult, ImportOptions, RunCache, UnchangedFiles, story_files_import
 
 __all__ = ["FileResult", "ImportOptions", "import_run"]
 
@@ -47,29 +47,33 @@ def import_run(
         run = ImportRun.objects.create(
             options={"publish": options.publish, "fetch_images": options.fetch_images}
         )
-        known = RunCache()
+        known, unchanged = RunCache(), UnchangedFiles(run)
+
+        def begin(files):
+            todo, results = unchanged.sort_out(files)
+            return results, pool.submit(todo)
+
         # While this process writes one batch, the workers already parse the next.
-        started = (_begin(run, batch, pool) for batch in batches(files))
+        started = (begin(batch) for batch in read_batches(files))
         batch = next(started, None)
         while batch is not None:
-            unchanged, parsing = batch
+            unchanged_results, parsing = batch
             batch = next(started, None)
-            parsed = list(parsing)
-            known.look_up([f.parsed for f in parsed if f.parsed])
-            for result in unchanged:
+            for result in unchanged_results:
                 report(result)
+            parsed = list(parsing)
+            if not parsed:
+                continue
+            unchanged.write()  # the records waiting first: they keep near the order of the files
+            known.look_up([f.parsed for f in parsed if f.parsed])
             for result in story_files_import(
                 run=run, story_files=parsed, options=options, known=known
             ):
                 report(result)
+        unchanged.write()
         run.finished_at = timezone.now()
         run.counts = counts
         run.save(update_fields=["finished_at", "counts"])
         if options.dry_run:
             transaction.set_rollback(True)
     return counts
-
-
-def _begin(run: ImportRun, files, pool: ParsingPool):
-    todo, unchanged = record_unchanged(run=run, files=[read(f) for f in files])
-    return unchanged, pool.submit(todo)

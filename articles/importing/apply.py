@@ -45,8 +45,9 @@ def apply_values(*, article: Article, values: dict[str, object], create_missing:
 
     Text fields hold "" for nothing. A published story keeps its publication time: a value of
     None for it is not written (the database requires one). Translations and images the story
-    lacks are created when `create_missing`, else ValueError; a translation the file brings is
-    ready for readers, and an existing one keeps the readiness an editor gave it.
+    lacks are created when `create_missing`, else ValueError; a translation the file brings
+    is as `new_translation_status` says, and an existing one keeps the readiness an editor
+    gave it.
     """
     by_object: dict[tuple[str, str], dict] = {}
     for key, value in values.items():
@@ -72,7 +73,7 @@ def apply_values(*, article: Article, values: dict[str, object], create_missing:
                     Translation(
                         article=article,
                         language=ident,
-                        status=Translation.Status.READY,  # as the file gives it
+                        status=new_translation_status(article),
                         **fields,
                     )
                 )
@@ -90,6 +91,16 @@ def apply_values(*, article: Article, values: dict[str, object], create_missing:
     if written:
         article.save()  # after its translations and images, so listeners see the whole story
     return written
+
+
+def new_translation_status(article: Article) -> str:
+    """The readiness of a translation a file adds to an existing story: ready, as the file
+    gives it, unless the story is published (readers see it, or will at its scheduled time):
+    then a draft, which readers see once an editor has reviewed it and marked it ready.
+    A new story's translations are ready (`write._articles_create`)."""
+    if article.status == Article.Status.PUBLISHED:
+        return Translation.Status.DRAFT
+    return Translation.Status.READY
 
 
 def _article_fields(article: Article, fields: dict) -> dict:

@@ -9,11 +9,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from taggit.models import Tag
 
 from .. import languages
@@ -21,13 +22,20 @@ from ..archive import archive_recount
 from ..cache import page_generation_bump
 from ..image_fetch import fetch_images
 from ..images import CleanImage, make_renditions
-from ..models import Article, Image, ImportRecord, ImportRun, SlugRedirect, Source, Translation
+from ..messages import message_text, stored_message
+from ..models import Article, Image, ImportRecord, ImportRun, Source, Translation, slugs_taken
 from ..outlets import outlet_for, source_domain
 from ..revisions import StoryRevision, save_story_revision, save_story_revisions
-from ..rows import new_row_fields, objects_insert, rows_insert
+from ..rows import new_row_fields, objects_create, objects_insert, rows_insert, template_rows
 from ..search import search_index_update
-from .apply import apply_values, current_values
-from .fieldkeys import IMAGE_LABEL_FIELDS, PUBLISHED_AT, describe, parsed_values
+from .apply import apply_values, current_values, new_translation_status
+from .fieldkeys import (
+    IMAGE_LABEL_FIELDS,
+    PUBLISHED_AT,
+    TRANSLATION,
+    FieldKey,
+    parsed_values,
+)
 from .merge import plan_merge
 from .parsers.base import ParsedArticle, ParsedImage
 from .parsers.language import label_of
@@ -103,47 +111,58 @@ class RunCache:
         self.given_slugs.clear()
 
 
-def record_unchanged(*, run: ImportRun, files: list[StoryFile]) -> tuple[list, list[FileResult]]:
-    """Files imported before byte for byte are unchanged: one query and one insert for them
-    all. Returns the files still to import and the results of the others."""
-    imported = dict(
-        ImportRecord.objects.applied()
-        .filter(sha256__in={f.sha256 for f in files if f.sha256}, article__isnull=False)
-        .values_list("sha256", "article_id")
-    )
-    unchanged = [f for f in files if f.sha256 in imported]
-    for story_file in unchanged:
-        story_file.data = b""  # nothing more to do with its bytes
-    _unchanged_insert(run=run, files=unchanged, articles=imported)
-    results = [
-        FileResult(path=f.name, outcome=Outcome.UNCHANGED, article_id=imported[f.sha256])
-        for f in unchanged
-    ]
-    return [f for f in files if f.sha256 not in imported], results
+class UnchangedFiles:
+    """Files imported before byte for byte are unchanged: one query a batch finds them, and
+    their records wait to be written a few thousand at a time, one statement and one commit
+    for them all (a commit rewrites every index page the records touched since the last)."""
 
+    WRITE_EVERY = 5000  # records; a few hundred KB held, a few tens of ms a write
 
-def _unchanged_insert(*, run: ImportRun, files: list[StoryFile], articles: dict) -> None:
-    """The records of unchanged files, as `bulk_create` would write them, in one
-    `executemany`: what they share (the run, the outcome, the empty fields, the time) is made
-    a database value once, not once a file, for a re-import of thousands of files a second."""
-    if not files:
-        return
-    fields = new_row_fields(ImportRecord)
-    template = ImportRecord(run=run, outcome=Outcome.UNCHANGED)
-    shared = {
-        f.name: f.get_db_prep_save(f.pre_save(template, add=True), connection)
-        for f in fields
-        if f.name not in {"path", "sha256", "article"}
-    }
-    names = [field.name for field in fields]
-    path, sha256, article = (names.index(name) for name in ("path", "sha256", "article"))
-    rows = []
-    for story_file in files:
-        row = [shared.get(name) for name in names]
-        row[path], row[sha256] = story_file.name, story_file.sha256
-        row[article] = articles[story_file.sha256]
-        rows.append(row)
-    rows_insert(ImportRecord, fields, rows)
+    def __init__(self, run: ImportRun):
+        self.run = run
+        self.rows: list[tuple[str, str, int]] = []  # path, sha256, article
+
+    def sort_out(self, files: list[StoryFile]) -> tuple[list[StoryFile], list[FileResult]]:
+        """The files still to import, and the results of the unchanged others."""
+        imported = dict(
+            ImportRecord.objects.applied()
+            .filter(sha256__in={f.sha256 for f in files if f.sha256}, article__isnull=False)
+            .order_by()  # any record will do: read from the index alone, not sorted by time
+            .values_list("sha256", "article_id")
+        )
+        todo, results = [], []
+        for story_file in files:
+            article = imported.get(story_file.sha256)
+            if article is None:
+                todo.append(story_file)
+                continue
+            story_file.data = b""  # nothing more to do with its bytes
+            self.rows.append((story_file.name, story_file.sha256, article))
+            results.append(
+                FileResult(path=story_file.name, outcome=Outcome.UNCHANGED, article_id=article)
+            )
+        if len(self.rows) >= self.WRITE_EVERY:
+            self.write()
+        return todo, results
+
+    def write(self) -> None:
+        """The records waiting, as `bulk_create` would write them, in one `executemany`: what
+        they share (the run, the outcome, the empty fields, the time) is made a database value
+        once, not once a file."""
+        if not self.rows:
+            return
+        fields = new_row_fields(ImportRecord)
+        template = ImportRecord(run=self.run, outcome=Outcome.UNCHANGED)
+        shared = [f.get_db_prep_save(f.pre_save(template, add=True), connection) for f in fields]
+        names = [field.name for field in fields]
+        path, sha256, article = (names.index(name) for name in ("path", "sha256", "article"))
+        rows = []
+        for row in self.rows:
+            values = shared.copy()
+            values[path], values[sha256], values[article] = row
+            rows.append(values)
+        rows_insert(ImportRecord, fields, rows)
+        self.rows = []
 
 
 def story_files_import(
@@ -269,10 +288,10 @@ def _file_result(record: ImportRecord, parsed: ParsedArticle, conflicts=()) -> F
     return FileResult(
         path=record.path,
         outcome=record.outcome,
-        message=record.message,
+        message=message_text(record.message),
         article_id=record.article_id,
         title=parsed.translations[0].title,
-        warnings=record.warnings,
+        warnings=[message_text(warning) for warning in record.warnings],
         conflicts=list(conflicts),
     )
 
@@ -311,11 +330,19 @@ def story_file_import(
             known.forget()
             record.pk, record._state.adding = None, True
             if attempt == 2:
-                return _failed(record, _("could not be saved: another writer held the story"))
+                return _failed(
+                    record,
+                    stored_message(
+                        gettext_lazy("could not be saved: another writer held the story")
+                    ),
+                )
         except Exception as error:  # noqa: BLE001  one bad file must never stop the run
             logger.debug("Import of %s failed", record.path, exc_info=True)
             known.forget()
-            return _failed(record, _("could not be saved: %(error)s") % {"error": error})
+            return _failed(
+                record,
+                stored_message(gettext_lazy("could not be saved: %(error)s"), error=str(error)),
+            )
     raise AssertionError("unreachable")
 
 
@@ -346,7 +373,7 @@ def _failed(record: ImportRecord, message: str) -> FileResult:
     record.outcome = Outcome.FAILED
     record.message = message
     record.save()
-    return FileResult(path=record.path, outcome=Outcome.FAILED, message=message)
+    return FileResult(path=record.path, outcome=Outcome.FAILED, message=message_text(message))
 
 
 def _merge_into_article(
@@ -379,21 +406,49 @@ def _merge_into_article(
             current=current_values(article),
             incoming=parsed_values(record.parsed),
         )
+        had = {translation.language for translation in article.translations.all()}
         written = apply_values(article=article, values=plan.apply, create_missing=True)
+        record.warnings += _new_drafts_warnings(article, written, had=had)
         if PUBLISHED_AT in plan.apply and PUBLISHED_AT not in written:
             record.warnings.append(
-                _("the file has no publication time: the published story keeps its own")
+                stored_message(
+                    gettext_lazy(
+                        "the file has no publication time: the published story keeps its own"
+                    )
+                )
             )
         record.article, record.conflicts, conflicts = article, plan.conflicts, plan.conflicts
         if conflicts:
             record.outcome = Outcome.CONFLICT
-            record.message = _(
-                "kept what an editor changed (%(fields)s); the file's values wait in the "
-                "import record"
-            ) % {"fields": ", ".join(describe(key) for key in conflicts)}
+            record.message = stored_message(
+                gettext_lazy(
+                    "kept what an editor changed (%(fields)s); the file's values wait in the "
+                    "import record"
+                ),
+                fields=list(conflicts),
+            )
         else:
             record.outcome = Outcome.UPDATED if written else Outcome.UNCHANGED
     return _file_result(record, parsed, conflicts), children
+
+
+def _new_drafts_warnings(article: Article, written: dict, *, had: set[str]) -> list[str]:
+    """What the record says of the translations the file added as drafts
+    (`new_translation_status`): an editor has to mark them ready."""
+    if new_translation_status(article) != Translation.Status.DRAFT:
+        return []
+    added = {FieldKey.parse(key) for key in written}
+    added = {key.ident for key in added if key.kind == TRANSLATION} - had
+    return [
+        stored_message(
+            gettext_lazy(
+                "the %(language)s translation is new to a published story: it waits as a "
+                "draft until an editor marks it ready"
+            ),
+            language=language,
+        )
+        for language in sorted(added)
+    ]
 
 
 def _article_create(
@@ -411,35 +466,42 @@ def _articles_create(
     the articles, and the translations and images of each (by its id). `documents`, one for
     each story (or None), are their search documents made while parsing."""
     now = timezone.now()
-    articles = Article.objects.bulk_create(
-        Article(
-            source=known.source(url=parsed.original_url, code=parsed.source_code),
-            original_url=parsed.original_url,
-            slug=_unique_slug(parsed, known),
-            published_at=parsed.published_at or (now if publish else None),
-            status=Article.Status.PUBLISHED if publish else Article.Status.DRAFT,
-            original_language=parsed.original_language,
-        )
-        for parsed in stories
-    )
-    pairs = list(zip(articles, stories, strict=True))
-    translations = Translation.objects.bulk_create(
-        Translation(article=article, status=Translation.Status.READY, **vars(t))
-        for article, parsed in pairs
-        for t in parsed.translations
-    )
-    images = Image.objects.bulk_create(
-        image_from(article, i) for article, parsed in pairs for i in parsed.images
-    )
-    objects_insert(
-        Article.tags.through,
+    articles = objects_create(
+        Article,
         (
-            Article.tags.through(content_object=article, tag=known.tag(name))
-            for article, parsed in pairs
-            for name in parsed.tags
+            Article(
+                source=known.source(url=parsed.original_url, code=parsed.source_code),
+                original_url=parsed.original_url,
+                slug=_unique_slug(parsed, known),
+                published_at=parsed.published_at or (now if publish else None),
+                status=Article.Status.PUBLISHED if publish else Article.Status.DRAFT,
+                original_language=parsed.original_language,
+            )
+            for parsed in stories
         ),
     )
-    # bulk_create sends no post_save: the index, the archive's counts and the page cache are
+    pairs = list(zip(articles, stories, strict=True))
+    translations = objects_create(
+        Translation,
+        (
+            Translation(article=article, status=Translation.Status.READY, **vars(t))
+            for article, parsed in pairs
+            for t in parsed.translations
+        ),
+    )
+    images = objects_create(
+        Image, (image_from(article, i) for article, parsed in pairs for i in parsed.images)
+    )
+    article_type = ContentType.objects.get_for_model(Article).pk
+    rows_insert(
+        Article.tags.through,
+        *template_rows(
+            Article.tags.through(content_type_id=article_type),
+            ("tag", "object_id"),
+            ((known.tag(name).pk, article.pk) for article, parsed in pairs for name in parsed.tags),
+        ),
+    )
+    # These writes send no post_save: the index, the archive's counts and the page cache are
     # told here.
     search_index_update(
         [article.pk for article in articles],
@@ -493,14 +555,26 @@ def _download_images(stories: list[ParsedArticle], *, stored: set[str]) -> dict[
                 wanted.setdefault(url, parsed)
             else:
                 parsed.warnings.append(
-                    _("image %(url)s not downloaded: a file may bring %(limit)d images at most")
-                    % {"url": url, "limit": MAX_DOWNLOADS_PER_FILE}
+                    stored_message(
+                        gettext_lazy(
+                            "image %(url)s not downloaded: a file may bring %(limit)s images "
+                            "at most"
+                        ),
+                        url=url,
+                        limit=MAX_DOWNLOADS_PER_FILE,
+                    )
                 )
     downloads = {}
-    for url, fetched in fetch_images(wanted).items():
+    with translation.override(None):  # reasons stored in English, said in the reader's
+        fetched_all = fetch_images(wanted)
+    for url, fetched in fetched_all.items():
         if isinstance(fetched, ValueError):
             wanted[url].warnings.append(
-                _("image %(url)s not downloaded: %(reason)s") % {"url": url, "reason": fetched}
+                stored_message(
+                    gettext_lazy("image %(url)s not downloaded: %(reason)s"),
+                    url=url,
+                    reason=str(fetched),
+                )
             )
         else:
             downloads[url] = fetched
@@ -556,14 +630,6 @@ def slug_base(parsed: ParsedArticle) -> str:
     if len(base) > 80:
         base = base[:81].rsplit("-", 1)[0]
     return base.strip("-") or "story"
-
-
-def slugs_taken(**lookup) -> set[str]:
-    """The slugs matching `lookup` that a story has, or had: a former address still leads to
-    its story, so a new one never takes it."""
-    return set(Article.objects.filter(**lookup).values_list("slug", flat=True)) | set(
-        SlugRedirect.objects.filter(**lookup).values_list("slug", flat=True)
-    )
 
 
 def _unique_slug(parsed: ParsedArticle, known: RunCache) -> str:

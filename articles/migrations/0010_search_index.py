@@ -3,7 +3,18 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-from articles.search_backends import database_index_install, database_index_uninstall
+from articles.search_backends import SQLite, database_index_install, database_index_uninstall
+
+# SQLite's index as this migration made it: its rows keyed by article id (0022 keys them by
+# their order in time, which the table lacks until then).
+SQLITE_INSTALL = [statement.replace("order_key", "article_id") for statement in SQLite.INSTALL]
+
+
+def index_install(apps, schema_editor):
+    if schema_editor.connection.vendor != "sqlite":
+        return database_index_install(apps, schema_editor)
+    for statement in SQLITE_INSTALL:
+        schema_editor.execute(statement)
 
 
 def index_existing_stories(apps, schema_editor):
@@ -46,6 +57,6 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'search documents',
             },
         ),
-        migrations.RunPython(database_index_install, database_index_uninstall),
+        migrations.RunPython(index_install, database_index_uninstall),
         migrations.RunPython(index_existing_stories, migrations.RunPython.noop),
     ]

@@ -1,5 +1,6 @@
 """The roles' permissions on the models added since 0003 (Feature, TagLabel, ImportRun for
-contributors), from the one definition in articles/roles.py: each group holds exactly it."""
+contributors), from the one definition in articles/roles.py: each group gains what it lacks of
+it, and keeps what an administrator added by hand."""
 
 from django.db import migrations
 

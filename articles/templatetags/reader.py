@@ -15,7 +15,7 @@ from django.utils.translation import get_language
 from ..images import FALLBACK_FORMATS, WEBP, image_url, srcset
 from ..labels import label_in, label_language
 from ..tags import tag_name
-from ..text import mark_seams, space_seams
+from ..text import mark_seams, run_space, space_seams
 
 register = template.Library()
 
@@ -27,6 +27,7 @@ def label(value, fallback=""):
 
 
 register.filter("tag_name", tag_name)
+register.simple_tag(run_space)
 register.filter("label_language", label_language)
 
 

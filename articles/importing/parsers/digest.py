@@ -6,8 +6,10 @@ from datetime import UTC, date, datetime
 import frontmatter
 import yaml
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ... import languages
+from ...messages import stored_message
 from ...sanitize import sanitize_html
 from .base import ParsedArticle, ParsedTranslation, ParseError, checked_publication_time
 from .language import detect_language
@@ -146,15 +148,19 @@ def _add_section(article: ParsedArticle, section: str) -> None:
     )
     language = detect_language(f"{title}\n{body_markdown}")
     if not language:
-        article.warnings.append(_("a section with no words in it was skipped"))
+        article.warnings.append(
+            stored_message(gettext_lazy("a section with no words in it was skipped"))
+        )
         return
     sanitized = sanitize_html(markdown_to_html(body_markdown))
     article.sanitizer_removed.extend(sanitized.removed)
     existing = article.translation(language)
     if existing:
         article.warnings.append(
-            _("two %(language)s sections: the second was added to the first")
-            % {"language": languages.name(language)}
+            stored_message(
+                gettext_lazy("two %(language)s sections: the second was added to the first"),
+                language=language,
+            )
         )
         existing.body = f"{existing.body}\n{sanitized.html}".strip()
         existing.title = existing.title or title
@@ -177,11 +183,13 @@ def _add_front_matter_texts(article: ParsedArticle, *, title: str, description: 
         translation = article.translation(language)
         if translation is None:
             article.warnings.append(
-                _(
-                    "the description is in %(language)s but the story has no %(language)s "
-                    "version: kept in the import record only"
+                stored_message(
+                    gettext_lazy(
+                        "the description is in %(language)s but the story has no %(language)s "
+                        "version: kept in the import record only"
+                    ),
+                    language=language,
                 )
-                % {"language": languages.name(language)}
             )
         else:
             translation.summary = description

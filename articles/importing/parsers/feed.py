@@ -19,6 +19,7 @@ from .base import (
 )
 from .language import detect_language
 from .markup import check_html_limits, normalize_space
+from .plain_html import plain_tree
 from .urls import canonical_url, unwrap_image_url
 
 FORMAT = "feed"
@@ -43,7 +44,7 @@ def parse_feed_item(text: str) -> ParsedArticle:
         raise ParseError(_("the feed item has no [headline](URL) line underlined with ------"))
     title, url = _title_link(header[2].strip())
     check_html_limits(text[header.end() :])
-    soup = BeautifulSoup(text[header.end() :], "html.parser")
+    soup = plain_tree(text[header.end() :]) or BeautifulSoup(text[header.end() :], "html.parser")
     published_at, date_line = _take_date(soup)
     published_at = checked_publication_time(published_at or _from_epoch_ms(header[1]))
     images, refused = _take_images(soup)
@@ -152,10 +153,10 @@ def _paragraphs(soup: BeautifulSoup) -> str:
     """`<br /><br />` separates paragraphs; a `<strong>` standing alone is a subheading."""
     chunks = []
     for node in soup.contents:
-        if isinstance(node, Tag) and node.name in {"p", "div"}:
-            chunks.extend(PARAGRAPH_BREAK.split(node.decode_contents()))
-        elif isinstance(node, NavigableString):
+        if isinstance(node, str):  # a string of either tree (NavigableString, plain_html.Text)
             chunks.extend(PARAGRAPH_BREAK.split(str(node)))
+        elif node.name in {"p", "div"}:
+            chunks.extend(PARAGRAPH_BREAK.split(node.decode_contents()))
         else:
             chunks.append(str(node))
     return "\n".join(_block(chunk.strip()) for chunk in chunks if chunk.strip())

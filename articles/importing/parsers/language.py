@@ -4,8 +4,8 @@ import re
 
 from ...languages import CHINESE, ENGLISH
 
-HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-LATIN = re.compile(r"[A-Za-z]")
+HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+LATIN = re.compile(r"[A-Za-z]+")
 # A Chinese character carries about as much as a short English word: a Chinese text that names
 # people and summits in English still has far more Han characters than a third of its letters.
 HAN_WEIGHT = 3
@@ -13,12 +13,16 @@ HAN_WEIGHT = 3
 
 def detect_language(text: str) -> str:
     """Chinese, English, or "" when the text has no letters at all."""
-    # Counted by what removing them shortens: findall would hold one string per character.
-    han = len(text) - len(HAN.sub("", text))
-    latin = len(text) - len(LATIN.sub("", text))
+    han, latin = count(HAN, text), count(LATIN, text)
     if not han and not latin:
         return ""
     return CHINESE if han * HAN_WEIGHT >= latin else ENGLISH
+
+
+def count(characters: re.Pattern, text: str) -> int:
+    """How many characters of `text` a run pattern (`HAN`, `LATIN`) matches: run by run (one
+    match a character cost the import a fiftieth of its parsing), holding no list of them."""
+    return sum(run.end() - run.start() for run in characters.finditer(text))
 
 
 def label_of(*texts: str, default: str = "") -> dict[str, str]:

@@ -7,11 +7,12 @@ import re
 from functools import cache
 
 import opencc
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ... import languages
+from ...messages import stored_message
 from .base import ParsedArticle
-from .language import HAN
+from .language import HAN, count
 
 # OpenCC's Taiwan-standard to Simplified, by phrase and by character. Not t2s: Taiwan writes 著
 # for 着, and t2s leaves 隨著, 意味著 as 随著, 意味著 on a Simplified page. Not tw2sp: it also
@@ -44,8 +45,10 @@ def simplify_traditional(article: ParsedArticle) -> ParsedArticle:
     article.tags = list(dict.fromkeys(convert(tag) for tag in article.tags))
     article.chinese_conversion = f"OpenCC {OPENCC_CONFIG}"
     article.warnings.append(
-        _("Traditional Chinese converted to Simplified (%(converter)s)")
-        % {"converter": article.chinese_conversion}
+        stored_message(
+            gettext_lazy("Traditional Chinese converted to Simplified (%(converter)s)"),
+            converter=article.chinese_conversion,
+        )
     )
     return article
 
@@ -56,7 +59,7 @@ def _converter() -> opencc.OpenCC:
 
 
 def _is_traditional(text: str) -> bool:
-    han = len(text) - len(HAN.sub("", text))
+    han = count(HAN, text)
     if not han:
         return False
     converted = _converter().convert(text)
