@@ -7,15 +7,15 @@ values (URLs, labels, the date, the picture) are worked out once and filled into
 """
 
 from dataclasses import dataclass
+from html import escape
 
 from django.template.loader import render_to_string
-from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from .labels import label_in
 from .models import Article, Translation
-from .templatetags.reader import local_date, picture, remembered_urls
+from .templatetags.reader import fill_html, local_date, picture, remembered_urls
 
 CARD_IMAGE_SIZES = "(min-width: 60em) 14rem, 40vw"
 
@@ -52,32 +52,39 @@ class StoryCard:
                 "includes/language_label.html",
                 {"translation": translation, "LANGUAGE_CODE": language},
             )
-            text_attributes = format_html(' lang="{}">{}', self.other_language, label)
+            text_attributes = fill_html(
+                ' lang="{lang}">{label}', lang=self.other_language, label=label
+            )
         else:
             text_attributes = mark_safe(">")
         summary = translation.summary if translation else ""
-        return format_html(
+        # The parts a card may lack, escaped here and filled in whole.
+        dek = SafeString(f'<p class="dek">{escape(summary)}</p>') if summary else ""
+        source = (
+            SafeString(
+                f'<a href="{escape(self.source_url)}">{escape(self.source_name)}</a>'
+                ' <span aria-hidden="true">·</span> '
+            )
+            if self.source_url
+            else ""
+        )
+        picture = (
+            SafeString(f'<div class="card-image">{self.picture.__html__()}</div>')
+            if self.picture
+            else ""
+        )
+        return fill_html(
             CARD_HTML,
             css_class=f" {self.css_class}" if self.css_class else "",
             text_attributes=text_attributes,
             url=self.url,
             title=translation.title if translation else "",
-            dek=format_html('<p class="dek">{}</p>', summary) if summary else "",
+            dek=dek,
             language=language,
-            source=(
-                format_html(
-                    '<a href="{}">{}</a> <span aria-hidden="true">·</span> ',
-                    self.source_url,
-                    self.source_name,
-                )
-                if self.source_url
-                else ""
-            ),
+            source=source,
             published=self.published,
             date=self.date,
-            picture=format_html('<div class="card-image">{}</div>', self.picture)
-            if self.picture
-            else "",
+            picture=picture,
         )
 
     __html__ = __str__

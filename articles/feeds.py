@@ -56,8 +56,8 @@ class LatestStoriesFeed(Feed):
 
     def items(self):
         language = get_language()
-        stories = Article.objects.published().readable_in(language).for_reader(language)
-        return stories.prefetch_related("tags__label")[:FEED_LENGTH]
+        stories = Article.objects.published().readable_in(language)
+        return stories.for_reader(language, tags=True)[:FEED_LENGTH]
 
     def item_title(self, item):
         return item.reader_translations[0].title
@@ -85,7 +85,7 @@ class LatestStoriesFeed(Feed):
         return byline or (item.source.display_name() if item.source else None)
 
     def item_categories(self, item):
-        return [tag_name(tag) for tag in item.tags.all()]
+        return [tag_name(tag) for tag in item.reader_tags]
 
 
 class LatestStoriesAtomFeed(LatestStoriesFeed):

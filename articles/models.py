@@ -73,19 +73,26 @@ class MonthOf(TruncMonth):
         return f"(substr({sql}, 1, 7) || '-01 00:00:00')", params
 
 
-class JSONRows(models.Subquery):
-    """The rows of a subquery as one JSON array of objects (`[]` for none), in a column of
-    the outer query: a story's translations or images read in the story's own row, where a
-    query of their own would cost a page more than reading them (for_reader).
+class ReadingTime(models.Expression):
+    """The time a query is run: `timezone.now()`, taken when the query is compiled, as a
+    parameter (the same SQL as the time itself), not when it is built."""
 
-    `fields` are attribute names of the subquery's model; JSON fields stay JSON inside."""
+    output_field = models.DateTimeField()
 
-    def __init__(self, queryset, fields):
-        self.fields = fields
-        # SQL compiled before, shared with the copies that resolving makes: the subquery is
-        # the same each time but for the aliases it is compiled with (_compiled).
+    def as_sql(self, compiler, connection):
+        return "%s", [connection.ops.adapt_datetimefield_value(timezone.now())]
+
+
+class CompiledOnce:
+    """A subquery (Subquery, Exists) whose SQL is compiled once per database and aliases, not
+    on every read: every reader's page asks the same subqueries (for_reader's rows, published()'s
+    readiness), and compiling them cost more than running them. The SQL is kept on the
+    expression and shared with the copies that resolving makes; it differs only by the aliases
+    it is compiled with, which are in the key."""
+
+    def __init__(self, *args, **kwargs):
         self.compiled = {}
-        super().__init__(queryset.values(*fields), output_field=models.JSONField())
+        super().__init__(*args, **kwargs)
 
     def _compiled(self, connection, wrap):
         """`wrap(subquery SQL)` and its parameters, compiled once per database and aliases."""
@@ -96,13 +103,39 @@ class JSONRows(models.Subquery):
             self.compiled[key] = (wrap(f"({rows})"), tuple(params))
         return self.compiled[key]
 
+
+class ReadyExists(CompiledOnce, models.Exists):
+    """EXISTS (a subquery), compiled once (`ArticleQuerySet.has_ready_translation`)."""
+
+    def as_sql(self, compiler, connection, template=None, **extra_context):
+        if template or extra_context or self.extra:
+            return super().as_sql(compiler, connection, template, **extra_context)
+        connection.ops.check_expression_support(self)
+        return self._compiled(connection, lambda rows: f"EXISTS{rows}")
+
+
+class JSONRows(CompiledOnce, models.Subquery):
+    """The rows of a subquery as one JSON array of objects (`[]` for none), in a column of
+    the outer query: a story's translations or images read in the story's own row, where a
+    query of their own would cost a page more than reading them (for_reader).
+
+    `fields` are attribute names of the subquery's model, or names it is annotated with; JSON
+    fields stay JSON inside."""
+
+    def __init__(self, queryset, fields):
+        self.fields = fields
+        super().__init__(queryset.values(*fields), output_field=models.JSONField())
+
     def _members(self, connection, wrap_json: str) -> str:
         """`'name', "column"` pairs for json_object() or jsonb_build_object()."""
         fields = {field.attname: field for field in self.query.model._meta.concrete_fields}
         pairs = []
         for name in self.fields:
-            field = fields[name]
-            column = connection.ops.quote_name(field.column)
+            if name in fields:
+                field, column = fields[name], connection.ops.quote_name(fields[name].column)
+            else:  # an annotation, a column of the subquery by its name
+                field = self.query.annotations[name].output_field
+                column = connection.ops.quote_name(name)
             if isinstance(field, models.JSONField):
                 column = wrap_json % column
             pairs.append(f"'{name}', {column}")
@@ -136,10 +169,42 @@ def reader_rows(*, bodies: bool, drafts: bool) -> tuple[JSONRows, JSONRows]:
             READER_TRANSLATION_FIELDS if bodies else CARD_TRANSLATION_FIELDS,
         ),
         JSONRows(
-            images.filter(article=models.OuterRef("pk")),
+            images.filter(article=models.OuterRef("pk")).order_by(),  # sorted in Python
             READER_IMAGE_FIELDS if bodies else CARD_IMAGE_FIELDS,
         ),
     )
+
+
+@lru_cache
+def reader_tag_rows() -> JSONRows:
+    """for_reader's subquery of a story's tags, each with its names for readers (TagLabel's
+    `label_name`, null for a tag without one), built once."""
+    tags = Tag.objects.filter(
+        taggit_taggeditem_items__object_id=models.OuterRef("pk"),
+        taggit_taggeditem_items__content_type__app_label=Article._meta.app_label,
+        taggit_taggeditem_items__content_type__model=Article._meta.model_name,
+    ).annotate(label_name=models.F("label__name"))
+    return JSONRows(tags, ("id", "name", "slug", "label_name"))
+
+
+@lru_cache
+def ready_translation_exists(language: str | None) -> models.Exists:
+    """has_ready_translation's condition, built and compiled once: published() asks it on
+    every reader's page (resolving it into a query copies it, so one serves every query)."""
+    ready = Translation.objects.ready().filter(article=models.OuterRef("pk"))
+    return ReadyExists(ready.filter(language=language) if language else ready)
+
+
+def reader_stories(language: str, *, bodies: bool, tags: bool = False) -> "ArticleQuerySet":
+    """`Article.objects.published().for_reader(language, ...)`, what every reader's page
+    starts from: built once per language and kind (building it cost about as much as
+    running it), a copy of it each call. Its time is the time it runs (`ReadingTime`)."""
+    return _reader_stories(language, bodies, tags).all()
+
+
+@lru_cache
+def _reader_stories(language, bodies, tags):
+    return Article.objects.published().for_reader(language, bodies=bodies, tags=tags)
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -176,10 +241,13 @@ class ArticleQuerySet(models.QuerySet):
 
     def published(self, now=None, *, published_by=None):
         """What readers see: stories in the published state with a translation ready for
-        readers. A story whose translations are all drafts is not public anywhere."""
-        return self.in_state(State.PUBLISHED, now, published_by=published_by).filter(
-            self.has_ready_translation()
-        )
+        readers. A story whose translations are all drafts is not public anywhere.
+
+        Without `now`, the time the query runs (`ReadingTime`): so that the query can be
+        built once and run on every request (`reader_stories`)."""
+        return self.in_state(
+            State.PUBLISHED, now or ReadingTime(), published_by=published_by
+        ).filter(self.has_ready_translation())
 
     def scheduled(self, now=None):
         """Published by an editor, but public only from a later published_at."""
@@ -224,28 +292,30 @@ class ArticleQuerySet(models.QuerySet):
     def has_ready_translation(language=None) -> models.Exists:
         """The condition on a story that it has a translation ready for readers (in
         `language`, or in any language)."""
-        ready = Translation.objects.ready().filter(article=models.OuterRef("pk"))
-        return models.Exists(ready.filter(language=language) if language else ready)
+        return ready_translation_exists(language)
 
     def readable_in(self, language):
         """Stories a reader of `language` can read in it: those with a ready translation in
         it. A draft translation is the newsroom's, whatever the story's state."""
         return self.filter(self.has_ready_translation(language))
 
-    def for_reader(self, language, *, bodies=True, drafts=False):
+    def for_reader(self, language, *, bodies=True, drafts=False, tags=False):
         """What a story card or page shows: `reader_translations`, `language` first, and
         `reader_images` in order. Cards (bodies=False) read only headline and dek, and of
         the images what a picture needs (CARD_IMAGE_FIELDS), not captions or credits. Only
-        ready translations, unless `drafts` (the staff preview).
+        ready translations, unless `drafts` (the staff preview). With `tags`, also
+        `reader_tags` (a story's page).
 
-        Read in the stories' own query, as one JSON array of translations and one of images
-        per story (`JSONRows`): no query of their own, however the stories are read."""
+        Read in the stories' own query, as one JSON array of translations, one of images
+        (and one of tags) per story (`JSONRows`): no query of their own, however the stories
+        are read."""
         translation_rows, image_rows = reader_rows(bodies=bodies, drafts=drafts)
-        return self.select_related("source").annotate(
+        stories = self.select_related("source").annotate(
             reader_language=models.Value(language),
             reader_translation_rows=translation_rows,
             reader_image_rows=image_rows,
         )
+        return stories.annotate(reader_tag_rows=reader_tag_rows()) if tags else stories
 
     def featured(self, now=None):
         """Stories on the home page's front now: the lead first, then the pinned in their
@@ -255,7 +325,7 @@ class ArticleQuerySet(models.QuerySet):
     def tagged(self, tag):
         return self.filter(tags=tag)
 
-    def related_to(self, article, *, per_tag=200):
+    def related_to(self, article, *, tags=None, per_tag=200):
         """Published stories sharing tags with `article`, the most shared tags first, from
         the `per_tag` stories that were given each of its tags last.
 
@@ -264,9 +334,10 @@ class ArticleQuerySet(models.QuerySet):
         "newest by publication time" would sort all of the tag's stories. Then the candidates
         are read by primary key. The published rule goes in as `with_state`, not `published()`:
         without statistics SQLite takes `status = ...` for selective and walks every published
-        story through the (status, published_at) index instead.
+        story through the (status, published_at) index instead. `tags`: the article's tags
+        when they were read with it (`reader_tags`), else they are read here.
         """
-        tag_pks = [tag.pk for tag in article.tags.all()]
+        tag_pks = [tag.pk for tag in (article.tags.all() if tags is None else tags)]
         tagged_items = TaggedItem.objects.filter(
             content_type=ContentType.objects.get_for_model(Article)
         ).order_by("-pk")
@@ -462,6 +533,22 @@ class Article(models.Model):
         images = rows_to_instances(Image, self.reader_image_rows, self._state.db)
         return sorted(images, key=lambda image: (image.position, image.pk))
 
+    @cached_property
+    def reader_tags(self) -> list[Tag]:
+        """The tags for_reader(tags=True) read, in the order they were made, each with its
+        names for readers (`tag.label`, as `prefetch_related("tags__label")` would give)."""
+        tags = rows_to_instances(Tag, self.reader_tag_rows, self._state.db)
+        label = Tag._meta.get_field("label")
+        for tag, row in zip(tags, self.reader_tag_rows, strict=True):
+            names = row["label_name"]
+            label.set_cached_value(
+                tag,
+                None
+                if names is None
+                else TagLabel.from_db(self._state.db, ["tag_id", "name"], [tag.pk, names]),
+            )
+        return sorted(tags, key=lambda tag: tag.pk)
+
     def translation_for(self, language):
         """The translation in `language`, else any other; reads prefetched translations."""
         translations = list(self.translations.all())
@@ -474,8 +561,12 @@ def rows_to_instances(model, rows: list[dict], db: str) -> list:
     not read are deferred (loaded when asked for), never silently empty."""
     if not rows:
         return []
-    read = [field.attname for field in model._meta.concrete_fields if field.attname in rows[0]]
-    return [model.from_db(db, read, [row[name] for name in read]) for row in rows]
+    names = [field.attname for field in model._meta.concrete_fields]
+    read = [name for name in names if name in rows[0]]
+    # A value for every field, DEFERRED for those not read: from_db takes them as they are.
+    return [
+        model.from_db(db, read, [row.get(name, models.DEFERRED) for name in names]) for row in rows
+    ]
 
 
 # What search engines show of a title and a description, in characters (a Chinese character

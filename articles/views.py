@@ -29,7 +29,7 @@ from .bilingual import paired_blocks
 from .cache import cached_with_content
 from .cards import story_cards
 from .images import image_url
-from .models import LEAD_PLACE, Article, SlugRedirect, Source
+from .models import LEAD_PLACE, Article, SlugRedirect, Source, reader_stories
 from .pagination import CappedCountPaginator, SearchPaginator
 from .search import article_search, ranked_matches
 from .tags import tag_name
@@ -85,8 +85,8 @@ class ReaderPageMixin:
         kwargs = tuple(match.kwargs.items())
         return translated_path(match.view_name, kwargs, language, get_urlconf())
 
-    def published(self, *, bodies=False):
-        return Article.objects.published().for_reader(get_language(), bodies=bodies)
+    def published(self, *, bodies=False, tags=False):
+        return reader_stories(get_language(), bodies=bodies, tags=tags)
 
     def readable(self):
         """Cards of any stories: for reads that apply the published rule themselves."""
@@ -140,7 +140,8 @@ class HomeView(StoryCardsMixin, ArticleListView):
             },
         )
         featured = [article.pk for article in self.parts["featured"]]
-        return super().get_queryset().exclude(pk__in=featured)
+        stories = super().get_queryset()
+        return stories.exclude(pk__in=featured) if featured else stories
 
     def get_paginator(self, *args, **kwargs):
         # Kept until content changes like the parts above, in place of a query of its own.
@@ -253,7 +254,7 @@ class ArticleDetailView(ReaderPageMixin, DetailView):
     bilingual = False
 
     def get_queryset(self):
-        return self.published(bodies=True).prefetch_related("tags__label")
+        return self.published(bodies=True, tags=True)
 
     def get_object(self, queryset=None):
         article = super().get_object(queryset)
@@ -277,10 +278,12 @@ class ArticleDetailView(ReaderPageMixin, DetailView):
             lead_image=lead_image,
             lead_image_url=lead_image and self.request.build_absolute_uri(image_url(lead_image)),
             more_images=more_images,
-            tags=article.tags.all(),
+            tags=article.reader_tags,
             related=cached_with_content(
                 f"related:{article.pk}:{get_language()}",
-                lambda: list(self.readable().related_to(article)[:RELATED_STORIES]),
+                lambda: list(
+                    self.readable().related_to(article, tags=article.reader_tags)[:RELATED_STORIES]
+                ),
             ),
             bilingual=self.bilingual,
             **kwargs,
@@ -375,8 +378,7 @@ class ArticlePreviewView(ArticleDetailView):
     """A story in any status, shown to staff exactly as readers will see it."""
 
     def get_queryset(self):
-        stories = Article.objects.for_reader(get_language(), bodies=True, drafts=True)
-        return stories.prefetch_related("tags__label")
+        return Article.objects.for_reader(get_language(), bodies=True, drafts=True, tags=True)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(preview=True, **kwargs)

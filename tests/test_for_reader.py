@@ -2,9 +2,15 @@
 images in the stories' own query: every way of reading the queryset gets them, and the
 reads that make no stories are left as Django makes them."""
 
-import pytest
+from datetime import timedelta
+from unittest import mock
 
-from articles.models import Article, Translation
+import pytest
+from django.utils import timezone
+from taggit.models import Tag
+
+from articles.models import Article, TagLabel, Translation, reader_stories
+from articles.tags import tag_name
 from tests.factories import make_article, make_image
 
 pytestmark = pytest.mark.django_db
@@ -72,3 +78,32 @@ def test_reads_that_make_no_stories_are_left_alone(stories, django_assert_num_qu
             "Both": (["Both", "两种"], ["first", "second"]),
             "English only": (["English only"], []),
         }
+
+
+def test_a_storys_tags_come_with_it_named_for_readers(django_assert_num_queries):
+    """for_reader(tags=True): the tags in the story's own query, in the order they were made,
+    each named as readers call it (TagLabel), the taggit name where it has no label."""
+    story = make_article(tags=["finance", "adaptation", "cop30"])
+    TagLabel.objects.filter(tag__name="adaptation").delete()
+    TagLabel.objects.filter(tag__name="finance").update(name={"en": "Finance", "zh-hans": "资金"})
+    with django_assert_num_queries(1):
+        read = Article.objects.published().for_reader("zh-hans", tags=True).get(pk=story.pk)
+        tags = read.reader_tags
+        names = {code: [tag_name(tag, code) for tag in tags] for code in ("en", "zh-hans")}
+    assert [tag.name for tag in tags] == ["finance", "adaptation", "cop30"]
+    assert [tag.slug for tag in tags] == [tag.slug for tag in Tag.objects.order_by("pk")]
+    assert names["en"][:2] == ["Finance", "adaptation"]
+    assert names["zh-hans"][:2] == ["资金", "adaptation"]
+    assert set(tags) == set(story.tags.all())
+
+
+def test_reader_stories_built_once_reads_the_time_it_runs():
+    """reader_stories() is built once and copied; what is public is decided when each copy
+    runs, so a story scheduled after the query was built appears once its time comes."""
+    now = timezone.now()
+    scheduled = make_article(en={"title": "Later"}, published_at=now + timedelta(hours=1))
+    assert scheduled not in reader_stories("en", bodies=False)
+    with mock.patch("django.utils.timezone.now", return_value=now + timedelta(hours=2)):
+        assert scheduled in reader_stories("en", bodies=False)
+        assert scheduled in Article.objects.published()
+    assert scheduled not in reader_stories("en", bodies=False)

@@ -46,12 +46,12 @@ EXPECTED_QUERIES = {
     "source": 4,
     "search": 3,  # the count, the page's ranked ids, then the stories as on "home"
     "search-english": 3,
-    "story": 4,  # the topics' names for readers (TagLabel) with the tags
-    "bilingual": 4,
+    "story": 2,  # the page generation; the story, its translations, images and tags in one
+    "bilingual": 2,
     "archive": 1,  # month counts, kept until content changes: the page generation
     "month": 3,  # the months before and after come from the month counts (page generation)
-    "rss": 3,
-    "atom": 3,
+    "rss": 1,  # the stories with their translations, images and tags
+    "atom": 1,
     "robots": 0,
     # Per section: how many items (so how many pages), and for stories the latest update too;
     # the months are kept until content changes (the page generation).

@@ -1,6 +1,7 @@
 """Template helpers for the reader's site."""
 
 from functools import lru_cache
+from html import escape
 
 from django import template
 from django.template.base import render_value_in_context
@@ -30,25 +31,38 @@ register.simple_tag(run_space)
 register.filter("label_language", label_language)
 
 
+def fill_html(template: str, **values) -> SafeString:
+    """format_html() for the markup a page repeats (cards, pictures): each value escaped
+    unless it is markup already (`__html__`), as format_html does, without the check for
+    lazy text its escaping makes per value (the values here are text)."""
+    return SafeString(
+        template.format_map(
+            {
+                name: value.__html__() if hasattr(value, "__html__") else escape(str(value))
+                for name, value in values.items()
+            }
+        )
+    )
+
+
 @register.simple_tag
 def picture(image, sizes="100vw", eager=False):
     """An image through its web renditions (WebP first) when it has them, else as it came."""
+    img = fill_html(
+        '<img src="{src}" alt="{alt}"{dimensions} loading="{loading}" decoding="async">',
+        src=image_url(image),
+        alt=label_in(image.alt_text),
+        dimensions=(
+            SafeString(f' width="{escape(str(image.width))}" height="{escape(str(image.height))}"')
+            if image.width and image.height
+            else ""
+        ),
+        loading="eager" if eager else "lazy",
+    )
     sources = [
         (media_type, srcset(image, formats))
         for media_type, formats in (("image/webp", WEBP), ("image/jpeg", FALLBACK_FORMATS))
     ]
-    dimensions = (
-        format_html(' width="{}" height="{}"', image.width, image.height)
-        if image.width and image.height
-        else ""
-    )
-    img = format_html(
-        '<img src="{}" alt="{}"{} loading="{}" decoding="async">',
-        image_url(image),
-        label_in(image.alt_text),
-        dimensions,
-        "eager" if eager else "lazy",
-    )
     sources = [(media_type, srcset, sizes) for media_type, srcset in sources if srcset]
     if not sources:
         return img
