@@ -713,7 +713,7 @@ class ArticleAdmin(VersionAdmin):
         matches = article_search_match(term, among=queryset)
         if matches.more:
             number = formats.number_format(ranked_matches(), force_grouping=True)
-            messages.info(
+            messages.warning(
                 request,
                 _(
                     "More than %(number)s stories contain “%(term)s”: the %(number)s newest "

@@ -39,6 +39,7 @@ PAGE_SIZE = 20
 RELATED_STORIES = 4
 TOPICS_ON_HOME = 12
 FAVICON_REDIRECT_SECONDS = 24 * 3600
+PARAMETER_LENGTH = 200
 
 
 @require_safe
@@ -59,6 +60,13 @@ def favicon(request):
     return response
 
 
+def reader_parameter(value: str) -> str:
+    """A query-string value as a page uses it: without NUL (PostgreSQL refuses one; no reader
+    types one), trimmed, and no longer than a reader's query can be (the page's links and its
+    canonical address repeat it)."""
+    return value.replace("\x00", "").strip()[:PARAMETER_LENGTH]
+
+
 class ReaderPageMixin:
     """Head links every public page carries: canonical URL and the page in each language."""
 
@@ -69,7 +77,9 @@ class ReaderPageMixin:
         return list(languages.CODES)
 
     def get_context_data(self, **kwargs):
-        parameters = {k: v for k, v in self.request.GET.items() if k in self.page_parameters}
+        parameters = {
+            k: reader_parameter(v) for k, v in self.request.GET.items() if k in self.page_parameters
+        }
         query = f"?{urlencode(parameters)}" if parameters else ""
         site = self.request.build_absolute_uri("/").removesuffix("/")
         alternates = [
@@ -238,8 +248,7 @@ class SearchView(ArticleListView):
     paginator_class = SearchPaginator
 
     def get_queryset(self):
-        # PostgreSQL refuses NUL in a query; no reader types one.
-        self.query = self.request.GET.get("q", "").replace("\x00", "").strip()[:200]
+        self.query = reader_parameter(self.request.GET.get("q", ""))
         return article_search(self.query, language=get_language())
 
     def get_context_data(self, **kwargs):

@@ -260,6 +260,9 @@ def test_admin_search_of_a_common_word_lists_the_newest_and_says_there_are_more(
     assert listed == {article.pk for article in newest}
     content = response.content.decode()
     assert "More than 20 stories contain “climate”: the 20 newest are listed" in content
+    # Told as a warning (Django's admin shows information with a tick, as a success).
+    [message] = list(response.context["messages"])
+    assert message.level_tag == "warning"
     # A filter narrows before the search: the oldest is found with the month it is in.
     oldest = thirty_climate_stories["oldest"]
     month = timezone.localtime(oldest.published_at).strftime("%Y-%m")
@@ -486,3 +489,15 @@ def test_snippet_of_an_english_body_keeps_words_of_two_blocks_apart():
     )
     [result] = article_search("envoys", language="en")
     assert result.excerpt == "Methane <mark>Envoys</mark> agreed."
+
+
+def test_the_page_repeats_a_query_only_as_long_as_a_search_uses(client):
+    """A query string of any length is cut where the search cuts it: the canonical address,
+    the language links and the page links repeat no more of it (a 100,000-character `q` made
+    a 500 KB page)."""
+    response = client.get("/en/search/", {"q": "climate " + "x" * 100_000, "page": "1"})
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert len(content) < 60_000
+    [canonical] = re.findall(r'<link rel="canonical" href="([^"]+)"', content)
+    assert len(canonical) < 400
