@@ -136,7 +136,14 @@ def run_space(before: str, after: str) -> str:
 
 
 def mark_seams(value) -> str:
-    return f"{SEAM}{str(value).replace(SEAM, '')}{SEAM}"
+    return _Seamed(f"{SEAM}{str(value).replace(SEAM, '')}{SEAM}")
+
+
+class _Seamed(str):
+    """A value between seam marks that keeps them outside its quotes when shown as %r."""
+
+    def __repr__(self) -> str:
+        return f"{SEAM}{str.__repr__(self[1:-1])}{SEAM}"
 
 
 def space_seams(text: str) -> str:

@@ -188,3 +188,44 @@ def test_a_conflicts_message_names_its_fields_in_the_editors_language(client, ed
     client.force_login(editor)
     record = ImportRecord.objects.get(outcome=ImportRecord.Outcome.CONFLICT)
     assert "保留了编辑的修改（英文标题、英文正文）" in record_page(client, record, "zh-hans")
+
+
+# Why each file failed, as said in each language: a publication year no story can have, and a
+# file too large to read.
+FAILURES = {
+    "en": {
+        "old.txt": "the publication time 1800-05-01T08:00:00+00:00 is not between the years 1900 "
+        "and 2200",
+        "huge.txt": "cannot read the file: it is larger than 1 MB",
+    },
+    "zh-hans": {
+        "old.txt": "发布时间 1800-05-01T08:00:00+00:00 不在 1900 年至 2200 年之间",
+        "huge.txt": "无法读取文件：文件超过 1 MB",
+    },
+}
+SHELL_LANG = {"en": "C", "zh-hans": "zh_CN.UTF-8"}
+
+
+@pytest.mark.parametrize(("shell", "reader"), [("en", "zh-hans"), ("zh-hans", "en")])
+def test_why_a_file_failed_reads_in_the_editors_language_whatever_the_shell(
+    client, editor, tmp_path, monkeypatch, shell, reader
+):
+    """A cron job in an English shell fails a file: a Chinese editor reads why in Chinese."""
+    from articles.importing import pipeline
+
+    monkeypatch.setenv("LANG", SHELL_LANG[shell])
+    monkeypatch.setattr(pipeline, "MAX_FILE_BYTES", 1024 * 1024)
+    (tmp_path / "huge.txt").write_bytes(b"x" * (1024 * 1024 + 1))
+    (tmp_path / "old.txt").write_text(
+        fixture_text("digest_english_only.txt").replace("date: 2026-", "date: 1800-")
+    )
+
+    _out, err, ok = run_import(tmp_path)
+
+    assert not ok and all(reason in err for reason in FAILURES[shell].values())
+    client.force_login(editor)
+    for name, reason in FAILURES[reader].items():
+        record = ImportRecord.objects.get(path__endswith=name)
+        assert record.outcome == ImportRecord.Outcome.FAILED
+        page = record_page(client, record, reader)
+        assert reason in page and FAILURES[shell][name] not in page

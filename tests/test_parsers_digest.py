@@ -1,9 +1,11 @@
 from datetime import UTC, datetime
 
 import pytest
+from django.utils.translation import override
 
 from articles.importing.parsers.base import ParseError
 from articles.importing.parsers.detect import parse_story
+from articles.messages import message_text
 from tests.helpers import fixture_text
 
 
@@ -144,3 +146,43 @@ def test_markdown_html_in_a_digest_is_sanitised():
     assert "<script" not in article.translation("en").body
     assert "onerror" not in article.translation("en").body
     assert any("script" in line for line in article.sanitizer_removed)
+
+
+@pytest.mark.parametrize(
+    ("front_matter", "said"),
+    [
+        (
+            "date: yesterday-ish\n",
+            {
+                "en": "the date 'yesterday-ish' is not an ISO 8601 time",
+                "zh-hans": "日期 'yesterday-ish' 不是 ISO 8601 时间",
+            },
+        ),
+        (
+            "title: [unclosed\n",
+            {
+                "en": "the front matter is not valid YAML at its line 3: "
+                "expected ',' or ']', but got '<stream end>'",
+                "zh-hans": "前置元数据第 3 行不是有效的 YAML：expected ',' or ']', but got "
+                "'<stream end>'",
+            },
+        ),
+    ],
+)
+def test_a_refusal_is_kept_to_be_read_in_either_language(front_matter, said):
+    """What the import record stores says why in the language of whoever reads it later."""
+    text = f"---\n{front_matter}---\n\n[原文链接](https://ft.com/x)\n\n# Headline\n\nBody.\n"
+    with override("zh-hans"), pytest.raises(ParseError) as raised:
+        parse_story(text)
+    assert str(raised.value) == said["zh-hans"]  # the command's output, in the run's language
+    for language, text in said.items():
+        with override(language):
+            assert message_text(raised.value.stored) == text
+
+
+def test_a_missing_headline_names_the_section_in_the_readers_language():
+    text = "---\ntitle: A\n---\n\n[原文链接](https://ft.com/x)\n\n---\n\n# \n\n正文。\n"
+    with pytest.raises(ParseError) as raised:
+        parse_story(text)
+    with override("zh-hans"):
+        assert message_text(raised.value.stored) == "简体中文部分没有 # 标题"

@@ -22,8 +22,9 @@ from importlib import import_module
 from pathlib import Path
 
 from django.utils import translation
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
+from ..messages import stored_error, stored_message
 from .parsers.base import ParsedArticle, ParseError
 from .parsers.decode import decode_bytes
 
@@ -38,6 +39,10 @@ BATCH_BYTES = 64 * 1024 * 1024
 # Small runs are not worth starting worker processes for.
 PARALLEL_FROM = 64
 CHUNK_FILES = 25  # files a parsing worker takes at a time
+# Why a file is not imported, kept language-neutral in `StoryFile.error` (messages.stored_message).
+SKIPPED = _("skipped: %(reason)s")
+LINK_OUTSIDE = _("skipped: a symbolic link to somewhere outside the folder")
+NOT_REGULAR = _("skipped: not a regular file")
 PR_SET_PDEATHSIG = 1
 
 
@@ -59,7 +64,7 @@ class StoryFile:
     # What the search index will hold of the story, made with the parsing, in parallel: for a
     # new story, the writer needs not make it (search.parsed_document).
     search_document: dict[str, str] | None = None
-    error: str = ""
+    error: str = ""  # why it is not imported, as stored (messages.stored_message)
 
     def __post_init__(self):
         self.name = self.name or display_name(self.path)
@@ -123,7 +128,7 @@ def _walk(root: Path) -> Iterator[StoryFile]:
     for error in unreadable:
         yield StoryFile(
             path=Path(error.filename),
-            error=_("the folder cannot be read: %(reason)s") % {"reason": error.strerror},
+            error=stored_message(_("the folder cannot be read: %(reason)s"), reason=error.strerror),
         )
 
 
@@ -148,7 +153,7 @@ def _regular(entry: os.DirEntry, path: str, *, root: Path) -> StoryFile:
     try:
         size = entry.stat(follow_symlinks=False).st_size
     except OSError as error:  # gone since the folder was listed
-        return StoryFile(Path(path), error=_("skipped: %(reason)s") % {"reason": _reason(error)})
+        return StoryFile(Path(path), error=stored_message(SKIPPED, reason=_reason(error)))
     return StoryFile(path, root=root, size=size)
 
 
@@ -159,15 +164,13 @@ def _checked(path: Path, *, root: Path, name: str = "") -> StoryFile:
         if stat.S_ISLNK(mode):
             target = path.resolve(strict=True)
             if not target.is_relative_to(root):
-                return StoryFile(
-                    path, error=_("skipped: a symbolic link to somewhere outside the folder")
-                )
+                return StoryFile(path, error=stored_message(LINK_OUTSIDE))
             # Read through the target, reported under the name found in the folder.
             return _checked(target, root=root, name=display_name(path))
     except (OSError, RuntimeError) as error:  # RuntimeError: a loop of symbolic links
-        return StoryFile(path, error=_("skipped: %(reason)s") % {"reason": _reason(error)})
+        return StoryFile(path, error=stored_message(SKIPPED, reason=_reason(error)))
     if not stat.S_ISREG(mode):
-        return StoryFile(path, name=name, error=_("skipped: not a regular file"))
+        return StoryFile(path, name=name, error=stored_message(NOT_REGULAR))
     return StoryFile(path, name=name, root=root, size=status.st_size)
 
 
@@ -219,17 +222,19 @@ def read(story_file: StoryFile) -> StoryFile:
             # O_NOFOLLOW guards the last step only: a folder swapped for a link since the walk
             # shows in where the open file really is.
             if story_file.root and not _opened_inside(descriptor, story_file.root):
-                story_file.error = _("skipped: a symbolic link to somewhere outside the folder")
+                story_file.error = stored_message(LINK_OUTSIDE)
                 return story_file
             status = os.fstat(descriptor)
             if not stat.S_ISREG(status.st_mode):
-                story_file.error = _("skipped: not a regular file")
+                story_file.error = stored_message(NOT_REGULAR)
                 return story_file
             data = _read_all(descriptor, status.st_size)
         finally:
             os.close(descriptor)
     except OSError as error:
-        story_file.error = _("cannot read the file: %(reason)s") % {"reason": _reason(error)}
+        story_file.error = stored_message(
+            _("cannot read the file: %(reason)s"), reason=_reason(error)
+        )
         return story_file
     story_file.data, story_file.sha256 = data, hashlib.sha256(data).hexdigest()
     return story_file
@@ -263,10 +268,14 @@ def _opened_inside(descriptor: int, root: Path) -> bool:
 
 
 def _reason(error: Exception) -> str:
+    """Why the file cannot be read, as stored: the limit or a link in the reader's language,
+    else the system's own words."""
     if getattr(error, "errno", None) == errno.EFBIG:
-        return _("it is larger than %(limit)d MB") % {"limit": MAX_FILE_BYTES // 1024 // 1024}
+        return stored_message(
+            _("it is larger than %(limit)d MB"), limit=MAX_FILE_BYTES // 1024 // 1024
+        )
     if getattr(error, "errno", None) == errno.ELOOP:
-        return _("a symbolic link")
+        return stored_message(_("a symbolic link"))
     return getattr(error, "strerror", None) or str(error) or type(error).__name__
 
 
@@ -280,14 +289,14 @@ def parse(story_file: StoryFile) -> StoryFile:
             story_file.parsed = parse_story(story_file.text)
             story_file.search_document = parsed_document(story_file.parsed)
     except ParseError as error:
-        story_file.error = str(error)
+        story_file.error = stored_error(error)
     except ParseTimeout:
-        story_file.error = _("parsing took longer than %(seconds)d seconds: refused") % {
-            "seconds": PARSE_SECONDS
-        }
+        story_file.error = stored_message(
+            _("parsing took longer than %(seconds)d seconds: refused"), seconds=PARSE_SECONDS
+        )
     except Exception as error:  # noqa: BLE001  a parser bug fails this file, not the run
         logger.debug("Parsing %s failed", story_file.name, exc_info=True)
-        story_file.error = _("could not be parsed: %(error)s") % {"error": error}
+        story_file.error = stored_message(_("could not be parsed: %(error)s"), error=str(error))
     story_file.data = b""  # the text is kept; the bytes need not travel back
     return story_file
 
@@ -396,7 +405,7 @@ class ParsingPool:
             return parsed
         except BrokenProcessPool:
             self._discard(executor)
-        story_file.error = _("the parser stopped unexpectedly on this file")
+        story_file.error = stored_message(_("the parser stopped unexpectedly on this file"))
         return story_file
 
     def _discard(self, executor: ProcessPoolExecutor) -> None:

@@ -3,27 +3,33 @@
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
+
+from ...messages import ExplainedError, message_text
 
 # The years a publication time can mean. A year such as 9999 or 0202 is a typo, refused where
 # it comes in (a file, the admin's form): the archive, feeds and sitemaps count real months.
 PUBLICATION_YEARS = range(1900, 2201)
 
 
-class ParseError(ValueError):
-    """The file cannot be imported; the message says why, in words an editor understands."""
+class ParseError(ExplainedError):
+    """The file cannot be imported; the message says why, in words an editor understands: in
+    the active language (`str(error)`, as the import record shows it) and as a stored message
+    (`stored`), for the record read later in another language. `message` is marked lazily."""
+
+    def __init__(self, message, **params):
+        super().__init__(message, **params)
+        self.args = (message_text(self.stored),)  # a language's name, spacing, as shown later
 
 
 def checked_publication_time(moment: datetime | None) -> datetime | None:
     """`moment`, if its year is one a story can be published in (PUBLICATION_YEARS)."""
     if moment is not None and moment.year not in PUBLICATION_YEARS:
         raise ParseError(
-            _("the publication time %(time)s is not between the years %(first)d and %(last)d")
-            % {
-                "time": moment.isoformat(),
-                "first": PUBLICATION_YEARS[0],
-                "last": PUBLICATION_YEARS[-1],
-            }
+            _("the publication time %(moment)s is not between the years %(first)d and %(last)d"),
+            moment=moment.isoformat(),
+            first=PUBLICATION_YEARS[0],
+            last=PUBLICATION_YEARS[-1],
         )
     return moment
 

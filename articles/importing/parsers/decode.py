@@ -2,7 +2,7 @@
 
 import codecs
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from .base import ParseError
 
@@ -31,8 +31,9 @@ def _decode(data: bytes) -> tuple[str, str]:
                 return data.decode(encoding), encoding
             except UnicodeDecodeError as error:
                 raise ParseError(
-                    _("the file starts as %(encoding)s but is not: %(reason)s")
-                    % {"encoding": encoding, "reason": error.reason}
+                    _("the file starts as %(encoding)s but is not: %(reason)s"),
+                    encoding=encoding,
+                    reason=error.reason,
                 ) from None
     try:
         return data.decode("utf-8"), "utf-8"

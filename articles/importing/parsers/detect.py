@@ -1,6 +1,6 @@
 """Which format is this text? Decided from the content, never from the file name."""
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from .base import ParsedArticle, ParseError
 from .digest import parse_digest

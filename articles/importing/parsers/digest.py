@@ -5,10 +5,9 @@ from datetime import UTC, date, datetime
 
 import frontmatter
 import yaml
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _
 
-from ... import languages
 from ...messages import stored_message
 from ...sanitize import sanitize_html
 from .base import ParsedArticle, ParsedTranslation, ParseError, checked_publication_time
@@ -52,15 +51,21 @@ class SafeYAMLHandler(frontmatter.YAMLHandler):
             raise
         except (ValueError, OverflowError) as error:  # a value YAML reads but cannot build
             raise ParseError(
-                _("the front matter holds an impossible value: %(problem)s") % {"problem": error}
+                _("the front matter holds an impossible value: %(problem)s"), problem=str(error)
             ) from None
         except yaml.YAMLError as error:
             mark = getattr(error, "problem_mark", None)
-            where = _(" (front matter line %(line)d)") % {"line": mark.line + 1} if mark else ""
             problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+            if mark:
+                raise ParseError(
+                    _("the front matter is not valid YAML at its line %(line)d: %(problem)s"),
+                    line=mark.line + 1,
+                    problem=problem,
+                ) from None
             raise ParseError(
-                _("the front matter is not valid YAML%(where)s: %(problem)s")
-                % {"where": where, "problem": problem}
+                _("the front matter is not valid YAML%(where)s: %(problem)s"),
+                where="",
+                problem=problem,
             ) from None
 
 
@@ -75,8 +80,8 @@ def _checked_load(fm: str, loader: type) -> object:
             depth += 1
             if depth > MAX_FRONT_MATTER_DEPTH:
                 raise ParseError(
-                    _("the front matter has lists or fields nested more than %(limit)d deep")
-                    % {"limit": MAX_FRONT_MATTER_DEPTH}
+                    _("the front matter has lists or fields nested more than %(limit)d deep"),
+                    limit=MAX_FRONT_MATTER_DEPTH,
                 )
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
@@ -196,8 +201,7 @@ def _add_front_matter_texts(article: ParsedArticle, *, title: str, description: 
     for translation in article.translations:
         if not translation.title:
             raise ParseError(
-                _("the %(language)s section has no # headline")
-                % {"language": languages.name(translation.language)}
+                _("the %(language)s section has no # headline"), language=translation.language
             )
 
 
@@ -212,7 +216,7 @@ def _published_at(value) -> datetime | None:
         parsed = datetime.fromisoformat(str(value).strip())
     except ValueError:
         raise ParseError(
-            _("the date %(value)r is not an ISO 8601 time") % {"value": str(value)}
+            _("the date %(value)r is not an ISO 8601 time"), value=str(value)
         ) from None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
@@ -231,6 +235,6 @@ def _text(meta: dict, name: str) -> str:
         return ""
     if isinstance(value, (dict, list)):
         raise ParseError(
-            _("the front-matter field %(name)r holds a list or mapping, not text") % {"name": name}
+            _("the front-matter field %(name)r holds a list or mapping, not text"), name=name
         )
     return normalize_space(str(value))

@@ -6,7 +6,7 @@ from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup, NavigableString, Tag
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from ... import languages
 from ...sanitize import clean_html, removals, text_lost
@@ -103,7 +103,7 @@ def _from_epoch_ms(value: str | None) -> datetime | None:
         return datetime.fromtimestamp(int(value) / 1000, tz=UTC)
     except (OverflowError, ValueError, OSError):
         raise ParseError(
-            _("the timestamp comment <!--%(value)s--> is not a time") % {"value": value}
+            _("the timestamp comment <!--%(value)s--> is not a time"), value=value
         ) from None
 
 

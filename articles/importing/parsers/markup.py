@@ -9,7 +9,7 @@ import re
 from functools import cache
 from html import unescape
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from .base import ParseError
 
@@ -78,8 +78,9 @@ def check_markdown_limits(text: str) -> None:
     lines = text.count("\n") + 1
     if lines > MAX_MARKDOWN_LINES:
         raise ParseError(
-            _("the story text has %(count)s lines; the limit is %(limit)s")
-            % {"count": f"{lines:,}", "limit": f"{MAX_MARKDOWN_LINES:,}"}
+            _("the story text has %(count)s lines; the limit is %(limit)s"),
+            count=f"{lines:,}",
+            limit=f"{MAX_MARKDOWN_LINES:,}",
         )
     marks = len(text) - len(MARKDOWN_MARK.sub("", text))
     if marks > MAX_MARKDOWN_MARKS:
@@ -87,8 +88,9 @@ def check_markdown_limits(text: str) -> None:
             _(
                 "the story text has %(count)s formatting characters (* _ [ ] < > ` & \\ !); "
                 "the limit is %(limit)s"
-            )
-            % {"count": f"{marks:,}", "limit": f"{MAX_MARKDOWN_MARKS:,}"}
+            ),
+            count=f"{marks:,}",
+            limit=f"{MAX_MARKDOWN_MARKS:,}",
         )
 
 
@@ -118,8 +120,10 @@ def check_html_limits(html: str) -> None:
             attributes = len(ATTRIBUTE.findall(html, tag.end(), end))
             if attributes > MAX_ATTRIBUTES:
                 raise ParseError(
-                    _("a <%(tag)s> tag has %(count)s attributes; the limit is %(limit)s")
-                    % {"tag": name[:20], "count": f"{attributes:,}", "limit": MAX_ATTRIBUTES}
+                    _("a <%(tag)s> tag has %(count)s attributes; the limit is %(limit)s"),
+                    tag=name[:20],
+                    count=f"{attributes:,}",
+                    limit=MAX_ATTRIBUTES,
                 )
             if tag[1]:
                 if open_count.get(name):
@@ -142,11 +146,10 @@ def check_html_limits(html: str) -> None:
             if tags > MAX_HTML_TAGS  # the scan stopped there
             else _("the HTML is nested %(depth)s deep; the limit is %(limit)s")
         )
-        raise ParseError(message % {"depth": f"{depth:,}", "limit": MAX_HTML_DEPTH})
+        raise ParseError(message, depth=f"{depth:,}", limit=MAX_HTML_DEPTH)
     if tags > MAX_HTML_TAGS:
         raise ParseError(
-            _("the HTML has more than %(limit)s tags and comments")
-            % {"limit": f"{MAX_HTML_TAGS:,}"}
+            _("the HTML has more than %(limit)s tags and comments"), limit=f"{MAX_HTML_TAGS:,}"
         )
 
 
@@ -157,6 +160,7 @@ def _check_unclosed(html: str) -> None:
     unclosed += html.count("<!--", html.rfind("-->") + 1)
     if unclosed > MAX_UNCLOSED_TAGS:
         raise ParseError(
-            _("the HTML has %(count)s tags or comments never closed by >; the limit is %(limit)s")
-            % {"count": f"{unclosed:,}", "limit": MAX_UNCLOSED_TAGS}
+            _("the HTML has %(count)s tags or comments never closed by >; the limit is %(limit)s"),
+            count=f"{unclosed:,}",
+            limit=MAX_UNCLOSED_TAGS,
         )

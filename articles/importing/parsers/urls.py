@@ -3,7 +3,7 @@
 import re
 from urllib.parse import SplitResult, parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from ...outlets import story_host
 from .base import ParseError
@@ -55,7 +55,7 @@ def canonical_url(url: str) -> str:
     """
     parts = web_address(url)
     if parts is None:
-        raise ParseError(_("the original URL is not a web address: %(url)r") % {"url": url})
+        raise ParseError(_("the original URL is not a web address: %(url)r"), url=url)
     host = story_host(parts.hostname)
     if parts.port and parts.port not in (80, 443):
         host = f"{host}:{parts.port}"
