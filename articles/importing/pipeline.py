@@ -44,6 +44,9 @@ SKIPPED = _("skipped: %(reason)s")
 LINK_OUTSIDE = _("skipped: a symbolic link to somewhere outside the folder")
 NOT_REGULAR = _("skipped: not a regular file")
 PR_SET_PDEATHSIG = 1
+# How much a parsing worker yields to the writer: the import goes as fast as its one writer,
+# which at equal priority shared two cores with two workers (two thirds of a core).
+WORKER_NICENESS = 10
 
 
 @dataclass(slots=True)
@@ -378,7 +381,7 @@ class ParsingPool:
             import_module(f"{__package__}.parsers.markup").markdown_parser()
             # Forked while read_batches' threads may be reading: a worker needs nothing they
             # can hold at that moment (a descriptor, OpenSSL's hashing; parsing hashes nothing).
-            self.executor = ProcessPoolExecutor(os.cpu_count(), initializer=_die_with_parent)
+            self.executor = ProcessPoolExecutor(os.cpu_count(), initializer=_worker_start)
         try:
             return self.executor.submit(parse_chunk, chunk), self.executor
         except BrokenProcessPool:
@@ -414,7 +417,10 @@ class ParsingPool:
             self.executor = None
 
 
-def _die_with_parent() -> None:
-    """A parsing worker ends when the import does, even one killed with SIGKILL (Linux)."""
+def _worker_start() -> None:
+    """A parsing worker runs behind the writer, and ends when the import does, even one
+    killed with SIGKILL (Linux)."""
+    with suppress(OSError, AttributeError):  # elsewhere: no niceness, or no death signal
+        os.nice(WORKER_NICENESS)
     with suppress(OSError, AttributeError):  # elsewhere than Linux, it may outlive a SIGKILL
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
