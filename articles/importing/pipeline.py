@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from importlib import import_module
 from pathlib import Path
 
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from ..messages import stored_error, stored_message
@@ -196,11 +195,9 @@ def read_batches(files: list[StoryFile]) -> Iterator[list[StoryFile]]:
     one read meanwhile in a thread: a read waits on the kernel and hashing runs in OpenSSL,
     both without the GIL, as does SQLite, so reading overlaps with the database work of the
     batch before. (A second reading thread measured no faster: the main thread is the longer.)"""
-    language = translation.get_language()  # the reasons a file cannot be read, in the run's
 
     def read_in(batch: list[StoryFile]) -> list[StoryFile]:
-        with translation.override(language):
-            return [read(story_file) for story_file in batch]
+        return [read(story_file) for story_file in batch]
 
     with ThreadPoolExecutor(1, thread_name_prefix="import-read") as reader:
         reading = None
