@@ -45,8 +45,17 @@ def message_text(text: str) -> str:
     """A stored message in the active language; older plain text (a message's English source,
     as warnings once were stored) translated when the catalogue has it, else as it is."""
     loaded = json_loaded(text)
-    if not (isinstance(loaded, dict) and "message" in loaded):
+    if not (isinstance(loaded, dict) and isinstance(loaded.get("message"), str)):
         return gettext(text) if text else ""
+    try:
+        return _stored_text(loaded)
+    except (KeyError, ValueError, TypeError, AttributeError):
+        # Not a message this code stored: a text that only looks like one (a reason an
+        # outside server gave, quoted), shown as it is rather than failing the page.
+        return text
+
+
+def _stored_text(loaded: dict) -> str:
     params = dict(loaded.get("params") or {})
     if "field" in params:
         from .importing.fieldkeys import describe  # the import's package needs the models
