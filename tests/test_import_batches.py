@@ -203,3 +203,67 @@ def test_the_index_holds_what_the_saved_translations_give_though_workers_made_it
         assert {"title": document.title, "summary": document.summary, "body": document.body} == (
             expected
         )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_log_is_copied_back_beside_the_import_and_sqlite_takes_it_over_again_after(
+    tmp_path, monkeypatch
+):
+    """SQLite in WAL mode: the import's commits are checkpointed by a thread of its own, not by
+    the writer; after the import, the site's connection checkpoints as before."""
+    from django.db import connection
+
+    from articles.importing import checkpoints, pipeline
+
+    if connection.vendor != "sqlite":
+        pytest.skip("a write-ahead log is SQLite's")
+    monkeypatch.setattr(pipeline, "BATCH_SIZE", 4)
+    monkeypatch.setattr(pipeline, "TAIL_FILES", 4)
+    done = []
+    checkpoint = checkpoints.BackgroundCheckpoints._checkpoint
+
+    def recorded(self):
+        checkpoint(self)
+        done.append((threading.current_thread().name, self.log_pages))
+
+    monkeypatch.setattr(checkpoints.BackgroundCheckpoints, "_checkpoint", recorded)
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA wal_autocheckpoint")
+        [(every,)] = cursor.fetchall()
+
+    _out, _err, ok = run_import(story_folder(tmp_path, 12))
+
+    assert ok and Article.objects.count() == 12
+    assert done and {name for name, _pages in done} == {"import-checkpoint"}
+    assert any(pages > 0 for _name, pages in done)  # the log held the commits it copied
+    assert "import-checkpoint" not in {thread.name for thread in threading.enumerate()}
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA wal_autocheckpoint")
+        assert cursor.fetchall() == [(every,)]
+        cursor.execute("PRAGMA journal_mode")
+        assert cursor.fetchall() == [("wal",)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_log_grown_too_long_is_copied_back_before_the_import_writes_on(tmp_path, monkeypatch):
+    from django.db import connection
+
+    from articles.importing import checkpoints, pipeline
+
+    if connection.vendor != "sqlite":
+        pytest.skip("a write-ahead log is SQLite's")
+    monkeypatch.setattr(pipeline, "BATCH_SIZE", 4)
+    monkeypatch.setattr(checkpoints, "WAIT_FROM_PAGES", 0)
+    waited = []
+    checkpoint = checkpoints.BackgroundCheckpoints._checkpoint
+
+    def recorded(self):
+        checkpoint(self)
+        waited.append(threading.current_thread() is threading.main_thread())
+
+    monkeypatch.setattr(checkpoints.BackgroundCheckpoints, "_checkpoint", recorded)
+
+    _out, _err, ok = run_import(story_folder(tmp_path, 20))
+
+    assert ok and Article.objects.count() == 20
+    assert True in waited  # the writer waited for a checkpoint of its own

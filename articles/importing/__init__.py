@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..models import ImportRecord, ImportRun
+from .checkpoints import BackgroundCheckpoints
 from .pipeline import PARALLEL_FROM, ParsingPool, find_story_files, read_batches
 from .write import FileResult, ImportOptions, RunCache, UnchangedFiles, story_files_import
 
@@ -41,6 +42,7 @@ def import_run(
 
     # A real run commits file by file; a dry run wraps them all in one transaction to undo.
     with (
+        BackgroundCheckpoints() as checkpoints,
         transaction.atomic() if options.dry_run else nullcontext(),
         ParsingPool(parallel=len(files) >= PARALLEL_FROM) as pool,
     ):
@@ -70,6 +72,7 @@ def import_run(
                 run=run, story_files=parsed, options=options, known=known
             ):
                 report(result)
+            checkpoints.committed()
         unchanged.write()
         run.finished_at = timezone.now()
         run.counts = counts

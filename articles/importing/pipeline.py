@@ -35,6 +35,7 @@ MAX_FILE_BYTES = 5 * 1024 * 1024
 PARSE_SECONDS = 20
 BATCH_SIZE = 500
 BATCH_BYTES = 64 * 1024 * 1024
+TAIL_FILES = 25  # the smallest of the last batches
 # Small runs are not worth starting worker processes for.
 PARALLEL_FROM = 64
 CHUNK_FILES = 25  # files a parsing worker takes at a time
@@ -178,15 +179,22 @@ def _checked(path: Path, *, root: Path, name: str = "") -> StoryFile:
 
 def batches(files: list[StoryFile]) -> Iterator[list[StoryFile]]:
     """The files in batches of at most BATCH_SIZE files and BATCH_BYTES bytes (a batch is
-    held in memory while the one before it is written)."""
-    batch, size = [], 0
-    for story_file in files:
-        if batch and (len(batch) == BATCH_SIZE or size + story_file.size > BATCH_BYTES):
-            yield batch
-            batch, size = [], 0
-        batch.append(story_file)
-        size += story_file.size
-    if batch:
+    held in memory while the one before it is written).
+
+    The last batches halve, down to TAIL_FILES: the last batch is written when nothing is left
+    to parse, by one process while the other cores wait, so the less of it, the sooner the
+    import ends (a tenth of the time at 5,000 files, with a last batch of 500)."""
+    start = 0
+    while start < len(files):
+        left = len(files) - start
+        most = BATCH_SIZE if left > 2 * BATCH_SIZE else max(-(-left // 2), TAIL_FILES)
+        batch, size = [], 0
+        for story_file in files[start : start + min(most, BATCH_SIZE)]:
+            if batch and size + story_file.size > BATCH_BYTES:
+                break
+            batch.append(story_file)
+            size += story_file.size
+        start += len(batch)
         yield batch
 
 
