@@ -400,6 +400,21 @@ def test_rebuild_command_repairs_an_index_out_of_step():
     assert len(found("methane")) == 3
 
 
+def test_sqlite_merges_the_index_16_segments_at_a_time_after_a_migration_or_a_rebuild():
+    """Fewer rewrites of each token as the index grows (search_backends.SQLite.MERGE)."""
+    if connection.vendor != "sqlite":
+        pytest.skip("FTS5's setting")
+
+    def merge_at():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT v FROM articles_searchdocument_fts_config WHERE k = 'automerge'")
+            return cursor.fetchall()
+
+    assert merge_at() == [(16,)]
+    call_command("rebuild_search_index", stdout=io.StringIO())
+    assert merge_at() == [(16,)]
+
+
 def test_the_migrations_index_the_stories_already_there_in_order():
     migration = importlib.import_module("articles.migrations.0010_search_index")
     ordering = importlib.import_module("articles.migrations.0023_search_order_key")
