@@ -37,6 +37,7 @@ HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 DIACRITICS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 WORD = re.compile(f"[{HAN}]+|[^\\W_{HAN}]+")
 HAN_START = re.compile(f"[{HAN}]")
+BIGRAMS = re.compile("(?=(..))", re.DOTALL)  # each character with the next, overlapping
 
 
 @dataclass
@@ -259,8 +260,12 @@ def index_tokens(text: str) -> list[str]:
     """Folded words; each run of Han characters as its bigrams, then its last character
     alone, so that every character begins a token (a one-character query is a prefix)."""
     tokens = []
-    for run in WORD.findall(fold(text)):
-        tokens.extend(_run_tokens(run, last_in_term=False))
+    for run in WORD.findall(fold(text)):  # _run_tokens, inline: a story has thousands of runs
+        if len(run) > 1 and HAN_START.match(run):
+            tokens += BIGRAMS.findall(run)
+            tokens.append(run[-1])
+        else:
+            tokens.append(run)
     return tokens
 
 
@@ -294,7 +299,7 @@ def _is_han(run: str) -> bool:
 def _run_tokens(run: str, *, last_in_term: bool) -> list[str]:
     if not _is_han(run) or len(run) == 1:
         return [run]
-    bigrams = [run[i : i + 2] for i in range(len(run) - 1)]
+    bigrams = BIGRAMS.findall(run)
     # A query's word may go on past its last character in the text: 气候 in 气候变化.
     return bigrams if last_in_term else [*bigrams, run[-1]]
 

@@ -20,9 +20,10 @@ def detect_language(text: str) -> str:
 
 
 def count(characters: re.Pattern, text: str) -> int:
-    """How many characters of `text` a run pattern (`HAN`, `LATIN`) matches: run by run (one
-    match a character cost the import a fiftieth of its parsing), holding no list of them."""
-    return sum(run.end() - run.start() for run in characters.finditer(text))
+    """How many characters of `text` a run pattern (`HAN`, `LATIN`) matches: what removing
+    them all takes off, in one pass of the regular expression engine (run by run in Python,
+    English text took three times as long; one match a character, fifty times)."""
+    return len(text) - len(characters.sub("", text))
 
 
 def label_of(*texts: str, default: str = "") -> dict[str, str]:
