@@ -119,9 +119,21 @@ def translated_path(view_name, kwargs, language, urlconf):
         return reverse(view_name, kwargs=dict(kwargs), urlconf=urlconf)
 
 
-class ArticleListView(ReaderPageMixin, ListView):
+class PagedListMixin:
+    """Pages counted only as far as the page asked needs (pagination.CappedCountPaginator);
+    `?page=last` is the last page a reader can reach."""
+
     paginate_by = PAGE_SIZE
     paginator_class = CappedCountPaginator
+
+    def get_paginator(self, *args, **kwargs):
+        paginator = super().get_paginator(*args, **kwargs)
+        if (self.kwargs.get(self.page_kwarg) or self.request.GET.get(self.page_kwarg)) == "last":
+            paginator.count_up_to("last")
+        return paginator
+
+
+class ArticleListView(PagedListMixin, ReaderPageMixin, ListView):
     template_name = "articles/article_list.html"
     heading = ""
 
@@ -192,11 +204,9 @@ class SourceArticleListView(StoryCardsMixin, ArticleListView):
         return spaced_format(_("Stories from %(source)s"), source=self.source.display_name())
 
 
-class ArticleMonthArchiveView(StoryCardsMixin, ReaderPageMixin, MonthArchiveView):
+class ArticleMonthArchiveView(StoryCardsMixin, PagedListMixin, ReaderPageMixin, MonthArchiveView):
     date_field = "published_at"
     month_format = "%m"
-    paginate_by = PAGE_SIZE
-    paginator_class = CappedCountPaginator
     allow_empty = False
 
     def get_queryset(self):
