@@ -31,7 +31,7 @@ from .cards import story_cards
 from .images import image_url
 from .models import LEAD_PLACE, Article, SlugRedirect, Source, reader_stories
 from .pagination import CappedCountPaginator, SearchPaginator
-from .search import article_search, ranked_matches
+from .search import MAX_TERMS, article_search, ranked_matches, words_left_out
 from .tags import tag_name
 from .text import spaced_format
 
@@ -265,7 +265,11 @@ class SearchView(ArticleListView):
         page_query = urlencode({"q": self.query}) + "&"
         ranked = number_format(ranked_matches(), force_grouping=True)
         return super().get_context_data(
-            query=self.query, page_query=page_query, ranked_matches=ranked, **kwargs
+            query=self.query,
+            page_query=page_query,
+            ranked_matches=ranked,
+            words_used=MAX_TERMS if words_left_out(self.query) else None,
+            **kwargs,
         )
 
 
