@@ -16,15 +16,18 @@ from .search import MAX_TERMS
 
 def search_words_used(request, search_term: str) -> str:
     """The first MAX_TERMS words of an admin search (a quoted phrase is one word, as Django's
-    search reads it); the editor is warned when the search had more."""
+    search reads it); the editor is warned on the list when the search had more (not in an
+    autocomplete's JSON answer: the message would wait for the next page)."""
     words = list(smart_split(search_term))
     if len(words) <= MAX_TERMS:
         return search_term
-    messages.warning(
-        request,
-        _("Only the first %(number)s words of the search were used.") % {"number": MAX_TERMS},
-        fail_silently=True,
-    )
+    match = request.resolver_match
+    if not (match and match.url_name == "autocomplete"):
+        messages.warning(
+            request,
+            _("Only the first %(number)s words of the search were used.") % {"number": MAX_TERMS},
+            fail_silently=True,
+        )
     return " ".join(words[:MAX_TERMS])
 
 

@@ -90,8 +90,9 @@ class CappedCountPaginator(Paginator):
 
     @property
     def count_is_exact(self) -> bool:
-        """False when there are at least `count` items, perhaps more."""
-        return self.count < self.count_limit
+        """False when there are at least `count` items, perhaps more, or more than a reader
+        can page to (then the pages are not all there is)."""
+        return self.count < self.count_limit and not self.more_than_reachable
 
 
 class SearchPaginator(CappedCountPaginator):

@@ -61,6 +61,18 @@ def test_a_search_of_a_few_words_is_not_warned_about(superuser_client, changelis
     assert not [m for m in get_messages(response.wsgi_request) if "first" in str(m)]
 
 
+def test_an_autocomplete_of_a_thousand_words_answers_and_leaves_no_message(superuser_client):
+    """The source box of a story's form: a message would show on the editor's next page."""
+    words = MANY_WORDS.replace("word0 ", "")
+    response = superuser_client.get(
+        reverse("admin:autocomplete"),
+        {"term": words, "app_label": "articles", "model_name": "article", "field_name": "source"},
+    )
+    assert response.status_code == 200
+    assert len(response.json()["results"]) == 1
+    assert not list(get_messages(response.wsgi_request))
+
+
 def test_the_words_kept_still_find_what_they_match(superuser_client):
     words = MANY_WORDS.replace("word0 ", "")  # word1 ... word8 first
     sources = superuser_client.get(reverse("admin:articles_source_changelist"), {"q": words})

@@ -18,11 +18,14 @@ WIDE = {"width": 1280, "height": 900}
 
 
 @pytest.mark.parametrize(
-    ("language", "said"),
-    [("en", "Only the first 2 pages are shown."), ("zh-hans", "仅显示前 2 页。")],
+    ("language", "said_page", "said"),
+    [
+        ("en", "Page 2", "Only the first 2 pages are shown."),
+        ("zh-hans", "第 2 页", "仅显示前 2 页。"),
+    ],
 )
 def test_the_last_reachable_page_says_where_the_list_stops(
-    live_server, page, monkeypatch, screenshot_dir, settings, language, said
+    live_server, page, monkeypatch, screenshot_dir, settings, language, said_page, said
 ):
     settings.NEWSDESK_PAGE_CACHE_SECONDS = 0
     monkeypatch.setattr(CappedCountPaginator, "max_items", 40)
@@ -32,6 +35,8 @@ def test_the_last_reachable_page_says_where_the_list_stops(
     page.set_viewport_size(WIDE)
     page.goto(f"{live_server.url}/{language}/search/?q=climate&page=last")
     expect(page.locator(".pagination-end")).to_have_text(said)
+    # Not "of 2": the pages shown are not all there is.
+    expect(page.locator(".page-number")).to_have_text(said_page)
     expect(page.locator("a[rel=next]")).to_have_count(0)
     page.locator(".pagination").scroll_into_view_if_needed()
     page.screenshot(path=screenshot_dir / f"polish3-pages-{language}.png")
