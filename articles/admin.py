@@ -71,7 +71,7 @@ from .roles import can_edit, can_feature, can_publish, can_see_features
 from .sanitize import sanitize_html
 from .search import article_search_match, ranked_matches
 from .tags import tag_merge, tag_name
-from .text import listed, spaced_format
+from .text import clauses, listed, sentences, spaced_format
 
 URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
 
@@ -564,24 +564,29 @@ class ArticleForm(forms.ModelForm):
 
 
 def stale_message(changes: list[dict], revisions: list, not_kept: list[str]) -> str:
-    saved_by = "; ".join(
-        f"{revision.user or comment_text(revision.comment)} ({_local_time(revision.date_created)})"
+    saved_by = clauses(
+        _("%(user)s (%(time)s)")
+        % {
+            "user": revision.user or comment_text(revision.comment),
+            "time": _local_time(revision.date_created),
+        }
         for revision in revisions
     )
-    changed = "; ".join(
-        f"{change['object']}: {change['field']} → {_short(change['now'])}" for change in changes
+    changed = clauses(
+        _("%(object)s: %(field)s → %(value)s")
+        % {"object": change["object"], "field": change["field"], "value": _short(change["now"])}
+        for change in changes
     )
     message = _(
         "This story was saved by someone else after you opened it (%(saved_by)s). Nothing of "
         "yours was saved, and your changes are still in the form below. Changed meanwhile: "
         "%(changed)s. Check the form against these changes, then save again."
     ) % {"saved_by": saved_by or _("unknown"), "changed": changed or _("not known")}
-    if not_kept:
-        message += " " + _(
-            "Images were added or removed meanwhile, so the image rows show them as they are "
-            "now; make these changes of yours again: %(changes)s."
-        ) % {"changes": "; ".join(_short(value) for value in not_kept)}
-    return message
+    images = _(
+        "Images were added or removed meanwhile, so the image rows show them as they are "
+        "now; make these changes of yours again: %(changes)s."
+    ) % {"changes": clauses(_short(value) for value in not_kept)}
+    return sentences([message, images if not_kept else ""])
 
 
 def _local_time(moment) -> str:
@@ -845,7 +850,7 @@ class ArticleAdmin(VersionAdmin):
                 self.message_user(
                     request,
                     _("%(language)s body: not kept, as pages cannot show it safely: %(removed)s")
-                    % {"language": pane.pane_label, "removed": "; ".join(removed)},
+                    % {"language": pane.pane_label, "removed": clauses(removed)},
                     messages.WARNING,
                 )
         if formset.model is Image:

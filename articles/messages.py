@@ -12,14 +12,15 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext, override
 
 from . import languages
-from .text import listed, spaced_format
+from .text import large_number, listed, spaced_format
 
 
 def stored_message(message, **params) -> str:
     """`message` (marked for translation: lazily, or with gettext_noop) and its parameters, as
     stored. Parameters said in the reader's language when shown: `field` (a merge key),
-    `fields` (a list of them), `time` (an ISO 8601 time), `language` (a language code) and
-    `reason` (a stored message, or older plain text). The others are shown as they are."""
+    `fields` (a list of them), `time` (an ISO 8601 time), `language` (a language code),
+    `reason` (a stored message, or older plain text) and `pixels` (a count, `said_counts`).
+    The others are shown as they are."""
     with override(None):  # the message's English source, never a translation
         source = str(message)
     return json.dumps({"message": source, "params": params}, ensure_ascii=False)
@@ -31,8 +32,16 @@ class ExplainedError(ValueError):
     marked lazily, as for `stored_message`."""
 
     def __init__(self, message, **params):
-        super().__init__(message % params if params else str(message))
+        super().__init__(message % said_counts(params) if params else str(message))
         self.stored = stored_message(message, **params)
+
+
+def said_counts(params: dict) -> dict:
+    """`params` with a large count said as the active language counts (`text.large_number`:
+    "40 million" pixels, "4000 万"像素), when a message is made and when a stored one is read."""
+    if "pixels" in params:
+        params = {**params, "pixels": large_number(params["pixels"])}
+    return params
 
 
 def stored_error(error: Exception) -> str:
@@ -71,7 +80,7 @@ def _stored_text(loaded: dict) -> str:
         params["language"] = languages.name(params["language"])
     if "reason" in params:
         params["reason"] = message_text(str(params["reason"]))
-    return spaced_format(gettext(loaded["message"]), **params)
+    return spaced_format(gettext(loaded["message"]), **said_counts(params))
 
 
 def json_loaded(text: str):

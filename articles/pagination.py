@@ -6,20 +6,24 @@ the page asked for and a few after it are enough to say which pages exist next.
 
 A list that names a `count_key` has its count kept until content changes (articles/cache.py):
 the home page, whose count was a query of its own on every uncached view.
+
+A list pages no deeper than its first `max_items` items (10,000, Elasticsearch's default
+`max_result_window`; Google and GitHub stop paging at a similar depth): a page past them is a
+404 before any query, and no count reads further, so what a query string can make a page read
+stays flat however large the archive grows. `?page=last` is the last page a reader can reach
+(views.PagedListMixin). The archive's month pages list every story, however old.
 """
 
 from functools import cached_property
 
-from django.core.paginator import Paginator
+from django.core.paginator import EmptyPage, Paginator
 
 from .cache import cached_with_content
 
 
 class CappedCountPaginator(Paginator):
     pages_ahead = 10
-    # Past any archive: a larger page number (a query string's) is counted as this one, so
-    # the count's LIMIT stays a number the database takes.
-    last_page_asked = 1_000_000
+    max_items = 10_000
 
     def __init__(self, *args, pages_ahead=None, count_key=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -28,19 +32,46 @@ class CappedCountPaginator(Paginator):
         self.count_key = count_key
         self.count_limit = self.per_page * (1 + self.pages_ahead)
 
+    @property
+    def last_page(self) -> int:
+        """The deepest page a reader can reach."""
+        return -(-self.max_items // self.per_page)
+
     def count_up_to(self, number) -> None:
-        """Count far enough for page `number`, before the count is taken."""
+        """Count far enough for page `number` (or "last"), before the count is taken; a count
+        taken already that far is kept."""
+        if number == "last":
+            number = self.last_page
         try:
-            number = min(max(int(number), 1), self.last_page_asked)
+            number = min(max(int(number), 1), self.last_page)
         except (TypeError, ValueError, OverflowError):
             number = 1
-        self.count_limit = self.per_page * (number + self.pages_ahead)
+        # One past the reachable items at most: enough to say there are more.
+        limit = min(self.per_page * (number + self.pages_ahead), self.max_items + 1)
+        if "count" in self.__dict__ and limit <= self.count_limit:
+            return
+        self.count_limit = limit
         for counted in ("count", "num_pages"):
             self.__dict__.pop(counted, None)
 
     def page(self, number):
+        try:
+            past_reach = int(number) > self.last_page
+        except (TypeError, ValueError, OverflowError):
+            past_reach = False  # Paginator.page refuses it
+        if past_reach:
+            raise EmptyPage(self.error_messages["no_results"])
         self.count_up_to(number)
         return super().page(number)
+
+    @cached_property
+    def num_pages(self) -> int:
+        return min(Paginator.num_pages.func(self), self.last_page)
+
+    @property
+    def more_than_reachable(self) -> bool:
+        """More items than a reader can page to (known once counted that far)."""
+        return self.count > self.max_items
 
     @cached_property
     def count(self):
@@ -59,8 +90,9 @@ class CappedCountPaginator(Paginator):
 
     @property
     def count_is_exact(self) -> bool:
-        """False when there are at least `count` items, perhaps more."""
-        return self.count < self.count_limit
+        """False when there are at least `count` items, perhaps more, or more than a reader
+        can page to (then the pages are not all there is)."""
+        return self.count < self.count_limit and not self.more_than_reachable
 
 
 class SearchPaginator(CappedCountPaginator):

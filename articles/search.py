@@ -49,14 +49,22 @@ class SearchResult:
     excerpt: SafeString
 
 
-def search_terms(query: str) -> list[str]:
-    """The distinct words of a query, in order, bounded in number and length."""
-    terms = []
+def search_terms(query: str, limit: int = MAX_TERMS) -> list[str]:
+    """The first `limit` distinct words of a query, in order, bounded in length."""
+    terms, seen = [], set()
     for word in query.split():
+        if len(terms) == limit:
+            break
         word = word[:MAX_TERM_LENGTH]
-        if word.casefold() not in {term.casefold() for term in terms}:
+        if word.casefold() not in seen:
+            seen.add(word.casefold())
             terms.append(word)
-    return terms[:MAX_TERMS]
+    return terms
+
+
+def words_left_out(query: str) -> bool:
+    """Whether `query` has more distinct words than a search uses."""
+    return len(search_terms(query, limit=MAX_TERMS + 1)) > MAX_TERMS
 
 
 def article_search(query: str, *, language: str) -> "SearchResults":

@@ -128,6 +128,33 @@ def listed(items, language: str | None = None) -> str:
     return ("、" if chinese else ", ").join(str(item) for item in items)
 
 
+def clauses(items, language: str | None = None) -> str:
+    """Clauses set one after another as a sentence reads in `language` (the active one by
+    default): "saved by Ana; saved by Li" in English, "甲；乙" in Chinese (the full-width
+    semicolon, no space)."""
+    chinese = (language or get_language()) == languages.CHINESE
+    return ("；" if chinese else "; ").join(str(item) for item in items)
+
+
+def sentences(items, language: str | None = None) -> str:
+    """Sentences one after another: a space between them in English, none in Chinese, whose
+    full stop takes a character's width."""
+    chinese = (language or get_language()) == languages.CHINESE
+    return ("" if chinese else " ").join(str(item) for item in items if item)
+
+
+def large_number(number: int, language: str | None = None) -> str:
+    """A large count as `language` (the active one by default) says it: "40 million" in
+    English; in Chinese, which counts in 万 (ten thousand) and 亿 (a hundred million),
+    "4000 万". Rounded to a tenth of its unit; a count below the first unit as it is."""
+    chinese = (language or get_language()) == languages.CHINESE
+    units = ((100_000_000, "亿"), (10_000, "万")) if chinese else ((1_000_000, "million"),)
+    for size, unit in units:
+        if number >= size:
+            return f"{round(number / size, 1):g} {unit}"
+    return str(number) if chinese else f"{number:,}"
+
+
 def run_space(before: str, after: str) -> str:
     """What separates two runs of text set side by side (a caption and its credit), by their
     languages: a space, or between two Chinese runs the ideographic space, as Chinese puts no

@@ -31,7 +31,7 @@ from .cards import story_cards
 from .images import image_url
 from .models import LEAD_PLACE, Article, SlugRedirect, Source, reader_stories
 from .pagination import CappedCountPaginator, SearchPaginator
-from .search import article_search, ranked_matches
+from .search import MAX_TERMS, article_search, ranked_matches, words_left_out
 from .tags import tag_name
 from .text import spaced_format
 
@@ -119,9 +119,21 @@ def translated_path(view_name, kwargs, language, urlconf):
         return reverse(view_name, kwargs=dict(kwargs), urlconf=urlconf)
 
 
-class ArticleListView(ReaderPageMixin, ListView):
+class PagedListMixin:
+    """Pages counted only as far as the page asked needs (pagination.CappedCountPaginator);
+    `?page=last` is the last page a reader can reach."""
+
     paginate_by = PAGE_SIZE
     paginator_class = CappedCountPaginator
+
+    def get_paginator(self, *args, **kwargs):
+        paginator = super().get_paginator(*args, **kwargs)
+        if (self.kwargs.get(self.page_kwarg) or self.request.GET.get(self.page_kwarg)) == "last":
+            paginator.count_up_to("last")
+        return paginator
+
+
+class ArticleListView(PagedListMixin, ReaderPageMixin, ListView):
     template_name = "articles/article_list.html"
     heading = ""
 
@@ -192,11 +204,9 @@ class SourceArticleListView(StoryCardsMixin, ArticleListView):
         return spaced_format(_("Stories from %(source)s"), source=self.source.display_name())
 
 
-class ArticleMonthArchiveView(StoryCardsMixin, ReaderPageMixin, MonthArchiveView):
+class ArticleMonthArchiveView(StoryCardsMixin, PagedListMixin, ReaderPageMixin, MonthArchiveView):
     date_field = "published_at"
     month_format = "%m"
-    paginate_by = PAGE_SIZE
-    paginator_class = CappedCountPaginator
     allow_empty = False
 
     def get_queryset(self):
@@ -255,7 +265,11 @@ class SearchView(ArticleListView):
         page_query = urlencode({"q": self.query}) + "&"
         ranked = number_format(ranked_matches(), force_grouping=True)
         return super().get_context_data(
-            query=self.query, page_query=page_query, ranked_matches=ranked, **kwargs
+            query=self.query,
+            page_query=page_query,
+            ranked_matches=ranked,
+            words_used=MAX_TERMS if words_left_out(self.query) else None,
+            **kwargs,
         )
 
 

@@ -313,9 +313,9 @@ def test_a_download_reason_with_a_number_is_read_in_the_editors_language(
     with translation.override("zh-hans"):
         shown = message_text(warning)
     assert shown.startswith("图片 ") and "huge.png" in shown
-    assert "pixels" not in shown and "3000×3000" in shown and "百万像素" in shown
+    assert "pixels" not in shown and "3000×3000" in shown and "上限为 400 万像素。" in shown
     with translation.override("en"):
-        assert "is 3000×3000 pixels; the limit is" in message_text(warning)
+        assert "is 3000×3000 pixels; the limit is 4 million pixels." in message_text(warning)
 
 
 @pytest.mark.parametrize("inner", ["127.0.0.1:{port}/photo.jpg", "http://127.0.0.1/photo.jpg"])
