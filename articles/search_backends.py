@@ -26,7 +26,7 @@ from django.db.models.expressions import RawSQL
 from django.utils.module_loading import import_string
 
 from .models import Article, SearchDocument
-from .rows import objects_insert
+from .rows import rows_insert, template_rows
 
 # How much a match counts in each field, for the engine's ranking and for choosing which
 # translation of a found story to show.
@@ -103,12 +103,19 @@ class DatabaseBackend:
         keys = {
             pk: order_key(pk, published_at, created_at) for pk, published_at, created_at in times
         }
-        objects_insert(
+        # As rows: an import writes hundreds at a time, and a model instance each cost more
+        # than its row.
+        columns = ("article", "order_key", "title", "summary", "body")
+        rows_insert(
             SearchDocument,
-            (
-                SearchDocument(article_id=article_id, order_key=keys[article_id], **fields)
-                for article_id, fields in documents.items()
-                if article_id in keys
+            *template_rows(
+                SearchDocument(),
+                columns,
+                (
+                    (pk, keys[pk], fields["title"], fields["summary"], fields["body"])
+                    for pk, fields in documents.items()
+                    if pk in keys
+                ),
             ),
         )
 
