@@ -186,3 +186,31 @@ def test_a_missing_headline_names_the_section_in_the_readers_language():
         parse_story(text)
     with override("zh-hans"):
         assert message_text(raised.value.stored) == "简体中文部分没有 # 标题"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "US and China agree on climate collaboration despite trade tensions",
+        '  "Loss and damage" fund: 1.5°C -- (c) 2025 #COP30 $100bn 50% {draft} | a=b ',
+        "美国和中国\u3000尽管贸易关系紧张，但两国仍同意在“气候”问题上合作",
+        "tab\there, nbsp\u00a0there, a line separator\u2028and 𠀀 beyond the BMP",
+        "",
+    ],
+)
+def test_a_headline_of_plain_words_reads_as_markdown_would_read_it(line):
+    """Headlines with no Markdown syntax skip the Markdown parser: the same words come out."""
+    from html import unescape
+
+    from articles.importing.parsers import markup
+
+    rendered = markup.markdown_parser().renderInline(line.strip())
+    assert markup.inline_text(line) == markup.normalize_space(unescape(rendered))
+
+
+def test_a_headline_with_markdown_goes_through_the_parser():
+    from articles.importing.parsers.markup import inline_text
+
+    assert inline_text("**美国和中国** 同意 `合作` &amp; [more](https://example.org)") == (
+        "美国和中国 同意 合作 & more"
+    )

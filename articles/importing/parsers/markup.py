@@ -34,6 +34,9 @@ MARKUP_START = re.compile(r"<[a-zA-Z/!?]")
 RAW_TEXT = {"script": re.compile(r"</script", re.I), "style": re.compile(r"</style", re.I)}
 ATTRIBUTE = re.compile(r"[\s/]+[^\s/>=]")
 MARKDOWN_MARK = re.compile(r"[*_\[\]<>`&\\!]")
+# What CommonMark's inline rules (and markdown-it's normalising of NUL and line ends) start
+# from: a line with none of them renders as its own text, escaped.
+INLINE_SYNTAX = re.compile(r"[*_\[\]<>`&\\!~\x00\r\n]")
 # The tags Markdown writes for emphasis, code and line breaks, with nothing inside them.
 PLAIN_INLINE_TAG = re.compile(r"</?(?:strong|em|code)>|<br />")
 
@@ -58,6 +61,8 @@ def markdown_to_html(text: str) -> str:
 
 def inline_text(markdown: str) -> str:
     """The plain words of one line of Markdown: `# **美国** 和中国` -> `美国 和中国`."""
+    if not INLINE_SYNTAX.search(markdown):  # plain words: what Markdown would give back
+        return normalize_space(markdown)
     check_markdown_limits(markdown)
     html = markdown_parser().renderInline(markdown.strip())
     check_html_limits(html)
