@@ -122,3 +122,23 @@ def test_a_stale_save_message_is_set_in_the_editors_language(language, saved_by,
 def test_sentences_are_set_apart_as_the_language_sets_them():
     assert sentences(["One.", "Two.", ""], "en") == "One. Two."
     assert sentences(["一。", "二。", ""], "zh-hans") == "一。二。"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "line"),
+    [
+        ("en", 'Source: <a href="/en/sources/ft.com/">Financial Times &amp; Co</a>'),
+        ("zh-hans", '来源：<a href="/zh-hans/sources/ft.com/">Financial Times &amp; Co</a>'),
+    ],
+)
+def test_a_story_names_its_source_after_a_colon_set_as_its_language_sets_it(client, language, line):
+    """A full-width colon takes no space after it; an English one does."""
+    from tests.factories import make_article, make_source
+
+    source = make_source(name="Financial Times & Co", domain="ft.com")
+    article = make_article(source=source)
+
+    html = client.get(f"/{language}/stories/{article.slug}/").content.decode()
+
+    assert line in html

@@ -46,6 +46,13 @@ def fill_html(template: str, **values) -> SafeString:
 
 
 @register.simple_tag
+def link(url, text):
+    """<a href="url">text</a>, both escaped: a link to hand a {% blocktranslate %} as a value,
+    so that the sentence around it, spacing and punctuation, is the translation's."""
+    return fill_html('<a href="{url}">{text}</a>', url=url, text=text)
+
+
+@register.simple_tag
 def picture(image, sizes="100vw", eager=False):
     """An image through its web renditions (WebP first) when it has them, else as it came."""
     img = fill_html(
