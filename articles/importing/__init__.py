@@ -40,10 +40,11 @@ def import_run(
         counts[result.outcome] += 1
         on_result(result)
 
-    # A real run commits file by file; a dry run wraps them all in one transaction to undo.
+    # A real run commits file by file; a dry run wraps them all in one transaction to undo
+    # (entered first: then nothing is committed, and no checkpoint thread is started).
     with (
-        BackgroundCheckpoints() as checkpoints,
         transaction.atomic() if options.dry_run else nullcontext(),
+        BackgroundCheckpoints() as checkpoints,
         ParsingPool(parallel=len(files) >= PARALLEL_FROM) as pool,
     ):
         run = ImportRun.objects.create(
