@@ -14,8 +14,8 @@ from tests.test_import_articles import IMAGE_ANSWERS, feed_with_images, run_impo
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SEEN = {
-    "en": ("image ", "is 3000×3000 pixels; the limit is 4.0 million pixels.", "图片为"),
-    "zh-hans": ("图片 ", "图片为 3000×3000 像素，上限为 4.0 百万像素。", "pixels"),
+    "en": ("image ", "is 3000×3000 pixels; the limit is 4 million pixels.", "图片为"),
+    "zh-hans": ("图片 ", "图片为 3000×3000 像素，上限为 400 万像素。", "pixels"),
 }
 
 
