@@ -253,7 +253,8 @@ def _field_changes(object_repr, model, field, then, now) -> list[dict]:
                 field,
                 (then or {}).get(code),
                 (now or {}).get(code),
-                name=f"{field.verbose_name} ({languages.name(code)})",
+                name=_("%(field)s (%(language)s)")
+                % {"field": field.verbose_name, "language": languages.name(code)},
             )
             for code in label_changes(then, now)
         ]
@@ -264,7 +265,8 @@ def _field_changes(object_repr, model, field, then, now) -> list[dict]:
 
 def _change(object_repr, model, field, then, now, *, name: str = "") -> dict:
     return {
-        "object": f"{model._meta.verbose_name.capitalize()}: {object_repr}",
+        "object": _("%(kind)s: %(object)s")
+        % {"kind": model._meta.verbose_name.capitalize(), "object": object_repr},
         "field": name or field.verbose_name,
         "then": then,
         "now": now,

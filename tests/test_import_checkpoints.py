@@ -67,3 +67,30 @@ def test_a_dry_run_starts_no_checkpoint_thread(tmp_path, threads_started):
 def test_postgresql_imports_without_a_checkpoint_thread(tmp_path, threads_started):
     _out, _err, ok = run_import(story_folder(tmp_path, 3))
     assert ok and "import-checkpoint" not in threads_started
+
+
+@sqlite_only
+def test_should_the_checkpoint_thread_end_the_writer_copies_the_log_back_itself(
+    tmp_path, monkeypatch
+):
+    """The log never grows on unchecked for the rest of a run, whatever stops the thread."""
+    from articles.importing import checkpoints, pipeline
+
+    monkeypatch.setattr(pipeline, "BATCH_SIZE", 4)
+
+    def ended(self):
+        raise RuntimeError("the thread ends")
+
+    done = []
+    checkpoint = checkpoints.BackgroundCheckpoints._checkpoint
+
+    def recorded(self):
+        checkpoint(self)
+        done.append(threading.current_thread() is threading.main_thread())
+
+    monkeypatch.setattr(checkpoints.BackgroundCheckpoints, "_run", ended)
+    monkeypatch.setattr(checkpoints.BackgroundCheckpoints, "_checkpoint", recorded)
+
+    _out, _err, ok = run_import(story_folder(tmp_path, 12))
+
+    assert ok and done and all(done)  # every commit's checkpoint, by the writer

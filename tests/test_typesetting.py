@@ -142,3 +142,23 @@ def test_a_story_names_its_source_after_a_colon_set_as_its_language_sets_it(clie
     html = client.get(f"/{language}/stories/{article.slug}/").content.decode()
 
     assert line in html
+
+
+def test_a_changed_field_is_named_with_chinese_punctuation_in_chinese():
+    from articles.models import Image, Translation
+    from articles.revisions import _field_changes
+
+    title = Translation._meta.get_field("title")
+    caption = Image._meta.get_field("caption")
+    with translation.override("zh-hans"):
+        [change] = _field_changes("气候谈判", Translation, title, "a", "b")
+        [label] = _field_changes("图1", Image, caption, {"en": "a"}, {"en": "b"})
+        message = stale_message([change, label], [], [])
+    assert change["object"].endswith("：气候谈判") and ": " not in change["object"]
+    assert label["field"].endswith("（英文）") and "(" not in label["field"]
+    assert ": " not in message and " (" not in message
+    with translation.override("en"):
+        [change] = _field_changes("Climate talks", Translation, title, "a", "b")
+        [label] = _field_changes("Image 1", Image, caption, {"en": "a"}, {"en": "b"})
+    assert change["object"].endswith(": Climate talks")
+    assert label["field"].endswith(" (English)")

@@ -42,16 +42,23 @@ class BackgroundCheckpoints:
             cursor.execute("PRAGMA wal_autocheckpoint")
             (self.every,) = cursor.fetchone()
             cursor.execute("PRAGMA wal_autocheckpoint=0")
-        self.thread = threading.Thread(target=self._run, name="import-checkpoint", daemon=True)
-        self.thread.start()
+            try:
+                thread = threading.Thread(target=self._run, name="import-checkpoint", daemon=True)
+                thread.start()
+            except BaseException:  # no thread (or interrupted): SQLite checkpoints as before
+                cursor.execute(f"PRAGMA wal_autocheckpoint={int(self.every)}")
+                raise
+        self.thread = thread
         return self
 
     def committed(self) -> None:
         """After a commit: the log is copied back meanwhile (or now, if it grew too long)."""
         if self.thread is None:
             return
-        if self.log_pages > WAIT_FROM_PAGES:
-            self._checkpoint()  # on this thread's connection, between two transactions
+        if self.log_pages > WAIT_FROM_PAGES or not self.thread.is_alive():
+            # On this thread's connection, between two transactions: the log grew too long,
+            # or the checkpoint thread ended (it should not), and the log must not grow on.
+            self._checkpoint()
         else:
             self.wanted.set()
 
