@@ -69,7 +69,7 @@ from .revisions import (
 )
 from .roles import can_edit, can_feature, can_publish, can_see_features
 from .sanitize import sanitize_html
-from .search import article_search_match, ranked_matches
+from .search import article_search_match, ranked_matches, search_terms
 from .tags import tag_merge, tag_name
 from .text import clauses, listed, sentences, spaced_format
 
@@ -707,6 +707,10 @@ class ArticleAdmin(VersionAdmin):
     def construct_change_message(self, request, form, formsets, add=False):
         message = super().construct_change_message(request, form, formsets, add)
         return change_message_per_language(message, form, formsets)
+
+    def search_words(self, search_term, limit):
+        """As the readers' search reads them: distinct words between spaces."""
+        return search_terms(search_term, limit)
 
     def get_search_results(self, request, queryset, search_term):
         """The readers' search, over stories in every state, plus a story whose slug or

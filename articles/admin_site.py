@@ -7,6 +7,8 @@ Every ModelAdmin registered here, Django's and other apps' too, searches the fir
 more (newsdesk.apps.AdminConfig makes this the default site).
 """
 
+from itertools import islice
+
 from django.contrib import admin, messages
 from django.utils.text import smart_split
 from django.utils.translation import gettext as _
@@ -14,11 +16,11 @@ from django.utils.translation import gettext as _
 from .search import MAX_TERMS
 
 
-def search_words_used(request, search_term: str) -> str:
-    """The first MAX_TERMS words of an admin search (a quoted phrase is one word, as Django's
-    search reads it); the editor is warned on the list when the search had more (not in an
-    autocomplete's JSON answer: the message would wait for the next page)."""
-    words = list(smart_split(search_term))
+def search_words_used(request, search_term: str, words: list[str]) -> str:
+    """The search an admin list runs: `search_term`, or when its search reads more than
+    MAX_TERMS words in it (`words`, the first MAX_TERMS + 1 of them as that search reads them),
+    the first MAX_TERMS; the editor is then warned on the list (not in an autocomplete's JSON
+    answer: the message would wait for the next page)."""
     if len(words) <= MAX_TERMS:
         return search_term
     match = request.resolver_match
@@ -31,10 +33,21 @@ def search_words_used(request, search_term: str) -> str:
     return " ".join(words[:MAX_TERMS])
 
 
+def django_search_words(search_term: str, limit: int) -> list[str]:
+    """The first `limit` words of a search as Django's admin reads them: a quoted phrase is
+    one word."""
+    return list(islice(smart_split(search_term), limit))
+
+
 class BoundedSearchMixin:
+    """Put before the ModelAdmin (`AdminSite.register`): a ModelAdmin with a search of its own
+    says how it reads words with a `search_words(search_term, limit)` method."""
+
     def get_search_results(self, request, queryset, search_term):
+        read = getattr(super(), "search_words", django_search_words)
+        words = read(search_term, MAX_TERMS + 1)
         return super().get_search_results(
-            request, queryset, search_words_used(request, search_term)
+            request, queryset, search_words_used(request, search_term, words)
         )
 
 

@@ -110,3 +110,20 @@ def test_search_terms_stop_at_the_words_used():
     started = time.process_time()
     assert search_terms(words) == [f"w{n}" for n in range(MAX_TERMS)]
     assert time.process_time() - started < 0.5
+
+
+def test_each_list_counts_words_as_its_own_search_reads_them(superuser_client):
+    """The story list reads distinct words between spaces (the readers' search); the other
+    lists read a quoted phrase as one word (Django's search)."""
+
+    def warned(changelist, q):
+        response = superuser_client.get(reverse(changelist), {"q": q})
+        assert response.status_code == 200
+        return any("first" in str(m) for m in get_messages(response.wsgi_request))
+
+    phrase = '"' + " ".join(f"word{n}" for n in range(MAX_TERMS + 1)) + '"'
+    repeated = " ".join(["climate"] * (MAX_TERMS + 1))
+    assert warned("admin:articles_article_changelist", phrase)
+    assert not warned("admin:articles_article_changelist", repeated)
+    assert not warned("admin:articles_source_changelist", phrase)
+    assert warned("admin:articles_source_changelist", repeated)
