@@ -11,7 +11,8 @@ A list pages no deeper than its first `max_items` items (10,000, Elasticsearch's
 `max_result_window`; Google and GitHub stop paging at a similar depth): a page past them is a
 404 before any query, and no count reads further, so what a query string can make a page read
 stays flat however large the archive grows. `?page=last` is the last page a reader can reach
-(views.PagedListMixin). The archive's month pages list every story, however old.
+(views.PagedListMixin). The archive's month pages list every story, however old, up to
+10,000 in one month (a newsroom's month holds a few hundred).
 """
 
 from functools import cached_property
