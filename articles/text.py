@@ -149,9 +149,12 @@ def large_number(number: int, language: str | None = None) -> str:
     "4000 万". Rounded to a tenth of its unit; a count below the first unit as it is."""
     chinese = (language or get_language()) == languages.CHINESE
     units = ((100_000_000, "亿"), (10_000, "万")) if chinese else ((1_000_000, "million"),)
+    smallest = units[-1][0]
     for size, unit in units:
-        if number >= size:
-            return f"{round(number / size, 1):g} {unit}"
+        rounded = round(number / size, 1)
+        # Rounded up into a larger unit: 99,999,999 is "1 亿", not "10000 万".
+        if rounded >= 1 and (number >= size or size != smallest):
+            return f"{rounded:g} {unit}"
     return str(number) if chinese else f"{number:,}"
 
 

@@ -37,6 +37,8 @@ def test_clauses_are_joined_as_the_language_joins_them(language, joined):
         (250_000_000, "250 million", "2.5 亿"),
         (12_000, "12,000", "1.2 万"),
         (9_999, "9,999", "9999"),
+        (99_999_999, "100 million", "1 亿"),
+        (999_999, "999,999", "100 万"),
     ],
 )
 def test_a_large_number_is_counted_as_the_language_counts(number, english, chinese):
