@@ -46,13 +46,6 @@ def rows_insert(
         cursor.executemany(sql, rows)
 
 
-def objects_insert(model: type[models.Model], objects: Iterable[models.Model]) -> None:
-    """New instances of `model`, written as `bulk_create` writes them; their ids are not read
-    back (`pk` stays None)."""
-    fields = new_row_fields(model)
-    rows_insert(model, fields, _object_rows(fields, objects))
-
-
 def rows_create(
     model: type[models.Model], fields: list[models.Field], rows: Iterable[Sequence]
 ) -> list:

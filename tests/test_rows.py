@@ -3,7 +3,9 @@
 import pytest
 
 from articles.models import ImportRecord, ImportRun
-from articles.rows import objects_create, objects_insert, rows_insert, template_rows
+from articles.rows import objects_create, rows_insert, template_rows
+from tests.factories import make_article
+from tests.helpers import FIXTURES
 
 pytestmark = pytest.mark.django_db
 
@@ -20,19 +22,25 @@ def make_record(run, path: str) -> ImportRecord:
     )
 
 
-def test_objects_insert_stores_what_bulk_create_stores():
-    run = ImportRun.objects.create()
-    ImportRecord.objects.bulk_create([make_record(run, "by-bulk-create.txt")])
-    objects_insert(ImportRecord, [make_record(run, "by-objects-insert.txt")])
+def test_the_records_of_new_stories_are_stored_as_bulk_create_stores_them():
+    from articles.importing.pipeline import StoryFile, parse
+    from articles.importing.write import _created_records_insert, _record
+
+    run, article = ImportRun.objects.create(), make_article()
+    story_file = parse(
+        StoryFile(path="story.txt", data=(FIXTURES / "digest_bilingual.txt").read_bytes())
+    )
+    story_file.sha256 = "a" * 64
+    record = _record(run=run, story_file=story_file, article=article, outcome="created")
+    ImportRecord.objects.bulk_create([record])
+    _created_records_insert(run, [story_file], [article])
 
     rows = list(ImportRecord.objects.order_by("id").values())
     for row in rows:
-        del row["id"], row["path"], row["created_at"]
+        del row["id"], row["created_at"]
     assert len(rows) == 2 and rows[0] == rows[1]
-    assert ImportRecord.objects.get(path="by-objects-insert.txt").parsed == {
-        "title": "气候",
-        "tags": ["a"],
-    }
+    assert rows[1]["parsed"]["original_url"] == story_file.parsed.original_url
+    assert rows[1]["raw_text"] == story_file.text and rows[1]["article_id"] == article.pk
 
 
 def test_objects_create_stores_what_bulk_create_stores_and_gives_each_its_id():
@@ -59,7 +67,7 @@ def test_template_rows_vary_only_the_fields_named():
         ImportRecord,
         *template_rows(template, ("path", "sha256"), [("a.txt", "1" * 64), ("b.txt", "2" * 64)]),
     )
-    objects_insert(ImportRecord, [make_record(run, "c.txt")])
+    ImportRecord.objects.bulk_create([make_record(run, "c.txt")])
 
     a, b, c = ImportRecord.objects.order_by("path").values()
     assert (a["path"], a["sha256"], b["path"], b["sha256"]) == (

@@ -26,7 +26,7 @@ from ..messages import message_text, stored_error, stored_message
 from ..models import Article, Image, ImportRecord, ImportRun, Source, Translation, slugs_taken
 from ..outlets import outlet_for, source_domain
 from ..revisions import StoryRevision, save_story_revision, save_story_revisions
-from ..rows import new_row_fields, objects_create, objects_insert, rows_insert, template_rows
+from ..rows import new_row_fields, objects_create, rows_insert, template_rows
 from ..search import search_index_update
 from .apply import apply_values, current_values, new_translation_status
 from .fieldkeys import (
@@ -249,23 +249,71 @@ def _stories_create(
             images=[c for c in itertools.chain(*children.values()) if isinstance(c, Image)],
             downloads=downloads,
         )
-    records = [
-        _record(run=run, story_file=f, article=article, outcome=Outcome.CREATED)
-        for f, article in zip(story_files, articles, strict=True)
-    ]
-    objects_insert(ImportRecord, records)
+    _created_records_insert(run, story_files, articles)
     save_story_revisions(
         [
             StoryRevision(
                 article=article,
-                comment=f"Import of {Path(record.path).name}: {Outcome.CREATED}",
-                title=parsed.translations[0].title,
+                comment=f"Import of {Path(f.name).name}: {Outcome.CREATED}",
+                title=f.parsed.translations[0].title,
                 children=children[article.pk],
             )
-            for article, parsed, record in zip(articles, stories, records, strict=True)
+            for article, f in zip(articles, story_files, strict=True)
         ]
     )
-    return [_file_result(record, parsed) for record, parsed in zip(records, stories, strict=True)]
+    return [
+        FileResult(
+            path=f.name,
+            outcome=Outcome.CREATED,
+            article_id=article.pk,
+            title=f.parsed.translations[0].title,
+            warnings=[message_text(warning) for warning in f.parsed.warnings],
+        )
+        for f, article in zip(story_files, articles, strict=True)
+    ]
+
+
+def _created_records_insert(run, story_files: list[StoryFile], articles: list[Article]) -> None:
+    """The import records of new stories, the values `_record` gives them, written as rows:
+    what the records share (the run, the outcome, the time, the empty fields) is made a
+    database value once, and each JSON value is prepared as `bulk_create` prepares it."""
+    parsed, removed, warnings = (
+        ImportRecord._meta.get_field(name).get_db_prep_save
+        for name in ("parsed", "sanitizer_removed", "warnings")
+    )
+    rows_insert(
+        ImportRecord,
+        *template_rows(
+            ImportRecord(run=run, outcome=Outcome.CREATED),
+            RECORD_FILE_FIELDS,
+            (
+                (
+                    f.name,
+                    f.sha256,
+                    f.text,
+                    f.encoding,
+                    article.pk,
+                    parsed(f.parsed.to_json(), connection),
+                    removed(f.parsed.sanitizer_removed, connection),
+                    warnings(list(f.parsed.warnings), connection),
+                )
+                for f, article in zip(story_files, articles, strict=True)
+            ),
+        ),
+    )
+
+
+# What each file gives its import record (`_record`), in `_created_records_insert`'s order.
+RECORD_FILE_FIELDS = (
+    "path",
+    "sha256",
+    "raw_text",
+    "encoding",
+    "article",
+    "parsed",
+    "sanitizer_removed",
+    "warnings",
+)
 
 
 def _record(*, run, story_file: StoryFile, article=None, outcome="") -> ImportRecord:
