@@ -40,7 +40,7 @@ from .importing.parsers.base import ParseError, checked_publication_time
 from .importing.parsers.markup import check_html_limits
 from .importing.parsers.urls import canonical_url
 from .labels import LabelWidget, changed_field_labels, label_in, label_search_fields
-from .messages import stored_message
+from .messages import message_text, stored_message
 from .models import (
     PINNED_PLACES,
     SEO_DESCRIPTION_LENGTH,
@@ -417,7 +417,7 @@ class ImportRecordInline(admin.TabularInline):
 
 
 def sanitizer_removed_html(record: ImportRecord) -> str:
-    removed = ((item,) for item in record.sanitizer_removed)
+    removed = ((message_text(item),) for item in record.sanitizer_removed)
     return format_html_join("", "<div><code>{}</code></div>", removed) or "—"
 
 
@@ -854,7 +854,10 @@ class ArticleAdmin(VersionAdmin):
                 self.message_user(
                     request,
                     _("%(language)s body: not kept, as pages cannot show it safely: %(removed)s")
-                    % {"language": pane.pane_label, "removed": clauses(removed)},
+                    % {
+                        "language": pane.pane_label,
+                        "removed": clauses(message_text(item) for item in removed),
+                    },
                     messages.WARNING,
                 )
         if formset.model is Image:

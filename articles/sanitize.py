@@ -12,7 +12,9 @@ from urllib.parse import urlsplit
 
 import nh3
 from django.db import models
-from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from .messages import stored_message
 
 if TYPE_CHECKING:
     from bs4 import PageElement, Tag
@@ -68,6 +70,15 @@ NOT_A_LETTER = re.compile(r"[\W_]+")
 TEXT_LOST_LENGTH = 160
 # A file with a million distinct bad attributes would otherwise store a million report lines.
 MAX_REPORT_LINES = 200
+# What a report line says of what was removed, stored language-neutral (messages.stored_message)
+# and said in the reader's language; the markup quoted in it is shown as it was.
+TEXT_LOST = _("text lost: %(words)s")
+MORE_NOT_LISTED = _("… and more, not listed")
+COMMENT = _("comment %(comment)s")
+WITH_CONTENT = _("%(tag)s with its content: %(content)s")
+TEXT_KEPT = _("%(tag)s (its text kept)")
+ATTRIBUTE_ON_TAG = _("%(attribute)s on %(tag)s")
+LINK_TO = _("link to %(url)s")
 
 
 @dataclass
@@ -230,7 +241,9 @@ def text_lost(original: str, *, kept: str) -> list[str]:
             length += len(word) + 1
             if length > TEXT_LOST_LENGTH + 1:  # the line is cut there: more words would not show
                 break
-    return [f"text lost: {_shorten(' '.join(lost), TEXT_LOST_LENGTH)}"] if lost else []
+    if not lost:
+        return []
+    return [stored_message(TEXT_LOST, words=_shorten(" ".join(lost), TEXT_LOST_LENGTH))]
 
 
 def _words(html: str) -> list[str]:
@@ -261,34 +274,38 @@ def removals(html: str) -> list[str]:
     inside_dropped_until = 0
     for index, node in enumerate(nodes):
         if len(comments) + len(removed) >= MAX_REPORT_LINES:
-            removed[gettext("… and more, not listed")] = None
+            removed[stored_message(MORE_NOT_LISTED)] = None
             break
         if isinstance(node, Comment):
-            comments[f"comment <!--{_shorten(str(node))}-->"] = None
+            comments[stored_message(COMMENT, comment=f"<!--{_shorten(str(node))}-->")] = None
         if not isinstance(node, Tag):
             continue
         if node.name in DROPPED_WITH_CONTENT:
             # What is inside already shows in the line of the outermost one.
             if index >= inside_dropped_until:
-                removed[f"<{node.name}> with its content: {_shorten(node.decode_contents())}"] = (
-                    None
-                )
+                content = _shorten(node.decode_contents())
+                removed[stored_message(WITH_CONTENT, tag=f"<{node.name}>", content=content)] = None
                 inside_dropped_until = index + sizes[id(node)]
             continue
         if node.name not in ALLOWED_TAGS:
-            kept = " (its text kept)" if _has_text(node, string_types) else ""
             attributes = "".join(
                 f' {name}="{_shorten(_value(v), 40)}"' for name, v in node.attrs.items()
             )
-            removed[f"<{node.name}{attributes}>{kept}"] = None
+            tag = f"<{node.name}{attributes}>"
+            if _has_text(node, string_types):
+                tag = stored_message(TEXT_KEPT, tag=tag)
+            removed[tag] = None
             continue
         allowed = ALLOWED_ATTRIBUTES.get(node.name, set())
         for name, value in node.attrs.items():
             value = _value(value)
             if name not in allowed:
-                removed[f'{name}="{_shorten(value)}" on <{node.name}>'] = None
+                line = stored_message(
+                    ATTRIBUTE_ON_TAG, attribute=f'{name}="{_shorten(value)}"', tag=f"<{node.name}>"
+                )
+                removed[line] = None
             elif name == "href" and not _safe_url(value):
-                removed[f'link to "{_shorten(value)}"'] = None
+                removed[stored_message(LINK_TO, url=f'"{_shorten(value)}"')] = None
     return [*comments, *removed]
 
 

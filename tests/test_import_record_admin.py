@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from articles.models import Article, ImportRecord, ImportRun
 from articles.publishing import conflict_keep
-from tests.factories import make_article
+from tests.factories import make_article, make_import_record
 from tests.helpers import FIXTURES, fixture_text
 from tests.test_import_articles import run_import
 
@@ -229,3 +229,34 @@ def test_why_a_file_failed_reads_in_the_editors_language_whatever_the_shell(
         assert record.outcome == ImportRecord.Outcome.FAILED
         page = record_page(client, record, reader)
         assert reason in page and FAILURES[shell][name] not in page
+
+
+@pytest.mark.parametrize(
+    ("language", "said", "not_said"),
+    [
+        (
+            "en",
+            ["&lt;script&gt; with its content: alert(1)", "onclick=&quot;go()&quot; on &lt;p&gt;"],
+            "及其内容",
+        ),
+        (
+            "zh-hans",
+            ["&lt;script&gt; 及其内容：alert(1)", "&lt;p&gt; 的属性 onclick=&quot;go()&quot;"],
+            "with its",
+        ),
+    ],
+)
+def test_what_the_sanitiser_removed_reads_in_the_editors_language(
+    client, editor, language, said, not_said
+):
+    """The report is stored language-neutral; the markup it quotes is shown as it was; a
+    report stored as English text before still shows."""
+    from articles.sanitize import sanitize_html
+
+    removed = sanitize_html('<p onclick="go()">x<script>alert(1)</script></p>').removed
+    record = make_import_record(make_article(), sanitizer_removed=[*removed, "<blink>"])
+    client.force_login(editor)
+    page = record_page(client, record, language)
+    for line in said:
+        assert line in page
+    assert not_said not in page and "&lt;blink&gt;" in page

@@ -4,6 +4,7 @@ import pytest
 
 from articles.importing.parsers.base import ParseError
 from articles.importing.parsers.detect import parse_story
+from articles.messages import message_text
 from tests.helpers import fixture_text
 
 
@@ -83,7 +84,7 @@ def test_hostile_html_never_reaches_the_body_and_is_reported():
     for dangerous in ("<script", "alert", "onclick", "javascript:", "<iframe", "style=", "onerror"):
         assert dangerous not in body
     assert "将继续磋商" in body and "点击这里" in body and "气候融资" in body
-    removed = " ".join(article.sanitizer_removed)
+    removed = " ".join(message_text(line) for line in article.sanitizer_removed)
     for reported in ("script", "onclick", "javascript:", "iframe", "style", 'src="x"'):
         assert reported in removed
     assert article.images == []

@@ -9,6 +9,7 @@ from bs4 import BeautifulSoup, NavigableString, Tag
 from django.utils.translation import gettext_lazy as _
 
 from ... import languages
+from ...messages import stored_message
 from ...sanitize import clean_html, removals, text_lost
 from .base import (
     ParsedArticle,
@@ -118,7 +119,13 @@ def _take_images(soup: BeautifulSoup) -> tuple[list[ParsedImage], list[str]]:
         img.decompose()
         url = unwrap_image_url(src) if src else ""
         if "." not in (urlsplit(url).hostname or ""):
-            refused.append(f'<img> that is not a web image: src="{src[:80]}"')
+            refused.append(
+                stored_message(
+                    _("%(tag)s that is not a web image: %(source)s"),
+                    tag="<img>",
+                    source=f'src="{src[:80]}"',
+                )
+            )
         else:
             images.append(
                 ParsedImage(
