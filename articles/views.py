@@ -77,9 +77,12 @@ class ReaderPageMixin:
         return list(languages.CODES)
 
     def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
         parameters = {
             k: reader_parameter(v) for k, v in self.request.GET.items() if k in self.page_parameters
         }
+        if parameters.get("page") == "last" and context.get("page_obj"):
+            parameters["page"] = str(context["page_obj"].number)  # the page it is, to link to
         query = f"?{urlencode(parameters)}" if parameters else ""
         site = self.request.build_absolute_uri("/").removesuffix("/")
         alternates = [
@@ -87,7 +90,8 @@ class ReaderPageMixin:
             for code in self.page_languages()
         ]
         here = next((a for a in alternates if a["code"] == get_language()), alternates[0])
-        return super().get_context_data(alternates=alternates, canonical_url=here["url"], **kwargs)
+        context.update(alternates=alternates, canonical_url=here["url"])
+        return context
 
     def path_in(self, language):
         """This page's path in `language`, from the URL already resolved for the request."""

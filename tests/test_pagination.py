@@ -64,6 +64,12 @@ def test_last_is_the_last_page_there_is(client, stories, name):
     response = client.get(page_url(list_urls()[name], "last"))
     assert page_text(response, ".page-number") == "Page 3 of 3"
     assert page_text(response, "a[rel=next]") is None
+    # Its address for search engines and the other language is the page's number, not "last".
+    head = BeautifulSoup(response.content, "html.parser")
+    addresses = [head.select_one("link[rel=canonical]")["href"]] + [
+        link["href"] for link in head.select("link[rel=alternate][hreflang]")
+    ]
+    assert addresses and all("page=3" in a and "last" not in a for a in addresses)
 
 
 @pytest.mark.parametrize("name", ["home", "topic", "source", "month", "search"])
