@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 
 from articles.importing import write as import_write
+from articles.models import Article
 from tests.test_import_articles import run_import
 from tests.test_import_batches import story_folder
 
@@ -22,6 +23,66 @@ def autocheckpoint() -> int:
 
 def checkpoint_threads() -> list[threading.Thread]:
     return [t for t in threading.enumerate() if t.name == "import-checkpoint"]
+
+
+@pytest.fixture
+def checkpoints_done(monkeypatch) -> list[tuple[str, int]]:
+    """Each checkpoint of an import: the thread that ran it, and the log's pages it found;
+    batches of 4 files, so that a few files make a few commits."""
+    from articles.importing import checkpoints, pipeline
+
+    monkeypatch.setattr(pipeline, "BATCH_SIZE", 4)
+    monkeypatch.setattr(pipeline, "TAIL_FILES", 4)
+    done = []
+    checkpoint = checkpoints.BackgroundCheckpoints._checkpoint
+
+    def recorded(self):
+        checkpoint(self)
+        done.append((threading.current_thread().name, self.log_pages))
+
+    monkeypatch.setattr(checkpoints.BackgroundCheckpoints, "_checkpoint", recorded)
+    return done
+
+
+@sqlite_only
+def test_the_log_is_copied_back_beside_the_import(tmp_path, checkpoints_done):
+    """The import's commits are checkpointed by a thread of its own, not by the writer."""
+    _out, _err, ok = run_import(story_folder(tmp_path, 12))
+
+    assert ok and Article.objects.count() == 12
+    assert checkpoints_done and {name for name, _ in checkpoints_done} == {"import-checkpoint"}
+    assert any(pages > 0 for _name, pages in checkpoints_done)  # it found commits to copy
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA journal_mode")
+        assert cursor.fetchall() == [("wal",)]
+
+
+@sqlite_only
+def test_a_log_grown_too_long_is_copied_back_before_the_import_writes_on(
+    tmp_path, monkeypatch, checkpoints_done
+):
+    from articles.importing import checkpoints
+
+    monkeypatch.setattr(checkpoints, "WAIT_FROM_PAGES", 0)
+    _out, _err, ok = run_import(story_folder(tmp_path, 20))
+    assert ok and Article.objects.count() == 20
+    assert "MainThread" in {name for name, _ in checkpoints_done}  # the writer waited for one
+
+
+@sqlite_only
+def test_should_the_checkpoint_thread_end_the_writer_copies_the_log_back_itself(
+    tmp_path, monkeypatch, checkpoints_done
+):
+    """The log never grows on unchecked for the rest of a run, whatever stops the thread."""
+    from articles.importing import checkpoints
+
+    def ended(self):
+        raise RuntimeError("the thread ends")
+
+    monkeypatch.setattr(checkpoints.BackgroundCheckpoints, "_run", ended)
+    _out, _err, ok = run_import(story_folder(tmp_path, 12))
+    assert ok and checkpoints_done  # every commit's checkpoint, by the writer
+    assert {name for name, _ in checkpoints_done} == {"MainThread"}
 
 
 @sqlite_only
@@ -67,30 +128,3 @@ def test_a_dry_run_starts_no_checkpoint_thread(tmp_path, threads_started):
 def test_postgresql_imports_without_a_checkpoint_thread(tmp_path, threads_started):
     _out, _err, ok = run_import(story_folder(tmp_path, 3))
     assert ok and "import-checkpoint" not in threads_started
-
-
-@sqlite_only
-def test_should_the_checkpoint_thread_end_the_writer_copies_the_log_back_itself(
-    tmp_path, monkeypatch
-):
-    """The log never grows on unchecked for the rest of a run, whatever stops the thread."""
-    from articles.importing import checkpoints, pipeline
-
-    monkeypatch.setattr(pipeline, "BATCH_SIZE", 4)
-
-    def ended(self):
-        raise RuntimeError("the thread ends")
-
-    done = []
-    checkpoint = checkpoints.BackgroundCheckpoints._checkpoint
-
-    def recorded(self):
-        checkpoint(self)
-        done.append(threading.current_thread() is threading.main_thread())
-
-    monkeypatch.setattr(checkpoints.BackgroundCheckpoints, "_run", ended)
-    monkeypatch.setattr(checkpoints.BackgroundCheckpoints, "_checkpoint", recorded)
-
-    _out, _err, ok = run_import(story_folder(tmp_path, 12))
-
-    assert ok and done and all(done)  # every commit's checkpoint, by the writer
