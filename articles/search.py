@@ -268,12 +268,8 @@ def index_tokens(text: str) -> list[str]:
     """Folded words; each run of Han characters as its bigrams, then its last character
     alone, so that every character begins a token (a one-character query is a prefix)."""
     tokens = []
-    for run in WORD.findall(fold(text)):  # _run_tokens, inline: a story has thousands of runs
-        if len(run) > 1 and HAN_START.match(run):
-            tokens += BIGRAMS.findall(run)
-            tokens.append(run[-1])
-        else:
-            tokens.append(run)
+    for run in WORD.findall(fold(text)):
+        tokens.extend(_run_tokens(run, last_in_term=False))
     return tokens
 
 

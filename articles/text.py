@@ -124,7 +124,7 @@ def spaced_format(message: str, /, **values) -> str:
 def listed(items, language: str | None = None) -> str:
     """Items as a list reads in `language` (the active one by default): "carbon, methane" in
     English, "碳市场、甲烷" in Chinese (the enumeration comma, no space)."""
-    chinese = (language or get_language()) == languages.CHINESE
+    chinese = _is_chinese(language)
     return ("、" if chinese else ", ").join(str(item) for item in items)
 
 
@@ -132,14 +132,14 @@ def clauses(items, language: str | None = None) -> str:
     """Clauses set one after another as a sentence reads in `language` (the active one by
     default): "saved by Ana; saved by Li" in English, "甲；乙" in Chinese (the full-width
     semicolon, no space)."""
-    chinese = (language or get_language()) == languages.CHINESE
+    chinese = _is_chinese(language)
     return ("；" if chinese else "; ").join(str(item) for item in items)
 
 
 def sentences(items, language: str | None = None) -> str:
     """Sentences one after another: a space between them in English, none in Chinese, whose
     full stop takes a character's width."""
-    chinese = (language or get_language()) == languages.CHINESE
+    chinese = _is_chinese(language)
     return ("" if chinese else " ").join(str(item) for item in items if item)
 
 
@@ -147,7 +147,7 @@ def large_number(number: int, language: str | None = None) -> str:
     """A large count as `language` (the active one by default) says it: "40 million" in
     English; in Chinese, which counts in 万 (ten thousand) and 亿 (a hundred million),
     "4000 万". Rounded to a tenth of its unit; a count below the first unit as it is."""
-    chinese = (language or get_language()) == languages.CHINESE
+    chinese = _is_chinese(language)
     units = ((100_000_000, "亿"), (10_000, "万")) if chinese else ((1_000_000, "million"),)
     smallest = units[-1][0]
     for size, unit in units:
@@ -304,3 +304,8 @@ def _is_chinese_punctuation(char: str) -> bool:
     return unicodedata.category(char).startswith("P") and (
         unicodedata.east_asian_width(char) in ("F", "W", "A")
     )
+
+
+def _is_chinese(language: str | None) -> bool:
+    """Whether text is set as Chinese: `language`, else the active language."""
+    return (language or get_language()) == languages.CHINESE
