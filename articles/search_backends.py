@@ -33,22 +33,40 @@ from .rows import rows_insert, template_rows
 FIELD_WEIGHTS = {"title": 5, "summary": 3, "body": 1}
 
 
-# A story's order key: its publication minute, then its id in the low bits, so that keys are
-# unique and the engine's own order (FTS5 rowids, a B-tree on PostgreSQL) is newest first.
-# 34 bits of ids, 30 of minutes with the sign: the years 950-2990, where times from outside
-# (1900-2200) are; an older row's year 9999 counts as 2990.
+# A story's order key: whether it is published (the top bit), its publication minute (a
+# draft's creation minute), then its id in the low bits. Keys are unique, and the engine's own
+# order (FTS5 rowids, a B-tree on PostgreSQL) holds the published stories newest first, then
+# the others newest first: a reader's search walks down from now through published stories
+# alone, however many drafts and scheduled stories there are (an import that publishes none
+# of its files, a backlog loaded as drafts). 34 bits of ids, 28 of minutes from 1800: the
+# years 1800-2310, where times from outside (1900-2200) are; an older row's year 9999 counts
+# as 2310.
 ID_BITS = 34
 ID_MASK = (1 << ID_BITS) - 1
-LAST_MINUTE = (1 << (63 - ID_BITS)) - 1
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+MINUTE_BITS = 28
+LAST_MINUTE = (1 << MINUTE_BITS) - 1
+PUBLISHED_KEYS = 1 << (ID_BITS + MINUTE_BITS)
+LAST_KEY = (1 << 63) - 1
+FIRST_MINUTE = datetime(1800, 1, 1, tzinfo=UTC)
+PUBLISHED = Article.Status.PUBLISHED
 
 
-def order_key(article_id: int, published_at: datetime | None, created_at: datetime) -> int:
-    """Where a story stands in the engine's order: by publication time (a draft's creation
-    time), to the minute, then by id."""
-    minute = ((published_at or created_at) - EPOCH) // timedelta(minutes=1)
-    minute = max(-LAST_MINUTE - 1, min(minute, LAST_MINUTE))
-    return (minute << ID_BITS) | (article_id & ID_MASK)
+def order_key(
+    article_id: int, published_at: datetime | None, created_at: datetime, *, published: bool
+) -> int:
+    """Where a story stands in the engine's order: published or not, then by publication
+    time (a draft's creation time), to the minute, then by id."""
+    minute = ((published_at or created_at) - FIRST_MINUTE) // timedelta(minutes=1)
+    minute = max(0, min(minute, LAST_MINUTE))
+    return (PUBLISHED_KEYS if published else 0) | (minute << ID_BITS) | (article_id & ID_MASK)
+
+
+def order_keys(published_by: datetime | None) -> list[tuple[int, int]]:
+    """The parts of the engine's order a walk reads, each newest first: the stories published
+    by `published_by` alone, or (None) all, published and not, in two parts."""
+    if published_by is not None:
+        return [(PUBLISHED_KEYS, order_key(ID_MASK, published_by, published_by, published=True))]
+    return [(PUBLISHED_KEYS, LAST_KEY), (0, PUBLISHED_KEYS - 1)]
 
 
 @dataclass(frozen=True)
@@ -69,19 +87,42 @@ class SearchBackend(Protocol):
     def reorder(self, article_id: int, key: int) -> None:
         """Move a story to its place in the order (`order_key`), its time having changed."""
 
-    def count(self, phrases: list[Phrase], *, among: QuerySet, limit: int) -> int:
+    # `published_by`, when given, says that `among` holds only stories published by that time
+    # (a reader's search): the walk reads their part of the order alone.
+
+    def count(
+        self,
+        phrases: list[Phrase],
+        *,
+        among: QuerySet,
+        limit: int,
+        published_by: datetime | None = None,
+    ) -> int:
         """How many stories of `among` contain every phrase, counted up to `limit`."""
 
     def newest(
-        self, phrases: list[Phrase], *, among: QuerySet, offset: int, limit: int
+        self,
+        phrases: list[Phrase],
+        *,
+        among: QuerySet,
+        offset: int,
+        limit: int,
+        published_by: datetime | None = None,
     ) -> list[int]:
-        """Ids of the stories of `among` in which every phrase occurs, in the engine's own
-        order: newest first (`order_key`)."""
+        """Ids of the stories of `among` in which every phrase occurs, newest first: by
+        publication time (a draft's creation time), to the minute, then the later story."""
 
     def ranked(
-        self, phrases: list[Phrase], *, among: QuerySet, candidates: int, offset: int, limit: int
-    ) -> list[int]:
-        """Of the first `candidates` stories `newest` gives, the ids best first."""
+        self,
+        phrases: list[Phrase],
+        *,
+        among: QuerySet,
+        candidates: int,
+        published_by: datetime | None = None,
+    ) -> tuple[list[int], bool]:
+        """Of the first `candidates` stories `newest` gives, the ids best first (equal
+        ranks newest first), and whether more stories match: one walk along the matches
+        ranks a search's first pages and counts them."""
 
     def repair(self) -> None:
         """Before a rebuild: bring whatever the engine derives from the documents back in step
@@ -97,11 +138,12 @@ class DatabaseBackend:
 
     def index(self, documents):
         SearchDocument.objects.filter(pk__in=documents).delete()
-        times = Article.objects.filter(pk__in=documents).values_list(
-            "pk", "published_at", "created_at"
-        )
+        stories = Article.objects.filter(pk__in=documents)
         keys = {
-            pk: order_key(pk, published_at, created_at) for pk, published_at, created_at in times
+            pk: order_key(pk, published_at, created_at, published=status == PUBLISHED)
+            for pk, status, published_at, created_at in stories.values_list(
+                "pk", "status", "published_at", "created_at"
+            )
         }
         # As rows: an import writes hundreds at a time, and a model instance each cost more
         # than its row.
@@ -134,39 +176,67 @@ class DatabaseBackend:
                 for statement in [*SQLite.INSTALL, SQLite.REBUILD]:
                     cursor.execute(statement)
 
-    def count(self, phrases, *, among, limit):
-        newest, params = self._newest(phrases, among)
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT count(*) FROM ({newest} LIMIT %s) AS found", [*params, limit])
-            return cursor.fetchone()[0]
+    def count(self, phrases, *, among, limit, published_by=None):
+        counted = 0
+        for keys in order_keys(published_by):
+            newest, params = self._newest(phrases, among, keys)
+            sql = f"SELECT count(*) FROM ({newest} LIMIT %s) AS found"
+            counted += self._rows(sql, [*params, limit - counted])[0][0]
+            if counted == limit:
+                break
+        return counted
 
-    def newest(self, phrases, *, among, offset, limit):
-        newest, params = self._newest(phrases, among)
-        return self._ids(f"{newest} LIMIT %s OFFSET %s", [*params, limit, offset])
+    def newest(self, phrases, *, among, offset, limit, published_by=None):
+        [keys, *other_keys] = order_keys(published_by)
+        if not other_keys:
+            newest, params = self._newest(phrases, among, keys)
+            return self._ids(f"{newest} LIMIT %s OFFSET %s", [*params, limit, offset])
+        found = self._walk(phrases, among, published_by, offset + limit)
+        return [row[0] for row in found[offset:]]
 
-    def ranked(self, phrases, *, among, candidates, offset, limit):
+    def ranked(self, phrases, *, among, candidates, published_by=None):
         engine = ENGINES[connection.vendor]
         rank = engine.RANK.format(**engine.weights())
-        newest, params = self._newest(phrases, among, rank=rank)
-        sql = engine.RANKED.format(newest=newest, rank=rank)
-        return self._ids(sql, [*params, candidates, limit, offset])
+        found = self._walk(phrases, among, published_by, candidates + 1, rank=rank)
+        # Best first (rank: larger is better); equal ranks newest first.
+        ranked = sorted(found[:candidates], key=lambda row: (row[2], row[1]), reverse=True)
+        return [row[0] for row in ranked], len(found) > candidates
 
-    def _newest(self, phrases, among, *, rank="") -> tuple[str, list]:
-        """The SQL of `newest` without its LIMIT, and its parameters."""
+    def _walk(self, phrases, among, published_by, limit, *, rank=None) -> list[tuple]:
+        """The first `limit` matches, newest first: (id, place in time[, rank]) each, the
+        parts of the order read one by one and merged by time."""
+        engine = ENGINES[connection.vendor]
+        found = []
+        for keys in order_keys(published_by):
+            newest, params = self._newest(phrases, among, keys, rank=rank)
+            sql = (engine.RANKED if rank else "{newest} LIMIT %s").format(newest=newest, rank=rank)
+            found += self._rows(sql, [*params, limit])
+        # In time, whether published or not; an engine's join may lose the order.
+        found.sort(key=lambda row: row[1] & ~PUBLISHED_KEYS, reverse=True)
+        return found[:limit]
+
+    def _newest(self, phrases, among, keys, *, rank=None) -> tuple[str, list]:
+        """The SQL of `newest` among the order keys `keys` (first, last), without its LIMIT,
+        and its parameters."""
         engine = ENGINES[connection.vendor]
         # Asked of each match, in the engine's order, until enough are found: a word in every
         # story costs as much as a rare one. (As "id IN (these stories)", SQLite listed every
         # one of them first, 70 ms at 100,000 stories.)
         each = among.order_by().filter(pk=RawSQL(engine.MATCH_ID, [])).values("pk")
         among_sql, among_params = each.query.sql_with_params()
-        sql = engine.NEWEST.format(among=among_sql, rank=rank)
-        return sql, [engine.query(phrases), *among_params]
+        columns = engine.RANK_COLUMNS.format(rank=rank) if rank else engine.KEY_COLUMN
+        sql = engine.NEWEST.format(among=among_sql, columns=columns)
+        return sql, [engine.query(phrases), *keys, *among_params]
+
+    @classmethod
+    def _ids(cls, sql: str, params: list) -> list[int]:
+        return [row[0] for row in cls._rows(sql, params)]
 
     @staticmethod
-    def _ids(sql: str, params: list) -> list[int]:
+    def _rows(sql: str, params: list) -> list[tuple]:
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            return [row[0] for row in cursor.fetchall()]
+            return cursor.fetchall()
 
 
 class SQLite:
@@ -212,21 +282,19 @@ class SQLite:
     ]
     MATCH_ID = f"({TABLE}.rowid & {ID_MASK})"
     # FTS5 walks its matches in rowid order itself (the order key), descending as cheaply as
-    # ascending, and stops at the LIMIT: BM25 is computed for the candidates alone.
+    # ascending, from the range's end, and stops at the LIMIT: BM25 is computed for the
+    # candidates alone.
     NEWEST = (
-        f"SELECT {MATCH_ID} AS id{{rank}} FROM {TABLE} WHERE {TABLE} MATCH %s "
-        "AND EXISTS ({among}) ORDER BY rowid DESC"
+        f"SELECT {MATCH_ID} AS id, {{columns}} FROM {TABLE} WHERE {TABLE} MATCH %s "
+        "AND rowid BETWEEN %s AND %s AND EXISTS ({among}) ORDER BY rowid DESC"
     )
-    RANK = f", bm25({TABLE}, {{title}}, {{summary}}, {{body}}) AS rank"
-    # BM25 is smaller for a better match; equal ranks show the newest first. The candidates
-    # are made first (MATERIALIZED): left to itself, the planner hands the published ids to
-    # FTS5 one by one as rowid lookups, 0.4 s for a rare word among 10,000 stories, not 1 ms.
-    RANKED = (
-        "WITH candidates AS MATERIALIZED ({newest} LIMIT %s) "
-        "SELECT candidates.id FROM candidates "
-        "JOIN articles_article AS a ON a.id = candidates.id "
-        "ORDER BY candidates.rank, a.published_at DESC, a.id DESC LIMIT %s OFFSET %s"
-    )
+    KEY_COLUMN = "rowid AS order_key"
+    # BM25 is smaller for a better match: negated, larger is better, as on PostgreSQL.
+    RANK = f"-bm25({TABLE}, {{title}}, {{summary}}, {{body}})"
+    RANK_COLUMNS = "rowid AS order_key, {rank} AS rank"
+    # The matches alone: joined to the stories, the planner hands the published ids to FTS5
+    # one by one as rowid lookups, 0.4 s for a rare word among 10,000 stories, not 1 ms.
+    RANKED = "{newest} LIMIT %s"
 
     @staticmethod
     def weights() -> dict[str, float]:
@@ -274,21 +342,22 @@ class PostgreSQL:
     # The planner walks the order key's index backwards for a common word, stopping at the
     # LIMIT, and takes the GIN index for a rare one.
     NEWEST = (
-        "SELECT article_id AS id, query "
+        "SELECT article_id AS id, {columns} "
         f"FROM articles_searchdocument, to_tsquery('{CONFIG}', %s) AS query "
-        "WHERE vector @@ query AND EXISTS ({among}) ORDER BY order_key DESC"
+        "WHERE vector @@ query AND order_key BETWEEN %s AND %s AND EXISTS ({among}) "
+        "ORDER BY order_key DESC"
     )
+    KEY_COLUMN = "order_key"
     RANK = "ts_rank_cd('{{{body}, 0, {summary}, {title}}}', d.vector, candidates.query)"
-    # As on SQLite, the candidates first: without fresh statistics (just after a large
+    RANK_COLUMNS = "order_key, query"
+    # The candidates first, then their rank: without fresh statistics (just after a large
     # import) the planner otherwise walks every published story and unpacks its vector,
     # 250 ms for a rare word among 10,000 stories instead of 3 ms. Only the candidates'
     # vectors are read again for their rank.
     RANKED = (
         "WITH candidates AS MATERIALIZED ({newest} LIMIT %s) "
-        "SELECT candidates.id FROM candidates "
-        "JOIN articles_searchdocument AS d ON d.article_id = candidates.id "
-        "JOIN articles_article AS a ON a.id = candidates.id "
-        "ORDER BY {rank} DESC, a.published_at DESC, a.id DESC LIMIT %s OFFSET %s"
+        "SELECT candidates.id, candidates.order_key, {rank} FROM candidates "
+        "JOIN articles_searchdocument AS d ON d.article_id = candidates.id"
     )
 
     @staticmethod

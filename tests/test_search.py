@@ -5,7 +5,9 @@ import importlib
 import io
 import re
 import shutil
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from functools import partial
+from types import SimpleNamespace
 
 import pytest
 from django.apps import apps as django_apps
@@ -16,12 +18,14 @@ from django.utils import timezone, translation
 from articles.models import Article, SearchDocument, Translation
 from articles.search import (
     article_search,
+    article_search_match,
     highlight,
     index_tokens,
     query_phrases,
     search_index_update,
     search_terms,
 )
+from articles.search_backends import order_key, order_keys, search_backend
 from tests.factories import make_article, make_source
 from tests.helpers import FIXTURES
 
@@ -320,14 +324,108 @@ def test_a_draft_or_unpublished_story_is_not_found():
     assert found("methane") == []
 
 
-def test_a_scheduled_story_is_found_once_its_time_comes_without_any_write():
-    story = make_article(
-        published_at=timezone.now() + timedelta(hours=1), en={"title": "Embargoed methane"}
-    )
+def test_a_scheduled_story_is_found_once_its_time_comes_without_any_write(monkeypatch):
+    embargo = timezone.now() + timedelta(hours=1)
+    make_article(published_at=embargo, en={"title": "Embargoed methane"})
+    make_article(status=Article.Status.DRAFT, en={"title": "Methane draft"})
     assert found("methane") == []
-    # Time passing writes nothing; the update stands in for it and sends no signal.
-    Article.objects.filter(pk=story.pk).update(published_at=timezone.now() - timedelta(hours=1))
-    assert found("methane") == ["Embargoed methane"]
+    # Time passes, to the embargo's very second and past it: nothing is written.
+    for later in (embargo, embargo + timedelta(seconds=1), embargo + timedelta(days=400)):
+        monkeypatch.setattr(timezone, "now", lambda later=later: later)
+        assert found("methane") == ["Embargoed methane"]
+
+
+def test_order_keys_put_every_published_story_above_the_others_each_part_in_time():
+    """The engine's order (search_backends.order_key): published stories newest first, then
+    the others newest first; a reader's walk starts at now and reads no other part."""
+    years = [datetime(year, 6, 1, tzinfo=UTC) for year in (1, 1799, 1900, 2026, 2200, 9999)]
+    for published in (True, False):
+        keys = [order_key(7, when, when, published=published) for when in years]
+        assert keys == sorted(keys) and all(0 <= key < 2**63 for key in keys)
+        # To the minute, then by id; a draft's creation time when it has no publication time.
+        now, key = timezone.now(), partial(order_key, published=published)
+        assert key(8, now, now) > key(7, now, now) > key(9, now - timedelta(minutes=1), now)
+        assert key(7, None, now) == key(7, now, now)
+    newest_draft = order_key(2**34 - 1, years[-1], years[-1], published=False)
+    assert order_key(1, years[0], years[0], published=True) > newest_draft
+    [(first, last)] = order_keys(published_by=years[3])
+    assert first <= order_key(5, years[3], years[3], published=True) <= last
+    assert last < order_key(5, years[3] + timedelta(minutes=1), years[3], published=True)
+
+
+def test_a_reader_search_walks_the_published_part_alone_whatever_lies_above_it(settings):
+    """Drafts and scheduled stories newer than every published one are not read: the
+    walk's own range keeps them out, before any question about the stories."""
+    settings.SEARCH_RANKED_MATCHES = 3
+    now = timezone.now()
+    published = [
+        make_article(published_at=now - timedelta(days=days), en={"title": f"Methane {days}"})
+        for days in (3, 2, 1)
+    ]
+    for hours in range(1, 6):
+        make_article(status=Article.Status.DRAFT, published_at=now + timedelta(hours=hours))
+        make_article(published_at=now + timedelta(hours=hours), en={"title": "Methane soon"})
+    backend, phrases = search_backend(), query_phrases(["methane"])
+    everything = Article.objects.all()
+    assert backend.count(phrases, among=everything, limit=100, published_by=now) == 3
+    ids = backend.newest(phrases, among=everything, offset=0, limit=100, published_by=now)
+    assert ids == [article.pk for article in reversed(published)]
+    results = article_search("methane", language="en")
+    assert results.count() == 3  # exact: no "more than 3"
+    assert {result.article for result in results[:20]} == set(published)
+
+
+def test_admin_search_lists_the_newest_matches_published_or_not_in_time_order(settings):
+    settings.SEARCH_RANKED_MATCHES = 4
+    now = timezone.now()
+    stories = [
+        make_article(
+            status=Article.Status.PUBLISHED if days % 2 else Article.Status.DRAFT,
+            published_at=now - timedelta(days=days),
+            en={"title": f"Methane, {days} days ago"},
+        )
+        for days in (6, 5, 4, 3, 2, 1)
+    ]
+    matches = article_search_match("methane", among=Article.objects.all())
+    listed = Article.objects.filter(matches.found).order_by("-published_at")
+    assert list(listed) == stories[:1:-1] and matches.more
+    ids = search_backend().newest(
+        query_phrases(["methane"]), among=Article.objects.all(), offset=1, limit=3
+    )
+    assert ids == [story.pk for story in stories[-2:-5:-1]]
+
+
+def test_publishing_and_unpublishing_move_a_story_between_the_parts_of_the_order():
+    story = make_article(status=Article.Status.DRAFT, en={"title": "Methane draft"})
+    assert found("methane") == []
+    story.status = Article.Status.PUBLISHED
+    story.save(update_fields=["status"])
+    assert found("methane") == ["Methane draft"]
+    story.status = Article.Status.REVIEW
+    story.save(update_fields=["status", "updated_at"])
+    assert found("methane") == []
+    admin = article_search_match("methane", among=Article.objects.all())
+    assert list(Article.objects.filter(admin.found)) == [story]
+
+
+def test_the_order_keys_migration_keys_every_document_again_both_ways():
+    migration = importlib.import_module("articles.migrations.0025_search_order_published_first")
+    published = make_article(en={"title": "Methane pledge"})
+    draft = make_article(status=Article.Status.DRAFT, en={"title": "Methane draft"})
+
+    def keys():
+        return dict(SearchDocument.objects.values_list("article_id", "order_key"))
+
+    keyed = keys()
+    with connection.cursor() as cursor:
+        editor = SimpleNamespace(connection=connection, execute=cursor.execute)
+        migration.keys_fill_as_before(django_apps, editor)
+        assert keys()[published.pk] < 2**62 and keys()[draft.pk] < 2**62
+        migration.keys_fill(django_apps, editor)
+    assert keys() == keyed and keyed[published.pk] > keyed[draft.pk]
+    assert found("methane") == ["Methane pledge"]
+    admin = article_search_match("methane", among=Article.objects.all())
+    assert set(Article.objects.filter(admin.found)) == {published, draft}
 
 
 # -- The index in step with every write -------------------------------------------------------

@@ -31,10 +31,12 @@ def fill_order_keys(apps, schema_editor):
     Article = apps.get_model("articles", "Article")
     SearchDocument = apps.get_model("articles", "SearchDocument")
     times = Article.objects.filter(search_document__isnull=False).order_by("pk")
-    times = times.values_list("pk", "published_at", "created_at")
+    times = times.values_list("pk", "status", "published_at", "created_at")
     documents = []
-    for pk, published_at, created_at in times.iterator(chunk_size=2000):
-        documents.append(SearchDocument(article_id=pk, order_key=order_key(pk, published_at, created_at)))
+    for pk, status, published_at, created_at in times.iterator(chunk_size=2000):
+        # Keyed as today (0025 keys every document again, the same way).
+        key = order_key(pk, published_at, created_at, published=status == "published")
+        documents.append(SearchDocument(article_id=pk, order_key=key))
         if len(documents) == 2000:
             SearchDocument.objects.bulk_update(documents, ["order_key"])
             documents = []
