@@ -121,8 +121,9 @@ class SearchBackend(Protocol):
         published_by: datetime | None = None,
     ) -> tuple[list[int], bool]:
         """Of the first `candidates` stories `newest` gives, the ids best first (equal
-        ranks newest first), and whether more stories match: one walk along the matches
-        ranks a search's first pages and counts them."""
+        ranks in `newest`'s order: to the minute, then the later story), and whether more
+        stories match: one walk along the matches ranks a search's first pages and counts
+        them."""
 
     def repair(self) -> None:
         """Before a rebuild: bring whatever the engine derives from the documents back in step
@@ -198,7 +199,7 @@ class DatabaseBackend:
         engine = ENGINES[connection.vendor]
         rank = engine.RANK.format(**engine.weights())
         found = self._walk(phrases, among, published_by, candidates + 1, rank=rank)
-        # Best first (rank: larger is better); equal ranks newest first.
+        # Best first (rank: larger is better); equal ranks in the walk's order.
         ranked = sorted(found[:candidates], key=lambda row: (row[2], row[1]), reverse=True)
         return [row[0] for row in ranked], len(found) > candidates
 

@@ -95,6 +95,7 @@ def fingerprint() -> dict:
     from taggit.models import Tag
 
     from articles.models import Article, Image, ImportRecord, ImportRun, Source, Translation
+    from articles.search import article_search
 
     def rows(queryset, *exclude):
         return [
@@ -137,6 +138,11 @@ def fingerprint() -> dict:
             (user.username, user.password, user.is_staff, sorted(user.groups.values_list("name")))
             for user in get_user_model().objects.order_by("username")
         ],
+        # What readers find: the search index is made again by the restore.
+        "search": {
+            query: [result.article.slug for result in article_search(query, language=language)[:20]]
+            for query, language in [("finance", "en"), ("气候资金", "zh-hans"), ("bonn", "en")]
+        },
     }
     return json.loads(json.dumps(result, cls=MillisecondEncoder))
 
@@ -198,6 +204,52 @@ def test_a_backup_restores_everything_into_an_empty_site(site, tmp_path):
     assert after["import_records"][0]["raw_text"] == "---\ntitle: 特使\n---\n正文"
     [(username, _, is_staff, groups)] = after["users"]
     assert (username, is_staff, groups) == ("editor", True, [["Editor"]])
+
+
+def as_an_older_backup(folder: str) -> None:
+    """The backup in `folder` as the versions before 0025 made it: the search documents in
+    the dump, keyed as they keyed them (0023's layout), and counted in the manifest."""
+    import gzip
+    import importlib
+
+    from django.core import serializers
+
+    from articles.models import SearchDocument
+
+    keyed_before = importlib.import_module(
+        "articles.migrations.0025_search_order_published_first"
+    ).order_key_before
+    stored = list(SearchDocument.objects.select_related("article").order_by("pk"))
+    documents = serializers.serialize(
+        "python", stored, use_natural_foreign_keys=True, use_natural_primary_keys=True
+    )
+    for document, article in zip(documents, (row.article for row in stored), strict=True):
+        document["fields"]["order_key"] = keyed_before(
+            article.pk, article.published_at, article.created_at, published=True
+        )
+    dump = Path(folder) / "database.json.gz"
+    with gzip.open(dump, "rt") as data:
+        rows = json.load(data)
+    with gzip.open(dump, "wt") as data:
+        json.dump(rows + documents, data, cls=serializers.json.DjangoJSONEncoder)
+    manifest = json.loads((Path(folder) / "manifest.json").read_text())
+    manifest["counts"]["articles.SearchDocument"] = len(documents)
+    (Path(folder) / "manifest.json").write_text(json.dumps(manifest))
+
+
+def test_a_backup_made_before_the_search_index_was_left_out_restores_a_working_search(
+    site, tmp_path
+):
+    python = sys.executable
+    run(site["old"], python, "manage.py", "migrate", "--noinput", "-v", "0")
+    run(site["old"], python, "-c", SETUP + "t.fill()")
+    before = json.loads(run(site["old"], python, "-c", SETUP + "t.print_fingerprint()"))
+    folder = run(site["old"], python, "scripts/backup.py", str(tmp_path)).strip()
+    run(site["old"], python, "-c", SETUP + f"t.as_an_older_backup({folder!r})")
+    run(site["new"], python, "scripts/restore.py", folder)
+    after = json.loads(run(site["new"], python, "-c", SETUP + "t.print_fingerprint()"))
+    assert after["search"] == before["search"]
+    assert all(after["search"].values())
 
 
 def test_the_restored_site_can_revert_a_revision_and_add_stories(site, tmp_path):
