@@ -247,8 +247,7 @@ def _article_saved(sender, instance, created, update_fields=None, **kwargs):
         update_fields is not None and not {"status", "published_at"} & set(update_fields)
     ):
         return
-    published = instance.status == Article.Status.PUBLISHED
-    key = order_key(instance.pk, instance.published_at, instance.created_at, published=published)
+    key = order_key(instance.pk, instance.status, instance.published_at, instance.created_at)
     search_backend().reorder(instance.pk, key)
 
 

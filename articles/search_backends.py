@@ -48,24 +48,26 @@ LAST_MINUTE = (1 << MINUTE_BITS) - 1
 PUBLISHED_KEYS = 1 << (ID_BITS + MINUTE_BITS)
 LAST_KEY = (1 << 63) - 1
 FIRST_MINUTE = datetime(1800, 1, 1, tzinfo=UTC)
-PUBLISHED = Article.Status.PUBLISHED
 
 
 def order_key(
-    article_id: int, published_at: datetime | None, created_at: datetime, *, published: bool
+    article_id: int, status: str, published_at: datetime | None, created_at: datetime
 ) -> int:
-    """Where a story stands in the engine's order: published or not, then by publication
-    time (a draft's creation time), to the minute, then by id."""
+    """Where a story stands in the engine's order: published by an editor (its status,
+    whatever its times) or not, then by publication time (a draft's creation time), to the
+    minute, then by id."""
     minute = ((published_at or created_at) - FIRST_MINUTE) // timedelta(minutes=1)
     minute = max(0, min(minute, LAST_MINUTE))
-    return (PUBLISHED_KEYS if published else 0) | (minute << ID_BITS) | (article_id & ID_MASK)
+    published = PUBLISHED_KEYS if status == Article.Status.PUBLISHED else 0
+    return published | (minute << ID_BITS) | (article_id & ID_MASK)
 
 
 def order_keys(published_by: datetime | None) -> list[tuple[int, int]]:
     """The parts of the engine's order a walk reads, each newest first: the stories published
     by `published_by` alone, or (None) all, published and not, in two parts."""
     if published_by is not None:
-        return [(PUBLISHED_KEYS, order_key(ID_MASK, published_by, published_by, published=True))]
+        last = order_key(ID_MASK, Article.Status.PUBLISHED, published_by, published_by)
+        return [(PUBLISHED_KEYS, last)]
     return [(PUBLISHED_KEYS, LAST_KEY), (0, PUBLISHED_KEYS - 1)]
 
 
@@ -141,10 +143,8 @@ class DatabaseBackend:
         SearchDocument.objects.filter(pk__in=documents).delete()
         stories = Article.objects.filter(pk__in=documents)
         keys = {
-            pk: order_key(pk, published_at, created_at, published=status == PUBLISHED)
-            for pk, status, published_at, created_at in stories.values_list(
-                "pk", "status", "published_at", "created_at"
-            )
+            pk: order_key(pk, *times)
+            for pk, *times in stories.values_list("pk", "status", "published_at", "created_at")
         }
         # As rows: an import writes hundreds at a time, and a model instance each cost more
         # than its row.

@@ -225,7 +225,7 @@ def as_an_older_backup(folder: str) -> None:
     )
     for document, article in zip(documents, (row.article for row in stored), strict=True):
         document["fields"]["order_key"] = keyed_before(
-            article.pk, article.published_at, article.created_at, published=True
+            article.pk, article.status, article.published_at, article.created_at
         )
     dump = Path(folder) / "database.json.gz"
     with gzip.open(dump, "rt") as data:

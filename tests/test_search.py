@@ -339,18 +339,21 @@ def test_order_keys_put_every_published_story_above_the_others_each_part_in_time
     """The engine's order (search_backends.order_key): published stories newest first, then
     the others newest first; a reader's walk starts at now and reads no other part."""
     years = [datetime(year, 6, 1, tzinfo=UTC) for year in (1, 1799, 1900, 2026, 2200, 9999)]
-    for published in (True, False):
-        keys = [order_key(7, when, when, published=published) for when in years]
+    for status in (Article.Status.PUBLISHED, Article.Status.DRAFT, Article.Status.REVIEW):
+        keys = [order_key(7, status, when, when) for when in years]
         assert keys == sorted(keys) and all(0 <= key < 2**63 for key in keys)
         # To the minute, then by id; a draft's creation time when it has no publication time.
-        now, key = timezone.now(), partial(order_key, published=published)
-        assert key(8, now, now) > key(7, now, now) > key(9, now - timedelta(minutes=1), now)
-        assert key(7, None, now) == key(7, now, now)
-    newest_draft = order_key(2**34 - 1, years[-1], years[-1], published=False)
-    assert order_key(1, years[0], years[0], published=True) > newest_draft
+        now = timezone.now()
+        key = partial(order_key, status=status, created_at=now)
+        assert key(8, published_at=now) > key(7, published_at=now)
+        assert key(7, published_at=now) > key(9, published_at=now - timedelta(minutes=1))
+        assert key(7, published_at=None) == key(7, published_at=now)
+    newest_draft = order_key(2**34 - 1, Article.Status.REVIEW, years[-1], years[-1])
+    assert order_key(1, Article.Status.PUBLISHED, years[0], years[0]) > newest_draft
     [(first, last)] = order_keys(published_by=years[3])
-    assert first <= order_key(5, years[3], years[3], published=True) <= last
-    assert last < order_key(5, years[3] + timedelta(minutes=1), years[3], published=True)
+    published = partial(order_key, 5, Article.Status.PUBLISHED)
+    assert first <= published(years[3], years[3]) <= last
+    assert last < published(years[3] + timedelta(minutes=1), years[3])
 
 
 def test_a_reader_search_walks_the_published_part_alone_whatever_lies_above_it(settings):

@@ -35,7 +35,7 @@ def fill_order_keys(apps, schema_editor):
     documents = []
     for pk, status, published_at, created_at in times.iterator(chunk_size=2000):
         # Keyed as today (0025 keys every document again, the same way).
-        key = order_key(pk, published_at, created_at, published=status == "published")
+        key = order_key(pk, status, published_at, created_at)
         documents.append(SearchDocument(article_id=pk, order_key=key))
         if len(documents) == 2000:
             SearchDocument.objects.bulk_update(documents, ["order_key"])

@@ -8,9 +8,9 @@ from django.db import migrations
 from articles.search_backends import SQLite, order_key
 
 
-def order_key_before(article_id, published_at, created_at, *, published):
+def order_key_before(article_id, status, published_at, created_at):
     """0023's key, frozen here: the publication minute from 1970 (30 bits with the sign),
-    then 34 bits of id; whether published did not count."""
+    then 34 bits of id; the status did not count."""
     minute = ((published_at or created_at) - datetime(1970, 1, 1, tzinfo=UTC)) // timedelta(
         minutes=1
     )
@@ -28,13 +28,8 @@ def keys_fill(apps, schema_editor, key=order_key):
     stories = Article.objects.filter(search_document__isnull=False).order_by("pk")
     stories = stories.values_list("pk", "status", "published_at", "created_at")
     documents = []
-    for pk, status, published_at, created_at in stories.iterator(chunk_size=2000):
-        documents.append(
-            SearchDocument(
-                article_id=pk,
-                order_key=key(pk, published_at, created_at, published=status == "published"),
-            )
-        )
+    for pk, *times in stories.iterator(chunk_size=2000):
+        documents.append(SearchDocument(article_id=pk, order_key=key(pk, *times)))
         if len(documents) == 2000:
             SearchDocument.objects.bulk_update(documents, ["order_key"])
             documents = []
